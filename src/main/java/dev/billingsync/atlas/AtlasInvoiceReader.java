@@ -1,0 +1,230 @@
+package dev.billingsync.atlas;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import org.springframework.stereotype.Component;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectReader;
+import tools.jackson.databind.cfg.JsonNodeFeature;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Reads spooled Atlas invoice payloads as a stream, in two passes, so that an invoice of 10^5 line items never sits
+ * in memory whole: {@link #summarize} hashes every invoice and keeps only its header, {@link #forEachLineItem} binds
+ * the line items of one invoice one at a time. Numbers keep every digit they arrived with; unknown fields are
+ * ignored by the records (and kept in the summary's raw header).
+ */
+@Component
+public class AtlasInvoiceReader {
+
+    /** What a payload holds: the paginated wrapper of {@code /invoices/pending}, or one invoice. */
+    public enum Shape {
+        PAGE,
+        INVOICE
+    }
+
+    /** Receives the line items of an invoice in upstream order, numbered from 0. */
+    @FunctionalInterface
+    public interface LineItemConsumer {
+        void accept(int position, AtlasLineItem item);
+    }
+
+    private final JsonMapper mapper;
+    private final ObjectReader lineItemReader;
+
+    public AtlasInvoiceReader() {
+        this.mapper = JsonMapper.builder()
+                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .enable(JsonNodeFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .build();
+        this.lineItemReader = mapper.readerFor(AtlasLineItem.class);
+    }
+
+    /** The mapper used for Atlas payloads: exact decimals, unknown fields ignored. */
+    public JsonMapper mapper() {
+        return mapper;
+    }
+
+    public List<AtlasInvoiceSummary> summarize(AtlasPayload payload, Shape shape) {
+        try (InputStream in = Files.newInputStream(payload.file());
+                JsonParser parser = mapper.createParser(in)) {
+            expect(parser.nextToken(), JsonToken.START_OBJECT);
+            List<AtlasInvoiceSummary> summaries = new ArrayList<>();
+            if (shape == Shape.INVOICE) {
+                summaries.add(summarizeInvoice(parser, 0));
+            } else if (moveToResults(parser)) {
+                int index = 0;
+                while (parser.nextToken() == JsonToken.START_OBJECT) {
+                    summaries.add(summarizeInvoice(parser, index++));
+                }
+            }
+            return List.copyOf(summaries);
+        } catch (IOException | JacksonException | IllegalStateException e) {
+            throw AtlasApiException.malformed("Invoice payload", e);
+        }
+    }
+
+    public void forEachLineItem(AtlasPayload payload, Shape shape, int index, LineItemConsumer consumer) {
+        try (InputStream in = Files.newInputStream(payload.file());
+                JsonParser parser = mapper.createParser(in)) {
+            expect(parser.nextToken(), JsonToken.START_OBJECT);
+            if (shape == Shape.PAGE) {
+                if (!moveToResults(parser)) {
+                    throw new IllegalStateException("no results array");
+                }
+                for (int i = 0; i <= index; i++) {
+                    expect(parser.nextToken(), JsonToken.START_OBJECT);
+                    if (i < index) {
+                        parser.skipChildren();
+                    }
+                }
+            }
+            while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if ("lineItems".equals(name) && value == JsonToken.START_ARRAY) {
+                    int position = 0;
+                    while (parser.nextToken() == JsonToken.START_OBJECT) {
+                        consumer.accept(position++, lineItemReader.readValue(parser));
+                    }
+                    return;
+                }
+                parser.skipChildren();
+            }
+        } catch (IOException | JacksonException | IllegalStateException e) {
+            throw AtlasApiException.malformed("Invoice payload", e);
+        }
+    }
+
+    /** Advances to the start of the root's {@code results} array; false if there is none. */
+    private static boolean moveToResults(JsonParser parser) {
+        while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+            String name = parser.currentName();
+            JsonToken value = parser.nextToken();
+            if ("results".equals(name) && value == JsonToken.START_ARRAY) {
+                return true;
+            }
+            parser.skipChildren();
+        }
+        return false;
+    }
+
+    private AtlasInvoiceSummary summarizeInvoice(JsonParser parser, int index) {
+        MessageDigest digest = sha256();
+        TokenHasher hasher = new TokenHasher(digest);
+        ObjectNode raw = mapper.createObjectNode();
+        int lineItems = 0;
+        while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+            String name = parser.currentName();
+            hasher.text(name);
+            JsonToken value = parser.nextToken();
+            if ("lineItems".equals(name) && value == JsonToken.START_ARRAY) {
+                lineItems = hasher.array(parser);
+            } else {
+                JsonNode node = mapper.readTree(parser);
+                digest.update(mapper.writeValueAsBytes(node));
+                raw.set(name, node);
+            }
+        }
+        expect(parser.currentToken(), JsonToken.END_OBJECT);
+        AtlasInvoice header = mapper.treeToValue(raw, AtlasInvoice.class);
+        List<AtlasLinkedInvoice> linked = new ArrayList<>();
+        JsonNode linkedNodes = raw.get("linkedInvoices");
+        if (linkedNodes != null && linkedNodes.isArray()) {
+            for (JsonNode node : linkedNodes) {
+                linked.add(new AtlasLinkedInvoice(mapper.treeToValue(node, AtlasInvoice.class), node));
+            }
+        }
+        return new AtlasInvoiceSummary(
+                index, header, List.copyOf(linked), raw, lineItems, HexFormat.of().formatHex(digest.digest()));
+    }
+
+    private static void expect(JsonToken actual, JsonToken expected) {
+        if (actual != expected) {
+            throw new IllegalStateException("expected " + expected + " but found " + actual);
+        }
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JVM", e);
+        }
+    }
+
+    /** Feeds a token stream to a digest: token kinds plus the exact text of names, strings and numbers. */
+    private static final class TokenHasher {
+
+        private final MessageDigest digest;
+        private byte[] buffer = new byte[256];
+
+        TokenHasher(MessageDigest digest) {
+            this.digest = digest;
+        }
+
+        /** Hashes the array the parser stands at the start of; returns how many objects it directly holds. */
+        int array(JsonParser parser) {
+            int depth = 1;
+            int objects = 0;
+            while (depth > 0) {
+                JsonToken token = parser.nextToken();
+                if (token == null) {
+                    throw new IllegalStateException("unexpected end of input");
+                }
+                digest.update((byte) token.id());
+                switch (token) {
+                    case START_OBJECT, START_ARRAY -> {
+                        if (depth == 1 && token == JsonToken.START_OBJECT) {
+                            objects++;
+                        }
+                        depth++;
+                    }
+                    case END_OBJECT, END_ARRAY -> depth--;
+                    case PROPERTY_NAME, VALUE_STRING, VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> chars(
+                            parser.getStringCharacters(), parser.getStringOffset(), parser.getStringLength());
+                    default -> {
+                        // true, false and null are fully described by the token kind
+                    }
+                }
+            }
+            return objects;
+        }
+
+        void text(String text) {
+            chars(text.toCharArray(), 0, text.length());
+        }
+
+        private void chars(char[] chars, int offset, int length) {
+            int needed = 4 + length * 2;
+            if (buffer.length < needed) {
+                buffer = new byte[Math.max(needed, buffer.length * 2)];
+            }
+            int i = 0;
+            buffer[i++] = (byte) (length >>> 24);
+            buffer[i++] = (byte) (length >>> 16);
+            buffer[i++] = (byte) (length >>> 8);
+            buffer[i++] = (byte) length;
+            for (int c = offset; c < offset + length; c++) {
+                char ch = chars[c];
+                buffer[i++] = (byte) (ch >>> 8);
+                buffer[i++] = (byte) ch;
+            }
+            digest.update(buffer, 0, i);
+        }
+    }
+}

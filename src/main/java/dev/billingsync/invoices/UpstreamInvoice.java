@@ -1,0 +1,33 @@
+package dev.billingsync.invoices;
+
+import java.time.Instant;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An invoice as the sync read it upstream, normalized for storage, without its line items (they are streamed through
+ * {@link LineItemSource}). {@code rawJson} is the upstream object minus {@code lineItems}, kept for audit;
+ * {@code contentSha256} covers the whole upstream content and decides whether anything has to be written.
+ */
+public record UpstreamInvoice(
+        String id,
+        String orgId,
+        @Nullable String statusName,
+        @Nullable Instant startDate,
+        @Nullable Instant endDate,
+        @Nullable Instant created,
+        @Nullable Instant updated,
+        InvoiceAmounts amounts,
+        List<UpstreamPayment> payments,
+        List<UpstreamRefund> refunds,
+        List<UpstreamLinkedInvoice> linkedInvoices,
+        int lineItemCount,
+        String contentSha256,
+        String rawJson) {
+
+    public UpstreamInvoice {
+        payments = List.copyOf(payments);
+        refunds = List.copyOf(refunds);
+        linkedInvoices = List.copyOf(linkedInvoices);
+    }
+}

@@ -1,0 +1,81 @@
+package dev.billingsync.sync;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/** A configured Atlas organization and the bookkeeping of its sync (never kept on invoice rows). */
+@Entity
+@Table(name = "organizations")
+public class Organization {
+
+    @Id
+    private String id;
+
+    private @Nullable String name;
+
+    @Column(name = "pending_payload_sha256")
+    private @Nullable String pendingPayloadSha256;
+
+    @Column(name = "last_sync_succeeded_at")
+    private @Nullable Instant lastSyncSucceededAt;
+
+    @Column(name = "last_sync_run_id")
+    private @Nullable Long lastSyncRunId;
+
+    @Column(name = "created_at", nullable = false, updatable = false)
+    private Instant createdAt;
+
+    @SuppressWarnings("NullAway.Init")
+    protected Organization() {}
+
+    Organization(String id, @Nullable String name, Instant createdAt) {
+        this.id = id;
+        this.name = name;
+        this.createdAt = createdAt;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public @Nullable String name() {
+        return name;
+    }
+
+    public @Nullable Instant lastSyncSucceededAt() {
+        return lastSyncSucceededAt;
+    }
+
+    public @Nullable Long lastSyncRunId() {
+        return lastSyncRunId;
+    }
+
+    @Nullable String pendingPayloadSha256() {
+        return pendingPayloadSha256;
+    }
+
+    void rename(@Nullable String newName) {
+        if (!Objects.equals(name, newName)) {
+            this.name = newName;
+        }
+    }
+
+    /** Remembers the exact pending-invoices payload now stored, so an identical one next time costs no parsing. */
+    void storedPendingPayload(String sha256) {
+        if (!sha256.equals(pendingPayloadSha256)) {
+            this.pendingPayloadSha256 = sha256;
+        }
+    }
+
+    void finishedRun(SyncRun run) {
+        this.lastSyncRunId = run.id();
+        if (run.status() == SyncRun.Status.SUCCEEDED) {
+            this.lastSyncSucceededAt = run.finishedAt();
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package dev.billingsync.sync;
+
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The sync schedule ({@code billing.sync.*}).
+ *
+ * @param enabled whether the schedule runs at all
+ * @param cron when the schedule fires, a Spring cron expression evaluated in UTC (default: every hour on the hour)
+ * @param runOnStartup sync every org once as soon as the application is ready
+ * @param startupGrace a startup run skips an org whose last run started less than this long ago (replicas starting
+ *     together, or a rolling restart, then do not sync every org again)
+ * @param lockAtMostFor how long a replica's per-org lock outlives a replica that died; it is extended while alive
+ * @param finalInvoiceStatuses invoice statuses after which an invoice is no longer fetched again
+ */
+@ConfigurationProperties("billing.sync")
+@Validated
+public record SyncProperties(
+        @DefaultValue("true") boolean enabled,
+        @DefaultValue("0 0 * * * *") @NotBlank String cron,
+        @DefaultValue("true") boolean runOnStartup,
+        @DefaultValue("5m") Duration startupGrace,
+        @DefaultValue("2m") Duration lockAtMostFor,
+        @DefaultValue({"PAID", "FORGIVEN", "FREE", "PREPAID"}) @NotEmpty List<String> finalInvoiceStatuses) {}

@@ -1,0 +1,128 @@
+package dev.billingsync.atlas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.billingsync.atlas.AtlasInvoiceReader.Shape;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AtlasInvoiceReaderTests {
+
+    final AtlasInvoiceReader reader = new AtlasInvoiceReader();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void summarizesHeaderLinkedInvoicesAndLineCountWhateverTheFieldOrder() throws IOException {
+        AtlasInvoiceSummary summary = reader.summarize(fixture(), Shape.PAGE).get(0);
+
+        AtlasInvoice header = summary.header();
+        assertThat(header.id()).isEqualTo("65a1b2c3d4e5f6a7b8c9d0e1");
+        assertThat(header.statusName()).isEqualTo("PENDING");
+        assertThat(header.startDate()).isEqualTo(Instant.parse("2026-11-01T00:00:00Z"));
+        assertThat(header.amountBilledCents()).isEqualTo(1214L);
+        assertThat(header.startingBalanceCents()).as("absent stays absent").isNull();
+        assertThat(header.payments()).singleElement().satisfies(p -> assertThat(p.unitPrice()).isEqualTo("1.0000"));
+        assertThat(header.refunds()).singleElement().satisfies(r -> assertThat(r.amountCents()).isEqualTo(100L));
+        assertThat(summary.lineItemCount()).isEqualTo(2);
+        assertThat(summary.raw().has("lineItems")).isFalse();
+        assertThat(summary.raw().get("unknownTopLevel").asString()).isEqualTo("ignored by the records, kept in raw");
+        assertThat(summary.linkedInvoices()).singleElement().satisfies(l -> {
+            assertThat(l.header().orgId()).isEqualTo("5f0c1a2b3c4d5e6f7a8b9c09");
+            assertThat(l.raw().get("lineItems").get(0).get("quantity").decimalValue()).isEqualTo(new BigDecimal("1.50"));
+        });
+    }
+
+    @Test
+    void streamsLineItemsWithExactDecimalsTagsInOrderAndAbsentFieldsNull() throws IOException {
+        List<AtlasLineItem> items = new ArrayList<>();
+        reader.forEachLineItem(fixture(), Shape.PAGE, 0, (position, item) -> {
+            assertThat(position).isEqualTo(items.size());
+            items.add(item);
+        });
+
+        assertThat(items).hasSize(2);
+        AtlasLineItem first = items.get(0);
+        assertThat(first.unitPriceDollars()).isEqualTo(new BigDecimal("0.50"));
+        assertThat(first.quantity()).isEqualTo(new BigDecimal("24"));
+        assertThat(first.discountCents()).isNull();
+        assertThat(first.tags()).containsExactly(
+                Map.entry("env", List.of("prod")),
+                Map.entry("team", List.of("billing", "finance")),
+                Map.entry("empty", List.of()));
+        AtlasLineItem second = items.get(1);
+        assertThat(second.quantity()).isEqualTo(new BigDecimal("13.000042"));
+        assertThat(second.unitPriceDollars()).isEqualTo(new BigDecimal("0.0125"));
+        assertThat(second.percentDiscount()).isEqualTo(new BigDecimal("10.0"));
+        assertThat(second.tierUpperBound()).isEqualTo(new BigDecimal("1000.5"));
+        assertThat(second.created()).isEqualTo(Instant.parse("2026-11-02T04:10:00.120Z"));
+        assertThat(second.tags()).isNull();
+        assertThat(second.clusterName()).isNull();
+    }
+
+    @Test
+    void hashIgnoresWhitespaceButSeesEveryValue() throws IOException {
+        String json = Files.readString(fixture().file());
+        String compact = json.replaceAll("\\n\\s*", "");
+        String changed = json.replace("\"quantity\": 13.000042", "\"quantity\": 13.000043");
+        String rescaled = json.replace("\"unitPriceDollars\": 0.50", "\"unitPriceDollars\": 0.5");
+
+        String original = hash(json);
+        assertThat(hash(compact)).isEqualTo(original);
+        assertThat(hash(changed)).isNotEqualTo(original);
+        assertThat(hash(rescaled)).as("0.50 and 0.5 are different upstream texts").isNotEqualTo(original);
+    }
+
+    @Test
+    void readsASingleInvoice() throws IOException {
+        String json = Files.readString(fixture().file());
+        String invoice = json.substring(json.indexOf("\"results\": [") + 12, json.lastIndexOf(']'));
+        AtlasPayload payload = payload(invoice);
+
+        assertThat(reader.summarize(payload, Shape.INVOICE)).singleElement().satisfies(s -> {
+            assertThat(s.header().id()).isEqualTo("65a1b2c3d4e5f6a7b8c9d0e1");
+            assertThat(s.lineItemCount()).isEqualTo(2);
+        });
+        List<String> skus = new ArrayList<>();
+        reader.forEachLineItem(payload, Shape.INVOICE, 0, (position, item) -> skus.add(item.sku()));
+        assertThat(skus).containsExactly("ATLAS_AWS_INSTANCE_M30", "ATLAS_AWS_DATA_TRANSFER_SAME_REGION");
+    }
+
+    @Test
+    void reportsMalformedAndTruncatedBodiesAsMalformedResponses() throws IOException {
+        String json = Files.readString(fixture().file());
+        for (String broken : List.of(json.substring(0, json.length() / 2), "{\"results\": [ {\"id\": }", "<html>")) {
+            AtlasPayload payload = payload(broken);
+            assertThatThrownBy(() -> reader.summarize(payload, Shape.PAGE))
+                    .isInstanceOfSatisfying(AtlasApiException.class,
+                            e -> assertThat(e.errorCode()).isEqualTo("MALFORMED_RESPONSE"));
+        }
+    }
+
+    private String hash(String json) throws IOException {
+        return reader.summarize(payload(json), Shape.PAGE).get(0).contentSha256();
+    }
+
+    private AtlasPayload fixture() throws IOException {
+        try (var in = getClass().getResourceAsStream("/atlas/pending-invoices.json")) {
+            return payload(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+    }
+
+    private AtlasPayload payload(String json) throws IOException {
+        Path file = Files.createTempFile(dir, "payload", ".json");
+        Files.writeString(file, json);
+        return new AtlasPayload(file, "unused", json.length());
+    }
+}
