@@ -112,6 +112,13 @@ public final class TestPostgres {
     }
 
     private static boolean dockerAvailable() {
+        boolean configured = System.getenv("DOCKER_HOST") != null
+                || java.nio.file.Files.exists(java.nio.file.Path.of("/var/run/docker.sock"))
+                || java.nio.file.Files.exists(java.nio.file.Path.of(System.getProperty("user.home"), ".docker"));
+        if (!configured) {
+            // asking Testcontainers would only log an alarming stack of failed strategies
+            return false;
+        }
         try {
             return DockerClientFactory.instance().isDockerAvailable();
         } catch (RuntimeException | LinkageError e) {

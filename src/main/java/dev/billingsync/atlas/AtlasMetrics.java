@@ -1,0 +1,60 @@
+package dev.billingsync.atlas;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+
+/** The Micrometer meters of the Atlas client. Tags are bounded: endpoints are path templates, never concrete ids. */
+final class AtlasMetrics {
+
+    static final String REQUESTS = "billing.atlas.requests";
+    static final String RETRIES = "billing.atlas.retries";
+    static final String TOKEN_FETCHES = "billing.atlas.token.fetches";
+    static final String REQUEST_DURATION = "billing.atlas.request.duration";
+
+    private final MeterRegistry registry;
+
+    AtlasMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** One HTTP request sent to {@code /api/atlas/v2}; {@code status} is the HTTP status or IO_ERROR / TIMEOUT. */
+    void request(String endpoint, String method, String status) {
+        Counter.builder(REQUESTS)
+                .description("HTTP requests sent to the Atlas Admin API, including retries and auth re-tries")
+                .tag("endpoint", endpoint)
+                .tag("method", method)
+                .tag("status", status)
+                .register(registry)
+                .increment();
+    }
+
+    /** One HTTP exchange, from sending the request until its response body was read, released or failed. */
+    void duration(String endpoint, Duration duration) {
+        Timer.builder(REQUEST_DURATION)
+                .description("Duration of HTTP exchanges with the Atlas Admin API, response body included")
+                .tag("endpoint", endpoint)
+                .register(registry)
+                .record(duration);
+    }
+
+    /** One retry scheduled; {@code reason} is the HTTP status or IO_ERROR / TIMEOUT. */
+    void retry(String endpoint, String reason) {
+        Counter.builder(RETRIES)
+                .description("Atlas calls retried after a 429, 5xx or I/O error")
+                .tag("endpoint", endpoint)
+                .tag("reason", reason)
+                .register(registry)
+                .increment();
+    }
+
+    /** One access-token request to the Atlas token endpoint; {@code outcome} is success or failure. */
+    void tokenFetch(String outcome) {
+        Counter.builder(TOKEN_FETCHES)
+                .description("Access tokens requested from the Atlas OAuth token endpoint")
+                .tag("outcome", outcome)
+                .register(registry)
+                .increment();
+    }
+}

@@ -1,0 +1,62 @@
+package dev.billingsync.simulator;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
+import reactor.netty.NettyPipeline;
+
+/**
+ * Bytes written below Netty's HTTP codec, for wire forms a correct server never sends: a response cut short, a
+ * reset instead of a response, an informational status line left on its own.
+ */
+final class RawWire {
+
+    private RawWire() {}
+
+    /** Closes with SO_LINGER 0, so the kernel sends RST instead of FIN. */
+    static Mono<Void> reset(Connection connection) {
+        Channel channel = connection.channel();
+        channel.config().setOption(ChannelOption.SO_LINGER, 0);
+        return completion(channel.close());
+    }
+
+    /** Writes {@code bytes} as they are (status line and headers included), then closes the connection. */
+    static Mono<Void> writeAndClose(Connection connection, ByteBuf bytes) {
+        return write(connection, bytes).then(Mono.defer(() -> completion(connection.channel().close())));
+    }
+
+    /** Writes {@code bytes} as they are and leaves the connection open. */
+    static Mono<Void> write(Connection connection, ByteBuf bytes) {
+        ChannelHandlerContext codec = connection.channel().pipeline().context(NettyPipeline.HttpCodec);
+        if (codec == null) {
+            bytes.release();
+            return Mono.error(new IllegalStateException("Raw writes need the HTTP/1.1 codec in the pipeline"));
+        }
+        // Writing from the codec's own context sends the bytes to the handlers before it, i.e. to the socket.
+        return completion(codec.writeAndFlush(bytes));
+    }
+
+    /** An HTTP/1.1 status line and header block, ending with the empty line. */
+    static ByteBuf head(int status, Map<String, String> headers) {
+        StringBuilder text = new StringBuilder("HTTP/1.1 ")
+                .append(status)
+                .append(' ')
+                .append(HttpResponseStatus.valueOf(status).reasonPhrase())
+                .append("\r\n");
+        headers.forEach((name, value) -> text.append(name).append(": ").append(value).append("\r\n"));
+        text.append("\r\n");
+        return Unpooled.wrappedBuffer(text.toString().getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    private static Mono<Void> completion(ChannelFuture future) {
+        return Mono.create(sink -> future.addListener(done -> sink.success()));
+    }
+}

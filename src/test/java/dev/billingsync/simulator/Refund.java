@@ -1,0 +1,6 @@
+package dev.billingsync.simulator;
+
+import java.time.Instant;
+
+/** An Atlas {@code BillingRefund}. */
+record Refund(long amountCents, Instant created, String paymentId, String reason) {}
