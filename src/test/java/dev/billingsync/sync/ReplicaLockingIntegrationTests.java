@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.billingsync.BillingSyncApplication;
 import dev.billingsync.TestDatabaseConfiguration;
+import dev.billingsync.TestPostgres;
 import dev.billingsync.simulator.AtlasSimulator;
 import dev.billingsync.simulator.RecordedRequest;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /** Two replicas on one database: each org is synced once per schedule tick, never by both at once. */
 class ReplicaLockingIntegrationTests {
@@ -37,7 +39,9 @@ class ReplicaLockingIntegrationTests {
             try {
                 replicas.add(start(atlas, database));
                 replicas.add(start(atlas, database));
-                JdbcClient jdbc = replicas.get(0).getBean(JdbcClient.class);
+                TestPostgres.Server server = TestPostgres.server();
+                JdbcClient jdbc = JdbcClient.create(new DriverManagerDataSource(
+                        TestPostgres.sharedDatabase(database), server.user(), server.password()));
 
                 await().atMost(Duration.ofSeconds(60)).until(() -> finishedTicks(jdbc) >= 3);
                 // stop scheduling before judging, so no run is mid-flight
