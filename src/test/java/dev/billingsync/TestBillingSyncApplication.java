@@ -1,6 +1,7 @@
 package dev.billingsync;
 
 import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Runs the whole service locally with nothing installed: an embedded PostgreSQL and the Atlas simulator preloaded
@@ -9,8 +10,13 @@ import org.springframework.boot.SpringApplication;
 public class TestBillingSyncApplication {
 
     public static void main(String[] args) {
-        SpringApplication.from(BillingSyncApplication::main)
+        start(args);
+    }
+
+    static ConfigurableApplicationContext start(String... args) {
+        return SpringApplication.from(BillingSyncApplication::main)
                 .with(TestDatabaseConfiguration.class, LocalAtlasConfiguration.class)
-                .run(args);
+                .run(args)
+                .getApplicationContext();
     }
 }

@@ -1,0 +1,88 @@
+package dev.billingsync.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.billingsync.TestDatabaseConfiguration;
+import dev.billingsync.simulator.AtlasSimulator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * A 100,000-line pending invoice (tens of MB of JSON) syncs with WebClient's default 256 KB in-memory limit in place:
+ * the body streams to disk and is parsed and loaded as a stream.
+ */
+@SpringBootTest(properties = "billing.sync.enabled=false")
+@Import(TestDatabaseConfiguration.class)
+class LargeInvoiceSyncIntegrationTests {
+
+    static final String ORG = "7b0c1a2b3c4d5e6f7a8b9c01";
+    static final AtlasSimulator atlas = AtlasSimulator.start();
+
+    static {
+        atlas.addServiceAccount("large-client", "large-secret");
+        atlas.addOrg(ORG, "Big Spender", 42, 5_000, 20);
+    }
+
+    @DynamicPropertySource
+    static void atlasProperties(DynamicPropertyRegistry registry) {
+        registry.add("billing.atlas.base-url", () -> atlas.baseUrl().toString());
+        registry.add("billing.atlas.client-id", () -> "large-client");
+        registry.add("billing.atlas.client-secret", () -> "large-secret");
+        registry.add("billing.orgs[0].id", () -> ORG);
+    }
+
+    @AfterAll
+    static void stop() {
+        atlas.close();
+    }
+
+    @Autowired
+    OrgSync orgSync;
+
+    @Autowired
+    ConfiguredOrgs orgs;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Test
+    void syncsAHundredThousandLineInvoiceAsAStream() {
+        String pendingId = atlas.org(ORG).pendingInvoiceId();
+        int lines = atlas.org(ORG).lineItemCount(pendingId);
+        assertThat(lines).isGreaterThanOrEqualTo(100_000);
+        assertThat(atlas.org(ORG).pendingInvoicesResponseBytes().length).isGreaterThan(10 * 1024 * 1024);
+
+        SyncRun run = orgSync.run(orgs.all().get(0), SyncRun.Trigger.MANUAL, null).orElseThrow();
+
+        assertThat(run.status()).isEqualTo(SyncRun.Status.SUCCEEDED);
+        assertThat(run.lineItemsWritten()).isEqualTo(lines);
+        assertThat(jdbc.sql("select count(*) from line_items where invoice_id = ?")
+                        .param(pendingId)
+                        .query(Integer.class)
+                        .single())
+                .isEqualTo(lines);
+        assertThat(jdbc.sql("select sum(total_price_cents) from line_items where invoice_id = ?")
+                        .param(pendingId)
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(sumOfLineTotals(pendingId));
+
+        SyncRun again = orgSync.run(orgs.all().get(0), SyncRun.Trigger.MANUAL, null).orElseThrow();
+        assertThat(again.status()).isEqualTo(SyncRun.Status.SUCCEEDED);
+        assertThat(again.lineItemsWritten()).isZero();
+    }
+
+    private long sumOfLineTotals(String invoiceId) {
+        long sum = 0;
+        for (var line : atlas.org(ORG).invoiceResponse(invoiceId).get("lineItems")) {
+            sum += line.get("totalPriceCents").longValue();
+        }
+        return sum;
+    }
+}
