@@ -3,7 +3,6 @@ package dev.billingsync.sync;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.function.Supplier;
 import net.javacrumbs.shedlock.core.LockConfiguration;
 import net.javacrumbs.shedlock.core.LockProvider;
 import net.javacrumbs.shedlock.core.SimpleLock;
@@ -16,6 +15,20 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class OrgSyncLock {
+
+    /** A held lock; may be released from another thread than the one that took it. */
+    static final class Held {
+
+        private final SimpleLock lock;
+
+        private Held(SimpleLock lock) {
+            this.lock = lock;
+        }
+
+        void release() {
+            lock.unlock();
+        }
+    }
 
     private final LockProvider locks;
     private final Clock clock;
@@ -31,25 +44,9 @@ class OrgSyncLock {
         return "sync-org-" + orgId;
     }
 
-    /** Runs {@code task} holding the org's lock; empty, without running it, if another replica holds the lock. */
-    <T> Optional<T> withLock(String orgId, Supplier<T> task) {
-        Optional<SimpleLock> lock = locks.lock(
-                new LockConfiguration(clock.instant(), lockName(orgId), lockAtMostFor, Duration.ZERO));
-        if (lock.isEmpty()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.ofNullable(task.get());
-        } finally {
-            lock.get().unlock();
-        }
-    }
-
-    /** Whether some replica holds the org's lock right now. */
-    boolean isLocked(String orgId) {
-        Optional<SimpleLock> lock = locks.lock(
-                new LockConfiguration(clock.instant(), lockName(orgId), lockAtMostFor, Duration.ZERO));
-        lock.ifPresent(SimpleLock::unlock);
-        return lock.isEmpty();
+    /** The org's lock, or empty if another run (on any replica) holds it. */
+    Optional<Held> tryLock(String orgId) {
+        return locks.lock(new LockConfiguration(clock.instant(), lockName(orgId), lockAtMostFor, Duration.ZERO))
+                .map(Held::new);
     }
 }

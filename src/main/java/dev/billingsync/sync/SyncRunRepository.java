@@ -1,8 +1,11 @@
 package dev.billingsync.sync;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import org.springframework.data.domain.Page;
+import org.springframework.data.domain.Pageable;
 import org.springframework.data.jpa.repository.JpaRepository;
 
 interface SyncRunRepository extends JpaRepository<SyncRun, Long> {
@@ -12,4 +15,8 @@ interface SyncRunRepository extends JpaRepository<SyncRun, Long> {
     List<SyncRun> findByOrgIdAndStatus(String orgId, SyncRun.Status status);
 
     Optional<SyncRun> findFirstByOrgIdOrderByStartedAtDesc(String orgId);
+
+    Page<SyncRun> findByOrgIdIn(Collection<String> orgIds, Pageable page);
+
+    Page<SyncRun> findByOrgIdInAndStatus(Collection<String> orgIds, SyncRun.Status status, Pageable page);
 }

@@ -1,0 +1,31 @@
+package dev.billingsync.invoices;
+
+import java.time.LocalDate;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Which invoices of an org to list, as Atlas's {@code listInvoices}: {@code fromDate} keeps invoices starting on or
+ * after it, {@code toDate} those ending on or before it (UTC days).
+ */
+public record InvoiceFilter(
+        List<String> statusNames,
+        @Nullable LocalDate fromDate,
+        @Nullable LocalDate toDate,
+        SortBy sortBy,
+        Order orderBy) {
+
+    public enum SortBy {
+        START_DATE,
+        END_DATE
+    }
+
+    public enum Order {
+        ASC,
+        DESC
+    }
+
+    public InvoiceFilter {
+        statusNames = List.copyOf(statusNames);
+    }
+}

@@ -1,0 +1,388 @@
+package dev.billingsync.invoices;
+
+import dev.billingsync.invoices.InvoiceResponse.PaymentResponse;
+import dev.billingsync.invoices.InvoiceResponse.RefundResponse;
+import java.math.BigDecimal;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.cfg.JsonNodeFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Reads invoices for the API, always from PostgreSQL (never from Atlas). Each read is a fixed number of SQL statements
+ * whatever the invoice's size: one per table, never one per row.
+ */
+@Component
+@Transactional(readOnly = true)
+public class InvoiceQueries {
+
+    /** A page of results and the total number matching. */
+    public record Slice<T>(List<T> results, long total) {}
+
+    private static final String HEADER_COLUMNS = "id, org_id, status_name, start_date, end_date, created, updated,"
+            + " amount_billed_cents, amount_paid_cents, credits_cents, sales_tax_cents, starting_balance_cents,"
+            + " subtotal_cents, is_pending";
+    private static final String LINE_COLUMNS = "position, cluster_name, created, start_date, end_date, group_id,"
+            + " group_name, sku, unit, quantity, unit_price_dollars, total_price_cents, discount_cents,"
+            + " percent_discount, tier_lower_bound, tier_upper_bound, note, stitch_app_name, cloud_provider, has_tags";
+
+    private static final JsonMapper RAW = JsonMapper.builder()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(JsonNodeFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+            .build();
+
+    private final JdbcClient jdbc;
+
+    public InvoiceQueries(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public boolean orgExists(String orgId) {
+        return jdbc.sql("select exists (select 1 from organizations where id = ?)")
+                .param(orgId)
+                .query(Boolean.class)
+                .single();
+    }
+
+    /** The current pending invoice id of each of these orgs that has one. */
+    public Map<String, String> pendingInvoiceIds(Collection<String> orgIds) {
+        Map<String, String> ids = new HashMap<>();
+        jdbc.sql("select org_id, id from invoices where is_pending and org_id = any (?)")
+                .param(orgIds.toArray(String[]::new))
+                .query((ResultSet rs) -> {
+                    ids.put(rs.getString(1), rs.getString(2));
+                });
+        return ids;
+    }
+
+    /** The org's pending invoices, complete with line items, payments, refunds and linked invoices. */
+    public List<InvoiceResponse> pendingInvoices(String orgId) {
+        List<String> ids = jdbc.sql("select id from invoices where org_id = ? and is_pending order by id")
+                .param(orgId)
+                .query(String.class)
+                .list();
+        return full(ids);
+    }
+
+    public Optional<InvoiceResponse> invoice(String orgId, String invoiceId) {
+        if (!invoiceExists(orgId, invoiceId)) {
+            return Optional.empty();
+        }
+        return full(List.of(invoiceId)).stream().findFirst();
+    }
+
+    public boolean invoiceExists(String orgId, String invoiceId) {
+        return jdbc.sql("select exists (select 1 from invoices where id = ? and org_id = ?)")
+                .params(invoiceId, orgId)
+                .query(Boolean.class)
+                .single();
+    }
+
+    public Slice<InvoiceMetadataResponse> invoices(String orgId, InvoiceFilter filter, long offset, int limit) {
+        StringBuilder where = new StringBuilder(" from invoices where org_id = :org");
+        Map<String, Object> params = new HashMap<>();
+        params.put("org", orgId);
+        if (!filter.statusNames().isEmpty()) {
+            where.append(" and status_name = any (:statuses)");
+            params.put("statuses", filter.statusNames().toArray(String[]::new));
+        }
+        if (filter.fromDate() != null) {
+            where.append(" and start_date >= :from");
+            params.put("from", startOfDay(filter.fromDate()));
+        }
+        if (filter.toDate() != null) {
+            where.append(" and end_date <= :to");
+            params.put("to", startOfDay(filter.toDate().plusDays(1)));
+        }
+        long total = jdbc.sql("select count(*)" + where).params(params).query(Long.class).single();
+        String column = filter.sortBy() == InvoiceFilter.SortBy.START_DATE ? "start_date" : "end_date";
+        String direction = filter.orderBy() == InvoiceFilter.Order.ASC ? "asc nulls first" : "desc nulls last";
+        List<InvoiceMetadataResponse> results = jdbc.sql("select " + HEADER_COLUMNS + where + " order by " + column
+                        + " " + direction + ", id limit :limit offset :offset")
+                .params(params)
+                .param("limit", limit)
+                .param("offset", offset)
+                .query((rs, n) -> new InvoiceMetadataResponse(rs.getString(1), rs.getString(2), rs.getString(3),
+                        instant(rs, 4), instant(rs, 5), instant(rs, 6), instant(rs, 7), longOrNull(rs, 8),
+                        longOrNull(rs, 9), longOrNull(rs, 10), longOrNull(rs, 11), longOrNull(rs, 12),
+                        longOrNull(rs, 13), rs.getBoolean(14)))
+                .list();
+        return new Slice<>(results, total);
+    }
+
+    public Slice<LineItemResponse> lineItems(String invoiceId, LineItemFilter filter, long offset, int limit) {
+        Conditions where = lineConditions(invoiceId, filter);
+        long total = jdbc.sql("select count(*) from line_items l" + where.sql())
+                .params(where.params())
+                .query(Long.class)
+                .single();
+        List<Line> lines = jdbc.sql("select " + LINE_COLUMNS + " from line_items l" + where.sql()
+                        + " order by position limit :limit offset :offset")
+                .params(where.params())
+                .param("limit", limit)
+                .param("offset", offset)
+                .query((rs, n) -> line(rs))
+                .list();
+        Map<Integer, Map<String, List<String>>> tags = lines.isEmpty()
+                ? Map.of()
+                : tags(invoiceId, lines.get(0).position(), lines.get(lines.size() - 1).position());
+        return new Slice<>(lines.stream().map(l -> l.withTags(tags)).toList(), total);
+    }
+
+    /**
+     * Streams every matching line item in upstream order, with its tags, without holding them in memory: rows and
+     * tags are read side by side from two ordered queries.
+     */
+    public void streamLineItems(String invoiceId, LineItemFilter filter, Consumer<LineItemResponse> consumer) {
+        Conditions where = lineConditions(invoiceId, filter);
+        TagCursor tagCursor = new TagCursor();
+        try (var tagRows = jdbc.sql("select line_position, key, value from line_item_tags where invoice_id = :invoice"
+                                + " order by line_position, key_position, value_position")
+                        .param("invoice", invoiceId)
+                        .withFetchSize(1000)
+                        .query((rs, n) -> new TagRow(rs.getInt(1), rs.getString(2), rs.getString(3)))
+                        .stream();
+                var lineRows = jdbc.sql("select " + LINE_COLUMNS + " from line_items l" + where.sql() + " order by position")
+                        .params(where.params())
+                        .withFetchSize(1000)
+                        .query((rs, n) -> line(rs))
+                        .stream()) {
+            tagCursor.source = tagRows.iterator();
+            lineRows.forEach(line -> consumer.accept(
+                    line.toResponse(line.hasTags() ? tagCursor.tagsOf(line.position()) : null)));
+        }
+    }
+
+    private List<InvoiceResponse> full(List<String> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        String[] idArray = ids.toArray(String[]::new);
+        Map<String, List<LineItemResponse>> lines = new HashMap<>();
+        Map<String, Map<Integer, Map<String, List<String>>>> tags = new HashMap<>();
+        jdbc.sql("select invoice_id, line_position, key, value from line_item_tags where invoice_id = any (?)"
+                        + " order by invoice_id, line_position, key_position, value_position")
+                .param(idArray)
+                .query((ResultSet rs) -> {
+                    addTag(tags.computeIfAbsent(rs.getString(1), k -> new HashMap<>()), rs.getInt(2), rs.getString(3),
+                            rs.getString(4));
+                });
+        jdbc.sql("select invoice_id, " + LINE_COLUMNS + " from line_items where invoice_id = any (?)"
+                        + " order by invoice_id, position")
+                .param(idArray)
+                .query((ResultSet rs) -> {
+                    String invoiceId = rs.getString(1);
+                    Line line = line(rs, 1);
+                    lines.computeIfAbsent(invoiceId, k -> new ArrayList<>())
+                            .add(line.withTags(tags.getOrDefault(invoiceId, Map.of())));
+                });
+        Map<String, List<PaymentResponse>> payments = new HashMap<>();
+        jdbc.sql("select invoice_id, id, status_name, created, updated, currency, amount_billed_cents,"
+                        + " amount_paid_cents, sales_tax_cents, subtotal_cents, unit_price from payments"
+                        + " where invoice_id = any (?) order by invoice_id, position")
+                .param(idArray)
+                .query((ResultSet rs) -> {
+                    payments.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
+                            .add(new PaymentResponse(rs.getString(2), rs.getString(3), instant(rs, 4), instant(rs, 5),
+                                    rs.getString(6), longOrNull(rs, 7), longOrNull(rs, 8), longOrNull(rs, 9),
+                                    longOrNull(rs, 10), rs.getString(11)));
+                });
+        Map<String, List<RefundResponse>> refunds = new HashMap<>();
+        jdbc.sql("select invoice_id, amount_cents, created, payment_id, reason from refunds"
+                        + " where invoice_id = any (?) order by invoice_id, position")
+                .param(idArray)
+                .query((ResultSet rs) -> {
+                    refunds.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
+                            .add(new RefundResponse(longOrNull(rs, 2), instant(rs, 3), rs.getString(4), rs.getString(5)));
+                });
+        Map<String, List<JsonNode>> linked = new HashMap<>();
+        jdbc.sql("select invoice_id, raw::text from linked_invoices where invoice_id = any (?)"
+                        + " order by invoice_id, position")
+                .param(idArray)
+                .query((ResultSet rs) -> {
+                    linked.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(RAW.readTree(rs.getString(2)));
+                });
+        return jdbc.sql("select " + HEADER_COLUMNS + " from invoices where id = any (?) order by start_date, id")
+                .param(idArray)
+                .query((rs, n) -> {
+                    String id = rs.getString(1);
+                    return new InvoiceResponse(id, rs.getString(2), rs.getString(3), instant(rs, 4), instant(rs, 5),
+                            instant(rs, 6), instant(rs, 7), longOrNull(rs, 8), longOrNull(rs, 9), longOrNull(rs, 10),
+                            longOrNull(rs, 11), longOrNull(rs, 12), longOrNull(rs, 13),
+                            List.copyOf(lines.getOrDefault(id, List.of())),
+                            List.copyOf(payments.getOrDefault(id, List.of())),
+                            List.copyOf(refunds.getOrDefault(id, List.of())),
+                            List.copyOf(linked.getOrDefault(id, List.of())));
+                })
+                .list();
+    }
+
+    private Map<Integer, Map<String, List<String>>> tags(String invoiceId, int fromPosition, int toPosition) {
+        Map<Integer, Map<String, List<String>>> tags = new HashMap<>();
+        jdbc.sql("select line_position, key, value from line_item_tags where invoice_id = ?"
+                        + " and line_position between ? and ? order by line_position, key_position, value_position")
+                .params(invoiceId, fromPosition, toPosition)
+                .query((ResultSet rs) -> {
+                    addTag(tags, rs.getInt(1), rs.getString(2), rs.getString(3));
+                });
+        return tags;
+    }
+
+    private static void addTag(
+            Map<Integer, Map<String, List<String>>> tags, int line, String key, @Nullable String value) {
+        List<String> values = tags.computeIfAbsent(line, k -> new LinkedHashMap<>())
+                .computeIfAbsent(key, k -> new ArrayList<>());
+        if (value != null) {
+            values.add(value);
+        }
+    }
+
+    private record Conditions(String sql, Map<String, Object> params) {}
+
+    private static Conditions lineConditions(String invoiceId, LineItemFilter filter) {
+        StringBuilder sql = new StringBuilder(" where l.invoice_id = :invoice");
+        Map<String, Object> params = new HashMap<>();
+        params.put("invoice", invoiceId);
+        if (filter.groupId() != null) {
+            sql.append(" and l.group_id = :groupId");
+            params.put("groupId", filter.groupId());
+        }
+        if (filter.clusterName() != null) {
+            sql.append(" and l.cluster_name = :clusterName");
+            params.put("clusterName", filter.clusterName());
+        }
+        if (filter.sku() != null) {
+            sql.append(" and l.sku = :sku");
+            params.put("sku", filter.sku());
+        }
+        if (filter.fromDate() != null) {
+            sql.append(" and l.start_date >= :from");
+            params.put("from", startOfDay(filter.fromDate()));
+        }
+        if (filter.toDate() != null) {
+            sql.append(" and l.end_date <= :to");
+            params.put("to", startOfDay(filter.toDate().plusDays(1)));
+        }
+        return new Conditions(sql.toString(), params);
+    }
+
+    private static Timestamp startOfDay(LocalDate date) {
+        return Timestamp.from(date.atStartOfDay(ZoneOffset.UTC).toInstant());
+    }
+
+    /** A line item row before its tags are attached. */
+    private record Line(int position, boolean hasTags, LineItemResponse withoutTags) {
+
+        LineItemResponse withTags(Map<Integer, Map<String, List<String>>> tags) {
+            return hasTags ? toResponse(tags.getOrDefault(position, Map.of())) : withoutTags;
+        }
+
+        LineItemResponse toResponse(@Nullable Map<String, List<String>> tags) {
+            LineItemResponse l = withoutTags;
+            return new LineItemResponse(l.clusterName(), l.created(), l.startDate(), l.endDate(), l.groupId(),
+                    l.groupName(), l.sku(), l.unit(), l.quantity(), l.unitPriceDollars(), l.totalPriceCents(),
+                    l.discountCents(), l.percentDiscount(), l.tierLowerBound(), l.tierUpperBound(), l.note(),
+                    l.stitchAppName(), l.cloudProvider(), tags == null ? null : Collections.unmodifiableMap(tags));
+        }
+    }
+
+    private static Line line(ResultSet rs) throws SQLException {
+        return line(rs, 0);
+    }
+
+    /** Reads {@link #LINE_COLUMNS} starting after column {@code skip}. */
+    private static Line line(ResultSet rs, int skip) throws SQLException {
+        int c = skip;
+        return new Line(
+                rs.getInt(c + 1),
+                rs.getBoolean(c + 20),
+                new LineItemResponse(
+                        rs.getString(c + 2),
+                        instant(rs, c + 3),
+                        instant(rs, c + 4),
+                        instant(rs, c + 5),
+                        rs.getString(c + 6),
+                        rs.getString(c + 7),
+                        rs.getString(c + 8),
+                        rs.getString(c + 9),
+                        decimal(rs, c + 10),
+                        decimal(rs, c + 11),
+                        longOrNull(rs, c + 12),
+                        longOrNull(rs, c + 13),
+                        decimal(rs, c + 14),
+                        decimal(rs, c + 15),
+                        decimal(rs, c + 16),
+                        rs.getString(c + 17),
+                        rs.getString(c + 18),
+                        rs.getString(c + 19),
+                        null));
+    }
+
+    private record TagRow(int line, String key, @Nullable String value) {}
+
+    /** Walks the ordered tag rows alongside the ordered line rows. */
+    private static final class TagCursor {
+
+        Iterator<TagRow> source = Collections.emptyIterator();
+        private @Nullable TagRow next;
+
+        Map<String, List<String>> tagsOf(int line) {
+            Map<String, List<String>> tags = new LinkedHashMap<>();
+            while (true) {
+                if (next == null) {
+                    if (!source.hasNext()) {
+                        return tags;
+                    }
+                    next = source.next();
+                }
+                if (next.line() < line) {
+                    next = null;
+                    continue;
+                }
+                if (next.line() > line) {
+                    return tags;
+                }
+                List<String> values = tags.computeIfAbsent(next.key(), k -> new ArrayList<>());
+                if (next.value() != null) {
+                    values.add(next.value());
+                }
+                next = null;
+            }
+        }
+    }
+
+    private static @Nullable Instant instant(ResultSet rs, int column) throws SQLException {
+        Timestamp ts = rs.getTimestamp(column);
+        return ts == null ? null : ts.toInstant();
+    }
+
+    private static @Nullable Long longOrNull(ResultSet rs, int column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? null : value;
+    }
+
+    private static @Nullable BigDecimal decimal(ResultSet rs, int column) throws SQLException {
+        return rs.getBigDecimal(column);
+    }
+}

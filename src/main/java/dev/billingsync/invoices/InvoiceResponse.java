@@ -1,0 +1,51 @@
+package dev.billingsync.invoices;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Instant;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A full invoice in the shape of Atlas's {@code BillingInvoice}: same field names and formats, absent fields absent.
+ * {@code linkedInvoices} are returned exactly as Atlas sent them.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record InvoiceResponse(
+        String id,
+        String orgId,
+        @Nullable String statusName,
+        @Nullable Instant startDate,
+        @Nullable Instant endDate,
+        @Nullable Instant created,
+        @Nullable Instant updated,
+        @Nullable Long amountBilledCents,
+        @Nullable Long amountPaidCents,
+        @Nullable Long creditsCents,
+        @Nullable Long salesTaxCents,
+        @Nullable Long startingBalanceCents,
+        @Nullable Long subtotalCents,
+        List<LineItemResponse> lineItems,
+        List<PaymentResponse> payments,
+        List<RefundResponse> refunds,
+        List<JsonNode> linkedInvoices) {
+
+    /** An Atlas {@code BillingPayment}. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record PaymentResponse(
+            @Nullable String id,
+            @Nullable String statusName,
+            @Nullable Instant created,
+            @Nullable Instant updated,
+            @Nullable String currency,
+            @Nullable Long amountBilledCents,
+            @Nullable Long amountPaidCents,
+            @Nullable Long salesTaxCents,
+            @Nullable Long subtotalCents,
+            @Nullable String unitPrice) {}
+
+    /** An Atlas {@code BillingRefund}. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record RefundResponse(
+            @Nullable Long amountCents, @Nullable Instant created, @Nullable String paymentId, @Nullable String reason) {}
+}

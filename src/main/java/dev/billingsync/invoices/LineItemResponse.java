@@ -1,0 +1,31 @@
+package dev.billingsync.invoices;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/** An Atlas {@code InvoiceLineItem}: decimals exactly as Atlas wrote them, tags as key to values. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record LineItemResponse(
+        @Nullable String clusterName,
+        @Nullable Instant created,
+        @Nullable Instant startDate,
+        @Nullable Instant endDate,
+        @Nullable String groupId,
+        @Nullable String groupName,
+        @Nullable String sku,
+        @Nullable String unit,
+        @Nullable BigDecimal quantity,
+        @Nullable BigDecimal unitPriceDollars,
+        @Nullable Long totalPriceCents,
+        @Nullable Long discountCents,
+        @Nullable BigDecimal percentDiscount,
+        @Nullable BigDecimal tierLowerBound,
+        @Nullable BigDecimal tierUpperBound,
+        @Nullable String note,
+        @Nullable String stitchAppName,
+        @Nullable String cloudProvider,
+        @Nullable Map<String, List<String>> tags) {}
