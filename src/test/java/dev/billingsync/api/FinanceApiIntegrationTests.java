@@ -1,0 +1,438 @@
+package dev.billingsync.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.billingsync.StatementCounter;
+import dev.billingsync.TestDatabaseConfiguration;
+import dev.billingsync.simulator.AtlasSimulator;
+import dev.billingsync.sync.ConfiguredOrgs;
+import dev.billingsync.sync.OrgSync;
+import dev.billingsync.sync.SyncRun;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** The finance API over real HTTP, on data synced from the Atlas simulator into PostgreSQL. */
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "billing.sync.enabled=false",
+            "billing.security.api-keys[0].name=reader",
+            "billing.security.api-keys[0].key=" + FinanceApiIntegrationTests.READER,
+            "billing.security.api-keys[0].roles=READ",
+            "billing.security.api-keys[0].orgs=*",
+            "billing.security.api-keys[1].name=syncer",
+            "billing.security.api-keys[1].key=" + FinanceApiIntegrationTests.SYNCER,
+            "billing.security.api-keys[1].roles=READ,SYNC",
+            "billing.security.api-keys[1].orgs=*"
+        })
+@Import({TestDatabaseConfiguration.class, StatementCounter.class})
+class FinanceApiIntegrationTests {
+
+    static final String READER = "reader-key-0123456789abcdef";
+    static final String SYNCER = "syncer-key-0123456789abcdef";
+    static final String ORG_A = "8c0c1a2b3c4d5e6f7a8b9c01";
+    static final String ORG_B = "8c0c1a2b3c4d5e6f7a8b9c02";
+    static final String ORG_SMALL = "8c0c1a2b3c4d5e6f7a8b9c03";
+
+    /** Atlas fields of an invoice and a line item (the spec's BillingInvoice / InvoiceLineItem properties). */
+    static final Set<String> INVOICE_FIELDS = Set.of("id", "orgId", "statusName", "startDate", "endDate", "created",
+            "updated", "amountBilledCents", "amountPaidCents", "creditsCents", "salesTaxCents",
+            "startingBalanceCents", "subtotalCents", "lineItems", "payments", "refunds", "linkedInvoices");
+    static final Set<String> LINE_FIELDS = Set.of("clusterName", "created", "startDate", "endDate", "groupId",
+            "groupName", "sku", "unit", "quantity", "unitPriceDollars", "totalPriceCents", "discountCents",
+            "percentDiscount", "tierLowerBound", "tierUpperBound", "note", "stitchAppName", "cloudProvider", "tags");
+
+    static final AtlasSimulator atlas = AtlasSimulator.start();
+
+    static {
+        atlas.addServiceAccount("api-client", "api-secret");
+        atlas.addOrg(ORG_A, "Acme Retail", 5, 40);
+        atlas.addOrg(ORG_B, "Acme Labs", 6, 20);
+        atlas.addOrg(ORG_SMALL, "Acme Tiny", 7, 1);
+    }
+
+    @DynamicPropertySource
+    static void atlasProperties(DynamicPropertyRegistry registry) {
+        registry.add("billing.atlas.base-url", () -> atlas.baseUrl().toString());
+        registry.add("billing.atlas.client-id", () -> "api-client");
+        registry.add("billing.atlas.client-secret", () -> "api-secret");
+        registry.add("billing.orgs[0].id", () -> ORG_A);
+        registry.add("billing.orgs[0].name", () -> "Acme Retail");
+        registry.add("billing.orgs[1].id", () -> ORG_B);
+        registry.add("billing.orgs[2].id", () -> ORG_SMALL);
+    }
+
+    @AfterAll
+    static void stop() {
+        atlas.close();
+    }
+
+    static boolean synced;
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    OrgSync orgSync;
+
+    @Autowired
+    ConfiguredOrgs orgs;
+
+    ApiTestClient api;
+
+    @BeforeEach
+    void syncOnce() {
+        api = new ApiTestClient(port);
+        if (!synced) {
+            orgs.all().forEach(org -> assertThat(orgSync.run(org, SyncRun.Trigger.MANUAL, null).orElseThrow().status())
+                    .isEqualTo(SyncRun.Status.SUCCEEDED));
+            synced = true;
+        }
+    }
+
+    @Test
+    void pendingInvoicesEqualTheAtlasResponseFieldByField() {
+        for (String orgId : List.of(ORG_A, ORG_B, ORG_SMALL)) {
+            JsonNode ours = api.get("/api/v1/orgs/" + orgId + "/invoices/pending", READER).json();
+            JsonNode theirs = ApiTestClient.EXACT.readTree(atlas.org(orgId).pendingInvoicesResponse().toString());
+
+            assertThat(ours.get("totalCount")).isEqualTo(theirs.get("totalCount"));
+            assertThat(ours.get("results").size()).isEqualTo(theirs.get("results").size());
+            for (int i = 0; i < theirs.get("results").size(); i++) {
+                assertThat(atlasFieldsOf(ours.get("results").get(i)))
+                        .isEqualTo(atlasFieldsOf(theirs.get("results").get(i)));
+            }
+        }
+    }
+
+    @Test
+    void servesReadsFromPostgresWhileAtlasIsDown() {
+        atlas.failAlways(ORG_A, 503);
+        try {
+            assertThat(api.get("/api/v1/orgs/" + ORG_A + "/invoices/pending", READER).status()).isEqualTo(200);
+        } finally {
+            atlas.clearFaults(ORG_A);
+        }
+    }
+
+    static Stream<String> singleEndpoints() {
+        return Stream.of("invoice", "syncRun");
+    }
+
+    static Stream<String> listEndpoints() {
+        return Stream.of("orgs", "pending", "invoices", "lineItems", "syncRuns");
+    }
+
+    @ParameterizedTest
+    @MethodSource("singleEndpoints")
+    void singleResourcesHonourEnvelopeAndPretty(String endpoint) {
+        String path = path(endpoint);
+        ApiTestClient.Response plain = api.get(path, READER);
+        assertThat(plain.status()).isEqualTo(200);
+
+        ApiTestClient.Response enveloped = api.get(path + "?envelope=true", READER);
+        assertThat(enveloped.status()).isEqualTo(200);
+        JsonNode envelope = enveloped.json();
+        assertThat(envelope.get("status").intValue()).isEqualTo(200);
+        assertThat(envelope.get("content")).isEqualTo(plain.json());
+
+        ApiTestClient.Response pretty = api.get(path + "?pretty=true", READER);
+        assertThat(pretty.body()).contains("\n  \"");
+        assertThat(pretty.json()).isEqualTo(plain.json());
+        assertThat(plain.body()).doesNotContain("\n");
+    }
+
+    @ParameterizedTest
+    @MethodSource("listEndpoints")
+    void listsHonourEnvelopePrettyAndPaging(String endpoint) {
+        String path = path(endpoint);
+        JsonNode all = api.get(path + "?itemsPerPage=500", READER).json();
+        long total = all.get("totalCount").longValue();
+        assertThat(total).as("%s has data", endpoint).isPositive();
+        assertThat(rels(all)).containsExactly("self");
+
+        JsonNode enveloped = api.get(path + "?envelope=true", READER).json();
+        assertThat(enveloped.get("status").intValue()).isEqualTo(200);
+        assertThat(enveloped.has("results")).isTrue();
+        assertThat(enveloped.has("links")).isTrue();
+        assertThat(api.get(path + "?pretty=true", READER).body()).contains("\n  \"");
+
+        JsonNode first = api.get(path + "?itemsPerPage=1&pageNum=1", READER).json();
+        assertThat(first.get("results").size()).isEqualTo(1);
+        assertThat(first.get("totalCount").longValue()).isEqualTo(total);
+        if (total > 1) {
+            assertThat(rels(first)).containsExactlyInAnyOrder("self", "next");
+            JsonNode second = api.get(path + "?itemsPerPage=1&pageNum=2", READER).json();
+            assertThat(second.get("results").get(0)).isEqualTo(all.get("results").get(1));
+            assertThat(rels(second)).contains("self", "previous");
+            JsonNode last = api.get(path + "?itemsPerPage=1&pageNum=" + total, READER).json();
+            assertThat(rels(last)).containsExactlyInAnyOrder("self", "previous");
+        }
+        for (JsonNode link : first.get("links")) {
+            assertThat(link.get("href").asString()).startsWith("http://localhost:" + port + "/api/v1/");
+        }
+        JsonNode beyond = api.get(path + "?itemsPerPage=100&pageNum=1000", READER).json();
+        assertThat(beyond.get("results")).isEmpty();
+
+        JsonNode uncounted = api.get(path + "?includeCount=false", READER).json();
+        assertThat(uncounted.has("totalCount")).isFalse();
+        assertThat(api.get(path + "?itemsPerPage=0", READER).json().get("results").size())
+                .isEqualTo((int) Math.min(total, 100));
+
+        for (String bad : List.of("itemsPerPage=501", "itemsPerPage=-1", "pageNum=-1", "itemsPerPage=abc",
+                "pageNum=99999999999999999999", "includeCount=maybe", "envelope=maybe")) {
+            ApiTestClient.Response response = api.get(path + "?" + bad, READER);
+            assertThat(response.status()).as("%s?%s", endpoint, bad).isEqualTo(400);
+            assertThat(response.json().get("errorCode").asString()).isNotBlank();
+        }
+    }
+
+    @Test
+    void errorsAreEnvelopedWithTheirRealStatus() {
+        ApiTestClient.Response response =
+                api.get("/api/v1/orgs/" + ORG_A + "/invoices/ffffffffffffffffffffffff?envelope=true", READER);
+        assertThat(response.status()).isEqualTo(404);
+        JsonNode body = response.json();
+        assertThat(body.get("status").intValue()).isEqualTo(404);
+        assertThat(body.get("content").get("error").intValue()).isEqualTo(404);
+        assertThat(body.get("content").get("errorCode").asString()).isEqualTo("INVOICE_NOT_FOUND");
+    }
+
+    @Test
+    void malformedIdsAre400AndUnknownIdsAre404() {
+        assertThat(api.get("/api/v1/orgs/not-an-org/invoices", READER).status()).isEqualTo(400);
+        assertThat(api.get("/api/v1/orgs/" + ORG_A + "/invoices/XYZ", READER).status()).isEqualTo(400);
+        assertThat(api.get("/api/v1/orgs/ffffffffffffffffffffffff/invoices", READER).status()).isEqualTo(404);
+        assertThat(api.get("/api/v1/syncRuns/999999999", READER).status()).isEqualTo(404);
+    }
+
+    @Test
+    void lineItemsCsvHasEveryMatchingRowWithTheSameValuesAsJson() {
+        String path = path("lineItems");
+        JsonNode json = api.get(path + "?itemsPerPage=500", READER).json();
+        ApiTestClient.Response csv = api.send("GET", path, READER, null, "text/csv");
+
+        assertThat(csv.status()).isEqualTo(200);
+        assertThat(csv.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/csv");
+        List<CSVRecord> rows = parseCsv(csv.body());
+        assertThat(rows).hasSize(json.get("totalCount").intValue());
+        for (int i = 0; i < json.get("results").size(); i++) {
+            JsonNode line = json.get("results").get(i);
+            CSVRecord row = rows.get(i);
+            assertThat(row.get("sku")).isEqualTo(line.get("sku").asString());
+            assertThat(row.get("totalPriceCents")).isEqualTo(line.get("totalPriceCents").asString());
+            assertThat(row.get("quantity")).isEqualTo(line.get("quantity").decimalValue().toPlainString());
+        }
+    }
+
+    @Test
+    void filtersLineItemsBySkuAndProject() {
+        String path = path("lineItems");
+        JsonNode first = api.get(path + "?itemsPerPage=1", READER).json().get("results").get(0);
+        String sku = first.get("sku").asString();
+        String group = first.get("groupId").asString();
+        JsonNode filtered = api.get(path + "?itemsPerPage=500&sku=" + sku + "&groupId=" + group, READER).json();
+        assertThat(filtered.get("results")).isNotEmpty().allSatisfy(line -> {
+            assertThat(line.get("sku").asString()).isEqualTo(sku);
+            assertThat(line.get("groupId").asString()).isEqualTo(group);
+        });
+    }
+
+    @Test
+    void readsCostAFixedNumberOfStatementsWhateverTheSize() {
+        String big = "/api/v1/orgs/" + ORG_A + "/invoices/" + atlas.org(ORG_A).pendingInvoiceId();
+        String small = "/api/v1/orgs/" + ORG_SMALL + "/invoices/" + atlas.org(ORG_SMALL).pendingInvoiceId();
+        assertThat(atlas.org(ORG_A).lineItemCount(atlas.org(ORG_A).pendingInvoiceId()))
+                .isGreaterThan(10 * atlas.org(ORG_SMALL).lineItemCount(atlas.org(ORG_SMALL).pendingInvoiceId()));
+
+        long bigInvoice = StatementCounter.during(() -> assertThat(api.get(big, READER).status()).isEqualTo(200));
+        long smallInvoice = StatementCounter.during(() -> assertThat(api.get(small, READER).status()).isEqualTo(200));
+        long page500 = StatementCounter.during(() -> api.get(big + "/lineItems?itemsPerPage=500", READER));
+        long page5 = StatementCounter.during(() -> api.get(big + "/lineItems?itemsPerPage=5", READER));
+        long pendingBig = StatementCounter.during(() -> api.get("/api/v1/orgs/" + ORG_A + "/invoices/pending", READER));
+        long pendingSmall =
+                StatementCounter.during(() -> api.get("/api/v1/orgs/" + ORG_SMALL + "/invoices/pending", READER));
+
+        assertThat(bigInvoice).isEqualTo(smallInvoice).isLessThanOrEqualTo(12);
+        assertThat(page500).isEqualTo(page5).isLessThanOrEqualTo(8);
+        assertThat(pendingBig).isEqualTo(pendingSmall).isLessThanOrEqualTo(12);
+    }
+
+    @Test
+    void orgsShowLastSyncAndPendingInvoice() {
+        JsonNode orgList = api.get("/api/v1/orgs", READER).json();
+        assertThat(orgList.get("totalCount").intValue()).isEqualTo(3);
+        JsonNode a = find(orgList.get("results"), "id", ORG_A);
+        assertThat(a.get("name").asString()).isEqualTo("Acme Retail");
+        assertThat(a.get("pendingInvoiceId").asString()).isEqualTo(atlas.org(ORG_A).pendingInvoiceId());
+        assertThat(a.get("lastSuccessfulSyncAt").asString()).endsWith("Z");
+        assertThat(a.get("lastSyncRun").get("status").asString()).isEqualTo("SUCCEEDED");
+    }
+
+    @Test
+    void startsASyncOnDemandAndRefusesASecondWhileItRuns() {
+        ApiTestClient.Response started =
+                api.send("POST", "/api/v1/orgs/" + ORG_B + "/syncRuns", SYNCER, null, "application/json");
+        assertThat(started.status()).isEqualTo(202);
+        JsonNode run = started.json();
+        assertThat(run.get("trigger").asString()).isEqualTo("MANUAL");
+        String location = started.headers().firstValue("Location").orElseThrow();
+        assertThat(location).isEqualTo(api.base() + "/api/v1/syncRuns/" + run.get("id").asString());
+
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> !api.get(location.substring(api.base().length()), READER)
+                        .json()
+                        .get("status")
+                        .asString()
+                        .equals("RUNNING"));
+        assertThat(api.get(location.substring(api.base().length()), READER).json().get("status").asString())
+                .isEqualTo("SUCCEEDED");
+
+        atlas.enqueueFault(ORG_B, dev.billingsync.simulator.Fault.delay(java.time.Duration.ofSeconds(3)));
+        ApiTestClient.Response slow =
+                api.send("POST", "/api/v1/orgs/" + ORG_B + "/syncRuns", SYNCER, null, "application/json");
+        assertThat(slow.status()).isEqualTo(202);
+        ApiTestClient.Response conflict =
+                api.send("POST", "/api/v1/orgs/" + ORG_B + "/syncRuns", SYNCER, null, "application/json");
+        assertThat(conflict.status()).isEqualTo(409);
+        assertThat(conflict.json().get("errorCode").asString()).isEqualTo("SYNC_ALREADY_RUNNING");
+        String slowRun = "/api/v1/syncRuns/" + slow.json().get("id").asString();
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> api.get(slowRun, READER).json().get("status").asString().equals("SUCCEEDED"));
+    }
+
+    @Test
+    void aThousandMalformedRequestsNeverGetA5xx() {
+        ApiFuzzer fuzzer = new ApiFuzzer(20261122L, List.of(ORG_A, atlas.org(ORG_A).pendingInvoiceId()));
+        List<String> failures = new ArrayList<>();
+        for (int i = 0; i < 1200; i++) {
+            ApiFuzzer.FuzzRequest request = fuzzer.next();
+            ApiTestClient.Response response = api.send(request.toHttpRequest(api.base(), SYNCER));
+            if (response.status() >= 500) {
+                failures.add(response.status() + " for " + request);
+            } else if (response.status() >= 400 && !request.method().equals("HEAD")) {
+                JsonNode error = response.json();
+                JsonNode body = error.has("content") && error.has("status") ? error.get("content") : error;
+                if (!body.hasNonNull("errorCode") || body.get("error").intValue() != response.status()) {
+                    failures.add("no Atlas error body for " + request + ": " + response.body());
+                }
+            }
+        }
+        assertThat(failures).isEmpty();
+    }
+
+    @Test
+    void openApiDescribesEveryEndpoint() {
+        JsonNode spec = api.get("/v3/api-docs", null).json();
+        assertThat(spec.get("paths").propertyNames()).contains(
+                "/api/v1/orgs",
+                "/api/v1/orgs/{orgId}/invoices/pending",
+                "/api/v1/orgs/{orgId}/invoices",
+                "/api/v1/orgs/{orgId}/invoices/{invoiceId}",
+                "/api/v1/orgs/{orgId}/invoices/{invoiceId}/lineItems",
+                "/api/v1/syncRuns",
+                "/api/v1/syncRuns/{id}",
+                "/api/v1/orgs/{orgId}/syncRuns");
+    }
+
+    @Test
+    void swaggerUiListsTheInvoiceEndpointsInARealBrowser() throws Exception {
+        java.util.Optional<Path> chromium = Stream.of("/usr/bin/chromium", "/usr/bin/chromium-browser",
+                        "/usr/bin/google-chrome")
+                .map(Path::of)
+                .filter(Files::isExecutable)
+                .findFirst();
+        org.junit.jupiter.api.Assumptions.assumeTrue(chromium.isPresent(),
+                "Skipped: no Chromium binary (apt-get install chromium); .ci/run installs it");
+        Path profile = Files.createTempDirectory("chromium-profile");
+        Process browser = new ProcessBuilder(chromium.get().toString(), "--headless", "--no-sandbox", "--disable-gpu",
+                        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                        "--no-first-run", "--user-data-dir=" + profile, "--virtual-time-budget=20000", "--dump-dom",
+                        api.base() + "/swagger-ui/index.html")
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        String dom = new String(browser.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(browser.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+        assertThat(dom).contains("/api/v1/orgs/{orgId}/invoices/pending")
+                .contains("/api/v1/orgs/{orgId}/invoices/{invoiceId}/lineItems")
+                .contains("/api/v1/orgs/{orgId}/invoices/{invoiceId}");
+    }
+
+    private String path(String endpoint) {
+        String pending = atlas.org(ORG_A).pendingInvoiceId();
+        return switch (endpoint) {
+            case "orgs" -> "/api/v1/orgs";
+            case "pending" -> "/api/v1/orgs/" + ORG_A + "/invoices/pending";
+            case "invoices" -> "/api/v1/orgs/" + ORG_A + "/invoices";
+            case "invoice" -> "/api/v1/orgs/" + ORG_A + "/invoices/" + pending;
+            case "lineItems" -> "/api/v1/orgs/" + ORG_A + "/invoices/" + pending + "/lineItems";
+            case "syncRuns" -> "/api/v1/syncRuns";
+            case "syncRun" -> "/api/v1/syncRuns/"
+                    + api.get("/api/v1/syncRuns", READER).json().get("results").get(0).get("id").asString();
+            default -> throw new IllegalArgumentException(endpoint);
+        };
+    }
+
+    private static List<String> rels(JsonNode list) {
+        List<String> rels = new ArrayList<>();
+        list.get("links").forEach(link -> rels.add(link.get("rel").asString()));
+        return rels;
+    }
+
+    private static JsonNode find(JsonNode array, String field, String value) {
+        for (JsonNode node : array) {
+            if (value.equals(node.get(field).asString())) {
+                return node;
+            }
+        }
+        throw new AssertionError("no " + field + "=" + value + " in " + array);
+    }
+
+    /** The Atlas fields of an invoice (ours adds none we compare; unknown upstream extras are not Atlas fields). */
+    private static JsonNode atlasFieldsOf(JsonNode invoice) {
+        ObjectNode copy = ((ObjectNode) invoice).deepCopy();
+        copy.retain(INVOICE_FIELDS);
+        ArrayNode lines = (ArrayNode) copy.get("lineItems");
+        if (lines != null) {
+            lines.forEach(line -> ((ObjectNode) line).retain(LINE_FIELDS));
+        }
+        return copy;
+    }
+
+    private static List<CSVRecord> parseCsv(String body) {
+        try {
+            return CSVFormat.RFC4180.builder()
+                    .setHeader()
+                    .setSkipHeaderRecord(true)
+                    .get()
+                    .parse(new StringReader(body))
+                    .getRecords();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
