@@ -76,6 +76,15 @@ public class InvoiceQueries {
         return ids;
     }
 
+    /** The project ids seen in the org's stored line items, for Cost Explorer's projects filter. */
+    public List<String> projectIds(String orgId) {
+        return jdbc.sql("select distinct l.group_id from line_items l join invoices i on i.id = l.invoice_id"
+                        + " where i.org_id = ? and l.group_id is not null order by l.group_id")
+                .param(orgId)
+                .query(String.class)
+                .list();
+    }
+
     /** The org's pending invoices, complete with line items, payments, refunds and linked invoices. */
     public List<InvoiceResponse> pendingInvoices(String orgId) {
         List<String> ids = jdbc.sql("select id from invoices where org_id = ? and is_pending order by id")

@@ -101,6 +101,11 @@ public class SyncRun {
         finish(Status.FAILED, counts, code, detail, now);
     }
 
+    /** Some parts of the run (invoices, Cost Explorer) succeeded and their data is stored; another failed. */
+    void partiallySucceed(SyncCounts counts, String code, String detail, Instant now) {
+        finish(Status.PARTIAL, counts, code, detail, now);
+    }
+
     /** The replica running this died or was stopped before it could record the end. */
     void abandon(Instant now) {
         finish(Status.FAILED, new SyncCounts(invoicesWritten, lineItemsWritten, usageRowsWritten, atlasRequests),

@@ -55,6 +55,14 @@ class SyncRunLog {
         return run;
     }
 
+    @Transactional
+    public SyncRun partiallySucceed(long runId, SyncCounts counts, String code, String detail) {
+        SyncRun run = runs.findById(runId).orElseThrow();
+        run.partiallySucceed(counts, code, detail, clock.instant());
+        organizations.findById(run.orgId()).orElseThrow().finishedRun(run);
+        return run;
+    }
+
     /** The most recent run of an org, whatever its trigger. */
     @Transactional(readOnly = true)
     public Optional<SyncRun> latest(String orgId) {
