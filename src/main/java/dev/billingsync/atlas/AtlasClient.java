@@ -82,6 +82,8 @@ public class AtlasClient implements DisposableBean {
                 .proxyWithSystemProperties()
                 // Reactor Netty takes a 1xx (Cost Explorer's 102) as the final response and would pool a connection
                 // on which the real answer may still arrive (java-http-findings §1): never reuse such a connection.
+                // Cost Explorer polls go through this very client (AtlasOrgSession#pollCostExplorerQuery), so this
+                // covers them; a poll that times out or fails has its connection closed by Reactor Netty anyway.
                 .doOnResponse((response, connection) -> {
                     if (response.status().code() < 200) {
                         connection.markPersistent(false);
@@ -176,7 +178,12 @@ public class AtlasClient implements DisposableBean {
             Clock clock) {
 
         MediaType json(String version) {
-            return MediaType.parseMediaType("application/vnd.atlas." + version + "+json");
+            return atlasType(version, "json");
+        }
+
+        /** {@code application/vnd.atlas.{version}+{suffix}}, e.g. {@code +json} or {@code +csv}. */
+        MediaType atlasType(String version, String suffix) {
+            return MediaType.parseMediaType("application/vnd.atlas." + version + "+" + suffix);
         }
     }
 }

@@ -12,6 +12,7 @@ final class AtlasMetrics {
     static final String RETRIES = "billing.atlas.retries";
     static final String TOKEN_FETCHES = "billing.atlas.token.fetches";
     static final String REQUEST_DURATION = "billing.atlas.request.duration";
+    static final String COST_EXPLORER_POLLS = "billing.atlas.costexplorer.polls";
 
     private final MeterRegistry registry;
 
@@ -54,6 +55,18 @@ final class AtlasMetrics {
         Counter.builder(TOKEN_FETCHES)
                 .description("Access tokens requested from the Atlas OAuth token endpoint")
                 .tag("outcome", outcome)
+                .register(registry)
+                .increment();
+    }
+
+    /**
+     * One Cost Explorer poll answered; {@code signal} is READY, UNKNOWN_TOKEN or the {@link NotReadySignal} of a
+     * result not ready yet.
+     */
+    void costExplorerPoll(String signal) {
+        Counter.builder(COST_EXPLORER_POLLS)
+                .description("Cost Explorer result polls by what they answered (retried attempts count once)")
+                .tag("signal", signal)
                 .register(registry)
                 .increment();
     }

@@ -1,14 +1,18 @@
 package dev.billingsync.atlas;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
@@ -19,8 +23,11 @@ import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
 import org.springframework.web.reactive.function.client.ExchangeFunction;
 import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.WebClientRequestException;
 import reactor.core.Exceptions;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClientRequest;
+import reactor.netty.http.client.PrematureCloseException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -29,10 +36,22 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>Every call is bounded by {@code billing.atlas.timeouts.call}, retried per {@link AtlasRetry} and fails with an
  * {@link AtlasApiException}. Successful bodies are spooled to a file ({@link AtlasPayload}); the caller closes it.
+ *
+ * <p>Cost Explorer: {@link #createCostExplorerQuery} posts a query and returns its token; {@link
+ * #pollCostExplorerQuery} asks once for the result. Atlas's "not ready" is a 102 Processing, which only Reactor Netty
+ * reports as a status (java-http-findings §1); the client never reuses a connection that answered 1xx (see {@link
+ * AtlasClient}), and a poll that gets no answer within {@code billing.atlas.timeouts.poll}, or whose connection closes
+ * before an answer, is "not ready" too, never an error to retry.
  */
 public final class AtlasOrgSession {
 
     static final String ENDPOINT_ATTRIBUTE = AtlasOrgSession.class.getName() + ".endpoint";
+
+    static final String COST_EXPLORER_PATH = "/orgs/{orgId}/billing/costExplorer/usage";
+    static final String COST_EXPLORER_RESULT_PATH = COST_EXPLORER_PATH + "/{token}";
+
+    /** What we accept as a Cost Explorer token before putting it into a path; Atlas sends 64 hex characters. */
+    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{1,256}");
 
     /** At most this much of an error body is read, to decode Atlas's {@code ApiError}. */
     static final int MAX_ERROR_BODY = 64 * 1024;
@@ -71,6 +90,37 @@ public final class AtlasOrgSession {
                 Call.get("/orgs/{orgId}/invoices/{invoiceId}", invoicesJson(), orgId, invoiceId), this::spoolOrFail));
     }
 
+    /**
+     * {@code POST /api/atlas/v2/orgs/{orgId}/billing/costExplorer/usage}: starts a Cost Explorer query and returns its
+     * token (Atlas answers 202 {@code {"token": ...}}). Versioned {@code Content-Type} and {@code Accept}
+     * ({@code billing.atlas.versions.cost-explorer}); retried and authenticated as every call, so a retried POST may
+     * leave an unused query behind at Atlas. A 400 (invalid dates, groupBy without filter values, ...) is thrown.
+     */
+    public String createCostExplorerQuery(CostExplorerRequest request) {
+        Objects.requireNonNull(request, "request");
+        Call call = Call.post(COST_EXPLORER_PATH, costExplorer(CostExplorerFormat.JSON), request.toJson(), orgId);
+        return Objects.requireNonNull(execute(call, this::readToken));
+    }
+
+    /**
+     * {@code GET /api/atlas/v2/orgs/{orgId}/billing/costExplorer/usage/{token}}, once: never waits between polls
+     * itself. 200 with a body is {@link CostExplorerPoll.Ready} (spooled to a file, the caller closes it); a 102
+     * (final, or followed by silence or a close), no response within {@code timeouts.poll}, a connection closed before
+     * a response, or a 2xx without a body is {@link CostExplorerPoll.Processing}; 404 is {@link
+     * CostExplorerPoll.UnknownToken}. 429, 5xx and other I/O errors are retried as every call, each attempt counted
+     * in {@link #requestCount()}; other errors are thrown.
+     */
+    public CostExplorerPoll pollCostExplorerQuery(String token, CostExplorerFormat format) {
+        Objects.requireNonNull(token, "token");
+        Objects.requireNonNull(format, "format");
+        Call call = Call.get(COST_EXPLORER_RESULT_PATH, costExplorer(format), orgId, token)
+                .withResponseTimeout(shared.properties().timeouts().poll());
+        CostExplorerPoll poll = Objects.requireNonNull(execute(
+                call, (c, response) -> readPoll(c, response, format), AtlasOrgSession::notAnswered));
+        shared.metrics().costExplorerPoll(signal(poll));
+        return poll;
+    }
+
     /** HTTP requests sent to {@code /api/atlas/v2} for this org so far, retries and auth re-tries included. */
     public int requestCount() {
         return requestCount.get();
@@ -90,6 +140,100 @@ public final class AtlasOrgSession {
         return shared.json(shared.properties().versions().invoices());
     }
 
+    private MediaType costExplorer(CostExplorerFormat format) {
+        return shared.atlasType(shared.properties().versions().costExplorer(), format.suffix());
+    }
+
+    // --- Cost Explorer response handling
+
+    /** 2xx: the token of the new query; anything else: {@link #failure}. */
+    private Mono<String> readToken(Call call, ClientResponse response) {
+        if (!response.statusCode().is2xxSuccessful()) {
+            return failure(call, response);
+        }
+        int status = response.statusCode().value();
+        return AtlasResponseSpooler.head(response, MAX_ERROR_BODY)
+                .mapNotNull(AtlasOrgSession::decodeToken)
+                .switchIfEmpty(Mono.error(() -> new AtlasApiException(status, "MALFORMED_RESPONSE",
+                        call.endpoint() + " answered " + status + " without a usable token", null, null)));
+    }
+
+    private static @Nullable String decodeToken(DataBuffer buffer) {
+        try (InputStream in = buffer.asInputStream(true)) {
+            String token = ERROR_MAPPER.readValue(in, TokenBody.class).token();
+            return token != null && TOKEN.matcher(token).matches() ? token : null;
+        } catch (IOException | RuntimeException notATokenBody) {
+            return null;
+        }
+    }
+
+    private Mono<CostExplorerPoll> readPoll(Call call, ClientResponse response, CostExplorerFormat asked) {
+        int status = response.statusCode().value();
+        if (status < 200) {
+            // Reactor Netty reports a 1xx as the final response; the connection is not reused (AtlasClient).
+            return response.releaseBody().thenReturn(new CostExplorerPoll.Processing(NotReadySignal.STATUS_102));
+        }
+        if (status == 404) {
+            return response.releaseBody().thenReturn(new CostExplorerPoll.UnknownToken());
+        }
+        if (!response.statusCode().is2xxSuccessful()) {
+            return failure(call, response);
+        }
+        CostExplorerFormat format = formatOf(response, asked);
+        return shared.spooler().spool(response).map(payload -> {
+            if (payload.size() == 0) {
+                payload.close();
+                return new CostExplorerPoll.Processing(NotReadySignal.EMPTY_REPLY);
+            }
+            return new CostExplorerPoll.Ready(payload, format);
+        });
+    }
+
+    /** The format of a result body: by its media type when that names one, else the one asked for. */
+    private static CostExplorerFormat formatOf(ClientResponse response, CostExplorerFormat asked) {
+        return response.headers().contentType()
+                .map(type -> {
+                    String subtype = type.getSubtype().toLowerCase(Locale.ROOT);
+                    if (subtype.equals("csv") || subtype.endsWith("+csv")) {
+                        return CostExplorerFormat.CSV;
+                    }
+                    if (subtype.equals("json") || subtype.endsWith("+json")) {
+                        return CostExplorerFormat.JSON;
+                    }
+                    return asked;
+                })
+                .orElse(asked);
+    }
+
+    /**
+     * A poll that got no response at all: a read timeout before the status line (a server still "processing", or a
+     * 102 some clients would wait past) or a close before the status line is "not ready", not an I/O error. The same
+     * failures while a result body streams in are I/O errors and retried: the result is there, the transfer failed.
+     */
+    private static Mono<CostExplorerPoll> notAnswered(Throwable error) {
+        if (error instanceof WebClientRequestException) {
+            for (Throwable t = error.getCause(); t != null; t = t.getCause() == t ? null : t.getCause()) {
+                if (t instanceof io.netty.handler.timeout.ReadTimeoutException) {
+                    return Mono.just(new CostExplorerPoll.Processing(NotReadySignal.READ_TIMEOUT));
+                }
+                if (t instanceof PrematureCloseException) {
+                    return Mono.just(new CostExplorerPoll.Processing(NotReadySignal.CLOSED));
+                }
+            }
+        }
+        return Mono.error(error);
+    }
+
+    private static String signal(CostExplorerPoll poll) {
+        if (poll instanceof CostExplorerPoll.Processing processing) {
+            return processing.signal().name();
+        }
+        return poll instanceof CostExplorerPoll.Ready ? "READY" : "UNKNOWN_TOKEN";
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record TokenBody(@Nullable String token) {}
+
     // --- the call machinery; Cost Explorer calls (a POST with a JSON body, a GET that may answer 102) plug in here
     // with their own Call and response handler.
 
@@ -99,9 +243,22 @@ public final class AtlasOrgSession {
      * example with {@link #spoolOrFail} or {@link #failure}. Null only if the handler completes empty.
      */
     <T> @Nullable T execute(Call call, BiFunction<Call, ClientResponse, Mono<T>> handler) {
+        return execute(call, handler, Mono::error);
+    }
+
+    /**
+     * Like {@link #execute(Call, BiFunction)}, with {@code unanswered} first in line for an attempt's errors: it may
+     * turn one into a result (a Cost Explorer poll's read timeout means "not ready"), or return it as an error to be
+     * classified and retried as usual.
+     */
+    <T> @Nullable T execute(
+            Call call,
+            BiFunction<Call, ClientResponse, Mono<T>> handler,
+            Function<Throwable, Mono<T>> unanswered) {
         Duration deadline = shared.properties().timeouts().call();
         long deadlineNanos = System.nanoTime() + deadline.toNanos();
         Mono<T> attempt = Mono.defer(() -> request(call).exchangeToMono(response -> handler.apply(call, response)))
+                .onErrorResume(unanswered)
                 .onErrorMap(error -> AtlasRetry.classify(call.endpoint(), error));
         Mono<T> result = attempt
                 .retryWhen(new AtlasRetry(
@@ -126,6 +283,15 @@ public final class AtlasOrgSession {
                 .uri(call.pathTemplate(), call.uriVariables())
                 .header(HttpHeaders.ACCEPT, call.accept().toString())
                 .attribute(ENDPOINT_ATTRIBUTE, call.pathTemplate());
+        Duration responseTimeout = call.responseTimeout();
+        if (responseTimeout != null) {
+            // Per request, replacing the client's read timeout until the response is complete (Reactor Netty).
+            spec.httpRequest(request -> {
+                if (request.getNativeRequest() instanceof HttpClientRequest nativeRequest) {
+                    nativeRequest.responseTimeout(responseTimeout);
+                }
+            });
+        }
         if (call.body() == null) {
             return spec;
         }
@@ -197,7 +363,9 @@ public final class AtlasOrgSession {
     /**
      * One request to {@code {base}/api/atlas/v2}: method, path template (also the metrics/exception endpoint), its
      * variables, the versioned Accept type and an optional body (sent with {@code contentType}, default the Accept
-     * type, as Atlas expects the versioned type on bodies too).
+     * type, as Atlas expects the versioned type on bodies too). A {@code byte[]} body is sent as it is.
+     *
+     * @param responseTimeout replaces {@code timeouts.read} for this request when set
      */
     record Call(
             HttpMethod method,
@@ -205,14 +373,19 @@ public final class AtlasOrgSession {
             Object[] uriVariables,
             MediaType accept,
             @Nullable Object body,
-            @Nullable MediaType contentType) {
+            @Nullable MediaType contentType,
+            @Nullable Duration responseTimeout) {
 
         static Call get(String pathTemplate, MediaType accept, Object... uriVariables) {
-            return new Call(HttpMethod.GET, pathTemplate, uriVariables, accept, null, null);
+            return new Call(HttpMethod.GET, pathTemplate, uriVariables, accept, null, null, null);
         }
 
         static Call post(String pathTemplate, MediaType accept, Object body, Object... uriVariables) {
-            return new Call(HttpMethod.POST, pathTemplate, uriVariables, accept, body, null);
+            return new Call(HttpMethod.POST, pathTemplate, uriVariables, accept, body, null, null);
+        }
+
+        Call withResponseTimeout(Duration timeout) {
+            return new Call(method, pathTemplate, uriVariables, accept, body, contentType, timeout);
         }
 
         /** How exceptions, logs and metrics name the call: {@code GET /orgs/{orgId}/invoices/pending}. */

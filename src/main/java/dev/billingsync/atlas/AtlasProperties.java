@@ -11,6 +11,7 @@ import java.util.Optional;
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
@@ -27,7 +28,7 @@ import org.springframework.validation.annotation.Validated;
  * @param publicKey Public key of a legacy Atlas programmatic API key (HTTP Digest), used only when no service account
  *     is configured. Set together with private-key.
  * @param privateKey Private key of the legacy Atlas programmatic API key; it is never logged.
- * @param timeouts Connect, read and whole-call timeouts for Atlas requests.
+ * @param timeouts Connect, read, whole-call and Cost Explorer poll timeouts for Atlas requests.
  * @param retry Retry policy for 429, 503, other 5xx and I/O errors (never for other 4xx).
  * @param versions Atlas resource versions sent as application/vnd.atlas.{version}+json.
  * @param spoolDirectory Directory where response bodies are streamed to temporary files before parsing; defaults to
@@ -97,11 +98,25 @@ public record AtlasProperties(
      * @param read Maximum time to wait for response headers, and between two reads while a response body streams in.
      * @param call Deadline for one logical call, including every retry, back-off wait, token request and the body
      *     download.
+     * @param poll Response timeout of one Cost Explorer poll, in place of read: a poll that gets no response within it
+     *     counts as "still processing" (READ_TIMEOUT), not as an error; it also bounds the gaps between reads of a
+     *     ready result's body (a stall there is an I/O error, retried).
      */
     public record Timeouts(
             @DefaultValue("10s") @NotNull @DurationMin(nanos = 1) Duration connect,
             @DefaultValue("60s") @NotNull @DurationMin(nanos = 1) Duration read,
-            @DefaultValue("15m") @NotNull @DurationMin(nanos = 1) Duration call) {}
+            @DefaultValue("15m") @NotNull @DurationMin(nanos = 1) Duration call,
+            @DefaultValue("20s") @NotNull @DurationMin(nanos = 1) Duration poll) {
+
+        /** The canonical constructor is the one properties bind to. */
+        @ConstructorBinding
+        public Timeouts {}
+
+        /** Connect, read and call timeouts with the default poll timeout of 20 s. */
+        public Timeouts(Duration connect, Duration read, Duration call) {
+            this(connect, read, call, Duration.ofSeconds(20));
+        }
+    }
 
     /**
      * Retry policy: 429 and 503 honour Retry-After (capped by max-retry-after), otherwise exponential back-off with

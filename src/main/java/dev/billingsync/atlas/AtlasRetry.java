@@ -7,12 +7,14 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.web.reactive.function.client.WebClientException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -37,6 +39,8 @@ final class AtlasRetry extends reactor.util.retry.Retry {
     private final long deadlineNanos;
     private final AtlasMetrics metrics;
     private final Runnable onRetry;
+    /** Retries are logged on Reactor threads; the sync's run and org ids come from the thread that made the call. */
+    private final @Nullable Map<String, String> callersMdc = MDC.getCopyOfContextMap();
 
     AtlasRetry(
             AtlasProperties.Retry policy,
@@ -67,18 +71,38 @@ final class AtlasRetry extends reactor.util.retry.Retry {
             AtlasApiException exception = failure.exception();
             Duration delay = delay(exception.status(), failure.retryAfter(), attempt);
             if (System.nanoTime() + delay.toNanos() > deadlineNanos) {
-                log.debug("Atlas {} for org {}: not retrying, a wait of {} ms would pass the call deadline",
-                        endpoint, orgId, delay.toMillis());
+                withCallersMdc(() -> log.debug(
+                        "Atlas {} for org {}: not retrying, a wait of {} ms would pass the call deadline",
+                        endpoint, orgId, delay.toMillis()));
                 return Mono.error(error);
             }
             String reason = reason(exception);
-            log.warn("Atlas {} for org {} failed with {} (attempt {} of {}); retrying in {} ms{}",
-                    endpoint, orgId, reason, attempt, policy.maxAttempts(), delay.toMillis(),
-                    failure.retryAfter() != null && honoursRetryAfter(exception.status()) ? " as Retry-After asks" : "");
+            String asked = failure.retryAfter() != null && honoursRetryAfter(exception.status())
+                    ? " as Retry-After asks"
+                    : "";
+            withCallersMdc(() -> log.warn("Atlas {} for org {} failed with {} (attempt {} of {}); retrying in {} ms{}",
+                    endpoint, orgId, reason, attempt, policy.maxAttempts(), delay.toMillis(), asked));
             metrics.retry(endpoint, reason);
             onRetry.run();
             return Mono.delay(delay).thenReturn(attempt);
         });
+    }
+
+    /** Runs {@code logging} with the caller's MDC: this runs on Reactor threads, where the sync's MDC is not set. */
+    private void withCallersMdc(Runnable logging) {
+        Map<String, String> previous = MDC.getCopyOfContextMap();
+        if (callersMdc != null) {
+            MDC.setContextMap(callersMdc);
+        }
+        try {
+            logging.run();
+        } finally {
+            if (previous != null) {
+                MDC.setContextMap(previous);
+            } else {
+                MDC.clear();
+            }
+        }
     }
 
     private Duration delay(int status, @Nullable Duration retryAfter, long attempt) {

@@ -5,6 +5,7 @@ import dev.billingsync.atlas.AtlasClient;
 import dev.billingsync.atlas.AtlasOrgSession;
 import dev.billingsync.sync.ConfiguredOrgs.ConfiguredOrg;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import org.jspecify.annotations.Nullable;
@@ -29,13 +30,23 @@ public class OrgSync {
     private final SyncRunLog runLog;
     private final AtlasClient atlas;
     private final AtlasInvoiceSync invoices;
+    private final CostSync costSync;
+    private final SyncMetrics metrics;
     private final String runner;
 
-    OrgSync(OrgSyncLock lock, SyncRunLog runLog, AtlasClient atlas, AtlasInvoiceSync invoices) {
+    OrgSync(
+            OrgSyncLock lock,
+            SyncRunLog runLog,
+            AtlasClient atlas,
+            AtlasInvoiceSync invoices,
+            CostSync costSync,
+            SyncMetrics metrics) {
         this.lock = lock;
         this.runLog = runLog;
         this.atlas = atlas;
         this.invoices = invoices;
+        this.costSync = costSync;
+        this.metrics = metrics;
         this.runner = runnerName();
     }
 
@@ -90,18 +101,26 @@ public class OrgSync {
         AtlasOrgSession session = atlas.session(org.id(), org.credentials());
         try {
             log.info("Sync run {} of org {} started ({})", runId, org.id(), started.run().trigger());
-            AtlasInvoiceSync.Result result = invoices.sync(org.id(), session);
-            SyncRun run = runLog.succeed(runId, counts(result, session));
-            log.info("Sync run {} of org {} succeeded: {} invoice(s), {} line item(s), {} Atlas request(s)",
-                    runId, org.id(), run.invoicesWritten(), run.lineItemsWritten(), run.atlasRequests());
+            Part invoicePart = invoicePart(org.id(), runId, session);
+            CostSync.Result cost = costSync.enabled() ? costPart(org.id(), runId, session) : null;
+            SyncCounts counts = new SyncCounts(invoicePart.invoicesWritten(), invoicePart.lineItemsWritten(),
+                    cost == null ? 0 : cost.usageRowsWritten(), session.requestCount());
+            boolean costFailed = cost != null && cost.failed();
+            SyncRun run;
+            if (invoicePart.errorCode() == null && !costFailed) {
+                run = runLog.succeed(runId, counts);
+            } else if (invoicePart.errorCode() == null) {
+                run = runLog.partiallySucceed(runId, counts, cost.errorCode(), cost.errorDetail());
+            } else if (cost != null && !costFailed) {
+                run = runLog.partiallySucceed(runId, counts, invoicePart.errorCode(), invoicePart.errorDetail());
+            } else {
+                run = runLog.fail(runId, counts, invoicePart.errorCode(), invoicePart.errorDetail());
+            }
+            log.info("Sync run {} of org {} {}: {} invoice(s), {} line item(s), {} usage row(s), {} Atlas request(s)",
+                    runId, org.id(), run.status().name().toLowerCase(Locale.ROOT), run.invoicesWritten(),
+                    run.lineItemsWritten(), run.usageRowsWritten(), run.atlasRequests());
+            metrics.runFinished(run);
             return run;
-        } catch (AtlasApiException e) {
-            log.error("Sync run {} of org {} failed: {}", runId, org.id(), e.getMessage(), e);
-            return runLog.fail(runId, counts(null, session), e.errorCode(), e.getMessage());
-        } catch (RuntimeException e) {
-            log.error("Sync run {} of org {} failed unexpectedly", runId, org.id(), e);
-            return runLog.fail(runId, counts(null, session), "INTERNAL_ERROR",
-                    "The sync failed inside billing-sync; the service log of run " + runId + " has the cause.");
         } finally {
             started.lock().release();
             MDC.remove("syncRunId");
@@ -109,10 +128,31 @@ public class OrgSync {
         }
     }
 
-    private static SyncCounts counts(AtlasInvoiceSync.@Nullable Result result, AtlasOrgSession session) {
-        return result == null
-                ? new SyncCounts(0, 0, 0, session.requestCount())
-                : new SyncCounts(result.invoicesWritten(), result.lineItemsWritten(), 0, session.requestCount());
+    /** What the invoice part of a run wrote, or why it failed. */
+    private record Part(int invoicesWritten, long lineItemsWritten, @Nullable String errorCode, @Nullable String errorDetail) {}
+
+    private Part invoicePart(String orgId, long runId, AtlasOrgSession session) {
+        try {
+            AtlasInvoiceSync.Result result = invoices.sync(orgId, session);
+            return new Part(result.invoicesWritten(), result.lineItemsWritten(), null, null);
+        } catch (AtlasApiException e) {
+            log.error("Invoices of org {} failed to sync in run {}: {}", orgId, runId, e.getMessage(), e);
+            return new Part(0, 0, e.errorCode(), e.getMessage());
+        } catch (RuntimeException e) {
+            log.error("Invoices of org {} failed to sync in run {}", orgId, runId, e);
+            return new Part(0, 0, "INTERNAL_ERROR",
+                    "The sync failed inside billing-sync; the service log of run " + runId + " has the cause.");
+        }
+    }
+
+    private CostSync.Result costPart(String orgId, long runId, AtlasOrgSession session) {
+        try {
+            return costSync.sync(orgId, runId, session);
+        } catch (RuntimeException e) {
+            log.error("Cost Explorer of org {} failed in run {}", orgId, runId, e);
+            return new CostSync.Result(0, "INTERNAL_ERROR",
+                    "Cost Explorer failed inside billing-sync; the service log of run " + runId + " has the cause.");
+        }
     }
 
     private static String runnerName() {

@@ -45,6 +45,7 @@ import tools.jackson.databind.JsonNode;
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
             "billing.sync.enabled=false",
+            "billing.cost-explorer.enabled=false",
             "billing.security.api-keys[0].name=reader-all",
             "billing.security.api-keys[0].key=" + ApiAccessIntegrationTests.READ_ALL,
             "billing.security.api-keys[0].roles=READ",

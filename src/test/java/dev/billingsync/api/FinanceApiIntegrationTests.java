@@ -37,6 +37,7 @@ import tools.jackson.databind.node.ObjectNode;
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
             "billing.sync.enabled=false",
+            "billing.cost-explorer.enabled=false",
             "billing.security.api-keys[0].name=reader",
             "billing.security.api-keys[0].key=" + FinanceApiIntegrationTests.READER,
             "billing.security.api-keys[0].roles=READ",
@@ -170,7 +171,11 @@ class FinanceApiIntegrationTests {
         JsonNode all = api.get(path + "?itemsPerPage=500", READER).json();
         long total = all.get("totalCount").longValue();
         assertThat(total).as("%s has data", endpoint).isPositive();
-        assertThat(rels(all)).containsExactly("self");
+        if (total <= 500) {
+            assertThat(rels(all)).containsExactly("self");
+        } else {
+            assertThat(rels(all)).containsExactlyInAnyOrder("self", "next");
+        }
 
         JsonNode enveloped = api.get(path + "?envelope=true", READER).json();
         assertThat(enveloped.get("status").intValue()).isEqualTo(200);

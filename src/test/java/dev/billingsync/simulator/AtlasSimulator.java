@@ -4,6 +4,8 @@ import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,7 +38,11 @@ import reactor.netty.resources.LoopResources;
  *
  * <p>Every request passes the same pipeline: route, then for Atlas endpoints authentication (401), the
  * {@code Accept} version (406), path ids (400), then scripted faults, the org's bucket (429) and the handler.
- * New endpoints (Cost Explorer, say) only add routes; {@link Reply.Wire} gives them raw wire access.
+ * New endpoints only add routes; {@link Reply.Wire} gives them raw wire access.
+ *
+ * <p>Endpoints: pending invoices, invoice by id, and Cost Explorer ({@code POST .../billing/costExplorer/usage} with
+ * versioned Content-Type (415 otherwise) and a validated body (400), {@code GET .../usage/{token}} answering "not
+ * ready" in a scripted wire form, then JSON or CSV by Accept); see {@link SimulatedOrg#costExplorer()}.
  *
  * <pre>{@code
  * try (AtlasSimulator atlas = AtlasSimulator.start()) {
@@ -75,6 +81,7 @@ public final class AtlasSimulator implements AutoCloseable {
         router.add(Route.plain(HttpMethod.POST, "/api/oauth/revoke", exchange -> exchange.body()
                 .map(body -> serviceAccounts.revoke(exchange.header("Authorization"), body))));
         new InvoiceEndpoints(orgs::get).register(router);
+        new CostExplorerEndpoints(orgs::get, () -> LocalDate.now(dataClock), Clock.systemUTC()).register(router);
         this.server = HttpServer.create()
                 .host("127.0.0.1")
                 .port(0)
@@ -231,8 +238,13 @@ public final class AtlasSimulator implements AutoCloseable {
     private Publisher<Void> dispatch(HttpServerRequest request, HttpServerResponse response) {
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         String path = uri.rawPath();
+        SocketAddress client = request.remoteAddress();
+        String connection = client instanceof InetSocketAddress address
+                ? address.getAddress().getHostAddress() + ":" + address.getPort()
+                : String.valueOf(client);
         RequestLog.Entry entry = requestLog.start(request.method().name(), path, uri.rawQuery(),
-                request.requestHeaders(), orgIdIn(path));
+                request.requestHeaders(), orgIdIn(path), connection);
+        request.withConnection(c -> c.onDispose(() -> entry.connectionClosed(requestLog.now())));
         return Mono.defer(() -> reply(request, uri))
                 .onErrorResume(failure -> {
                     log.warn("Simulator failed on {} {}", request.method(), request.uri(), failure);

@@ -6,7 +6,12 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import reactor.core.publisher.Mono;
@@ -31,6 +36,30 @@ final class RawWire {
     /** Writes {@code bytes} as they are (status line and headers included), then closes the connection. */
     static Mono<Void> writeAndClose(Connection connection, ByteBuf bytes) {
         return write(connection, bytes).then(Mono.defer(() -> completion(connection.channel().close())));
+    }
+
+    /** Closes the connection normally (FIN) without writing anything. */
+    static Mono<Void> close(Connection connection) {
+        return completion(connection.channel().close());
+    }
+
+    /** Writes {@code bytes}, then leaves the connection open and silent until the client closes it. */
+    static Mono<Void> writeThenWaitForClose(Connection connection, ByteBuf bytes) {
+        return write(connection, bytes).then(Mono.defer(connection::onDispose));
+    }
+
+    /**
+     * Writes {@code bytes} as the complete answer to the current request (an informational status line on its own,
+     * say) and keeps the connection open for the next request.
+     *
+     * <p>Reactor Netty's server only reads the next request on a connection once the current one has had a final
+     * response through its HTTP codec (an informational one does not count). So the empty response Reactor Netty
+     * sends when the exchange completes still goes through the codec, closing the exchange, but its bytes are
+     * swallowed before the encoder: only {@code bytes} reach the client.
+     */
+    static Mono<Void> writeAsCompleteAnswer(Connection connection, ByteBuf bytes) {
+        connection.channel().pipeline().addAfter(NettyPipeline.HttpCodec, SwallowResponse.NAME, new SwallowResponse());
+        return write(connection, bytes);
     }
 
     /** Writes {@code bytes} as they are and leaves the connection open. */
@@ -58,5 +87,24 @@ final class RawWire {
 
     private static Mono<Void> completion(ChannelFuture future) {
         return Mono.create(sink -> future.addListener(done -> sink.success()));
+    }
+
+    /** Drops the next HTTP response (headers through last content) on its way to the encoder, then removes itself. */
+    private static final class SwallowResponse extends ChannelOutboundHandlerAdapter {
+
+        static final String NAME = "simulator.swallowResponse";
+
+        @Override
+        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+            if (!(msg instanceof HttpObject)) {
+                ctx.write(msg, promise);
+                return;
+            }
+            ReferenceCountUtil.release(msg);
+            if (msg instanceof LastHttpContent) {
+                ctx.pipeline().remove(this);
+            }
+            promise.trySuccess();
+        }
     }
 }

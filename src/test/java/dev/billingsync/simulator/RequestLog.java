@@ -21,8 +21,9 @@ final class RequestLog {
         this.clock = clock;
     }
 
-    Entry start(String method, String path, String query, HttpHeaders headers, @Nullable String orgId) {
-        Entry entry = new Entry(method, path, query, redacted(headers), orgId, clock.instant());
+    Entry start(String method, String path, String query, HttpHeaders headers, @Nullable String orgId,
+            String connection) {
+        Entry entry = new Entry(method, path, query, redacted(headers), orgId, connection, clock.instant());
         synchronized (entries) {
             entries.add(entry);
         }
@@ -72,18 +73,27 @@ final class RequestLog {
         private final String query;
         private final Map<String, String> headers;
         private final @Nullable String orgId;
+        private final String connection;
         private final Instant receivedAt;
         private volatile int status;
         private volatile @Nullable Instant completedAt;
+        private volatile @Nullable Instant connectionClosedAt;
 
         private Entry(String method, String path, String query, Map<String, String> headers, @Nullable String orgId,
-                Instant receivedAt) {
+                String connection, Instant receivedAt) {
             this.method = method;
             this.path = path;
             this.query = query;
             this.headers = headers;
             this.orgId = orgId;
+            this.connection = connection;
             this.receivedAt = receivedAt;
+        }
+
+        void connectionClosed(Instant when) {
+            if (connectionClosedAt == null) {
+                connectionClosedAt = when;
+            }
         }
 
         void status(int status) {
@@ -97,7 +107,8 @@ final class RequestLog {
         }
 
         RecordedRequest toRecord() {
-            return new RecordedRequest(method, path, query, headers, orgId, status, receivedAt, completedAt);
+            return new RecordedRequest(method, path, query, headers, orgId, status, receivedAt, completedAt,
+                    connection, connectionClosedAt);
         }
     }
 }

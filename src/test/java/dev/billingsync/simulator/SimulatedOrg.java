@@ -9,10 +9,12 @@ import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
@@ -46,6 +48,8 @@ public final class SimulatedOrg {
     private final BigDecimal taxRate;
     private final Map<String, InvoiceState> invoices = new LinkedHashMap<>();
     private final Map<RenderKey, RenderedBody> rendered = new HashMap<>();
+    private final long seed;
+    private final SimulatedCostExplorer costExplorer;
     private InvoiceState pending;
     private int usageDays;
     private Instant clock;
@@ -62,6 +66,8 @@ public final class SimulatedOrg {
         }
         this.id = id;
         this.name = name;
+        this.seed = seed;
+        this.costExplorer = new SimulatedCostExplorer(this, seed);
         this.lineItemsPerDay = lineItemsPerDay;
         this.json = json;
         this.random = new SplittableRandom(OrgUsagePlan.mix(seed, 0x5EED));
@@ -134,6 +140,11 @@ public final class SimulatedOrg {
 
     public synchronized String pendingInvoiceId() {
         return pending.id;
+    }
+
+    /** The org's Cost Explorer: query tokens, how polls answer, and the rows a query gets. */
+    public SimulatedCostExplorer costExplorer() {
+        return costExplorer;
     }
 
     /** The project (group) ids the org's usage is spread over. */
@@ -257,6 +268,31 @@ public final class SimulatedOrg {
         }
         refund(invoice);
         changed();
+    }
+
+    /** What Cost Explorer reports for the query from the org's own invoices now. */
+    synchronized List<CostExplorerRow> costExplorerRows(CostExplorerQuery query) {
+        return CostExplorerUsage.rows(id, name, invoices.values(), query, this::clusterId);
+    }
+
+    /** The unique ids of the clusters (and serverless instances) the org is billed for, sorted. */
+    List<String> clusterIds() {
+        TreeSet<String> ids = new TreeSet<>();
+        for (UsageSource source : plan.daily()) {
+            if (source.clusterName() != null) {
+                ids.add(clusterId(source.groupId(), source.clusterName()));
+            }
+        }
+        return List.copyOf(ids);
+    }
+
+    /**
+     * A cluster's unique id (line items only carry its name): the project's timestamp part and 16 hex digits derived
+     * from the seed, project and name, so it never draws from the org's random sequence.
+     */
+    private String clusterId(String groupId, String clusterName) {
+        long bits = OrgUsagePlan.mix(OrgUsagePlan.mix(seed, groupId.hashCode()), clusterName.hashCode());
+        return groupId.substring(0, 8) + HexFormat.of().toHexDigits(bits);
     }
 
     synchronized RenderedBody renderPending(boolean envelope, boolean pretty) {

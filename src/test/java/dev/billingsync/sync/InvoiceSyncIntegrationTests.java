@@ -22,7 +22,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
-@SpringBootTest(properties = {"billing.sync.enabled=false", "billing.atlas.retry.initial-backoff=50ms",
+@SpringBootTest(properties = {"billing.sync.enabled=false", "billing.cost-explorer.enabled=false", "billing.atlas.retry.initial-backoff=50ms",
         "billing.atlas.retry.max-backoff=200ms"})
 @Import(TestDatabaseConfiguration.class)
 class InvoiceSyncIntegrationTests {

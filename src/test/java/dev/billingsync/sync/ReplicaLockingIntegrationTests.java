@@ -95,6 +95,7 @@ class ReplicaLockingIntegrationTests {
                 "management.server.port=",
                 "billing.sync.cron=*/3 * * * * *",
                 "billing.sync.run-on-startup=false",
+                "billing.cost-explorer.enabled=false",
                 "billing.atlas.base-url=" + atlas.baseUrl(),
                 "billing.atlas.client-id=replica-client",
                 "billing.atlas.client-secret=replica-secret"));

@@ -1,0 +1,87 @@
+package dev.billingsync.costexplorer;
+
+import dev.billingsync.web.ApiException;
+import dev.billingsync.web.AtlasId;
+import dev.billingsync.web.CallerAccess;
+import dev.billingsync.web.PageRequest;
+import dev.billingsync.web.PageResponse;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.time.LocalDate;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import org.springframework.format.annotation.DateTimeFormat;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Monthly Cost Explorer usage of an org, and the queries that produced it. */
+@RestController
+@RequestMapping("/api/v1/orgs/{orgId}/billing/costExplorer")
+@Tag(name = "Cost Explorer", description = "Monthly usage by service, project or organization, as last synced")
+class CostExplorerController {
+
+    static final Set<String> GROUP_BYS = Set.of("organizations", "projects", "clusters", "services");
+
+    private final CostUsageQueries queries;
+    private final CallerAccess access;
+
+    CostExplorerController(CostUsageQueries queries, CallerAccess access) {
+        this.queries = queries;
+        this.access = access;
+    }
+
+    @GetMapping("/usage")
+    @Operation(summary = "Usage rows by month (first day of the month), newest month first")
+    PageResponse<UsageResponse> usage(
+            @PathVariable @AtlasId String orgId,
+            @Parameter(description = "First month included, yyyy-MM-dd, the first day of a month")
+                    @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) @Nullable
+                    LocalDate startDate,
+            @Parameter(description = "First month excluded, yyyy-MM-dd, the first day of a month")
+                    @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) @Nullable
+                    LocalDate endDate,
+            @Parameter(description = "organizations, projects, clusters or services") @RequestParam(required = false)
+                    @Nullable String groupBy,
+            PageRequest page) {
+        requireOrg(orgId);
+        firstOfMonth("startDate", startDate);
+        firstOfMonth("endDate", endDate);
+        if (startDate != null && endDate != null && !endDate.isAfter(startDate)) {
+            throw ApiException.badRequest("INVALID_DATE_RANGE", "endDate must be after startDate.", startDate, endDate);
+        }
+        if (groupBy != null && !GROUP_BYS.contains(groupBy)) {
+            throw ApiException.badRequest("INVALID_QUERY_PARAMETER",
+                    "Invalid value for groupBy: must be one of organizations, projects, clusters, services.", "groupBy");
+        }
+        CostUsageQueries.Slice<UsageResponse> slice =
+                queries.usage(orgId, startDate, endDate, groupBy, page.offset(), page.itemsPerPage());
+        return PageResponse.of(page, slice.results(), slice.total());
+    }
+
+    @GetMapping("/queries")
+    @Operation(summary = "The Cost Explorer queries the sync made for this org, newest first")
+    PageResponse<CostQueryResponse> queries(@PathVariable @AtlasId String orgId, PageRequest page) {
+        requireOrg(orgId);
+        CostUsageQueries.Slice<CostQueryResponse> slice =
+                queries.queries(orgId, page.offset(), page.itemsPerPage());
+        return PageResponse.of(page, slice.results(), slice.total());
+    }
+
+    private void requireOrg(String orgId) {
+        access.requireRead(orgId);
+        if (!queries.orgExists(orgId)) {
+            throw ApiException.notFound("ORG_NOT_FOUND", "No organization with ID " + orgId + " is synced here.", orgId);
+        }
+    }
+
+    private static void firstOfMonth(String name, @Nullable LocalDate date) {
+        if (date != null && date.getDayOfMonth() != 1) {
+            throw ApiException.badRequest("INVALID_QUERY_PARAMETER",
+                    name + " must be the first day of a month (yyyy-MM-01).", name);
+        }
+    }
+}

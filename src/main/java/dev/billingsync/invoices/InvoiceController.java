@@ -1,0 +1,180 @@
+package dev.billingsync.invoices;
+
+import dev.billingsync.web.ApiException;
+import dev.billingsync.web.AtlasId;
+import dev.billingsync.web.CallerAccess;
+import dev.billingsync.web.PageRequest;
+import dev.billingsync.web.PageResponse;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.io.BufferedWriter;
+import java.io.OutputStreamWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
+import org.springframework.format.annotation.DateTimeFormat;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
+
+/** Invoices of an org, read from PostgreSQL in the shapes Atlas uses. */
+@RestController
+@RequestMapping("/api/v1/orgs/{orgId}/invoices")
+@Tag(name = "Invoices", description = "Atlas invoices of an organization, as last synced")
+class InvoiceController {
+
+    static final String TEXT_CSV = "text/csv";
+
+    private final InvoiceQueries queries;
+    private final CallerAccess access;
+
+    InvoiceController(InvoiceQueries queries, CallerAccess access) {
+        this.queries = queries;
+        this.access = access;
+    }
+
+    @GetMapping("/pending")
+    @Operation(summary = "The org's pending invoices, complete (Atlas PaginatedApiInvoiceView)")
+    PageResponse<InvoiceResponse> pending(@PathVariable @AtlasId String orgId, PageRequest page) {
+        requireOrg(orgId);
+        List<InvoiceResponse> all = queries.pendingInvoices(orgId);
+        int from = (int) Math.min(page.offset(), all.size());
+        int to = Math.min(from + page.itemsPerPage(), all.size());
+        return PageResponse.of(page, all.subList(from, to), all.size());
+    }
+
+    @GetMapping
+    @Operation(summary = "Invoice metadata of the org (Atlas BillingInvoiceMetadata plus our pending flag)")
+    PageResponse<InvoiceMetadataResponse> list(
+            @PathVariable @AtlasId String orgId,
+            @Parameter(description = "Keep invoices with one of these statuses (repeatable)")
+                    @RequestParam(required = false) @Nullable List<String> statusNames,
+            @Parameter(description = "Keep invoices starting on or after this UTC day (yyyy-MM-dd)")
+                    @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) @Nullable
+                    LocalDate fromDate,
+            @Parameter(description = "Keep invoices ending on or before this UTC day (yyyy-MM-dd)")
+                    @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) @Nullable
+                    LocalDate toDate,
+            @Parameter(description = "START_DATE or END_DATE (default)")
+                    @RequestParam(defaultValue = "END_DATE") String sortBy,
+            @Parameter(description = "asc or desc (default)") @RequestParam(defaultValue = "desc") String orderBy,
+            PageRequest page) {
+        requireOrg(orgId);
+        checkRange(fromDate, toDate);
+        InvoiceFilter filter = new InvoiceFilter(
+                statusNames == null ? List.of() : statusNames,
+                fromDate,
+                toDate,
+                parse(InvoiceFilter.SortBy.class, "sortBy", sortBy),
+                parse(InvoiceFilter.Order.class, "orderBy", orderBy));
+        InvoiceQueries.Slice<InvoiceMetadataResponse> slice =
+                queries.invoices(orgId, filter, page.offset(), page.itemsPerPage());
+        return PageResponse.of(page, slice.results(), slice.total());
+    }
+
+    @GetMapping("/{invoiceId}")
+    @Operation(summary = "One invoice, complete (Atlas BillingInvoice)")
+    InvoiceResponse one(@PathVariable @AtlasId String orgId, @PathVariable @AtlasId String invoiceId) {
+        requireOrg(orgId);
+        return queries.invoice(orgId, invoiceId).orElseThrow(() -> invoiceNotFound(orgId, invoiceId));
+    }
+
+    @GetMapping(value = "/{invoiceId}/lineItems", produces = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(summary = "Line items of an invoice, in upstream order; Accept: text/csv streams all matching rows")
+    PageResponse<LineItemResponse> lineItems(
+            @PathVariable @AtlasId String orgId,
+            @PathVariable @AtlasId String invoiceId,
+            @RequestParam(required = false) @AtlasId @Nullable String groupId,
+            @RequestParam(required = false) @Nullable String clusterName,
+            @RequestParam(required = false) @Nullable String sku,
+            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) @Nullable
+                    LocalDate fromDate,
+            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) @Nullable
+                    LocalDate toDate,
+            PageRequest page) {
+        LineItemFilter filter = lineFilter(orgId, invoiceId, groupId, clusterName, sku, fromDate, toDate);
+        InvoiceQueries.Slice<LineItemResponse> slice =
+                queries.lineItems(invoiceId, filter, page.offset(), page.itemsPerPage());
+        return PageResponse.of(page, slice.results(), slice.total());
+    }
+
+    @GetMapping(value = "/{invoiceId}/lineItems", produces = TEXT_CSV)
+    @Operation(hidden = true)
+    ResponseEntity<StreamingResponseBody> lineItemsCsv(
+            @PathVariable @AtlasId String orgId,
+            @PathVariable @AtlasId String invoiceId,
+            @RequestParam(required = false) @AtlasId @Nullable String groupId,
+            @RequestParam(required = false) @Nullable String clusterName,
+            @RequestParam(required = false) @Nullable String sku,
+            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) @Nullable
+                    LocalDate fromDate,
+            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) @Nullable
+                    LocalDate toDate) {
+        LineItemFilter filter = lineFilter(orgId, invoiceId, groupId, clusterName, sku, fromDate, toDate);
+        StreamingResponseBody body = out -> {
+            try (LineItemCsv csv = new LineItemCsv(
+                    new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16))) {
+                queries.streamLineItems(invoiceId, filter, csv::write);
+            }
+        };
+        return ResponseEntity.ok()
+                .contentType(new MediaType("text", "csv", StandardCharsets.UTF_8))
+                .header(HttpHeaders.CONTENT_DISPOSITION,
+                        "attachment; filename=\"invoice-" + invoiceId + "-line-items.csv\"")
+                .body(body);
+    }
+
+    private LineItemFilter lineFilter(
+            String orgId,
+            String invoiceId,
+            @Nullable String groupId,
+            @Nullable String clusterName,
+            @Nullable String sku,
+            @Nullable LocalDate fromDate,
+            @Nullable LocalDate toDate) {
+        requireOrg(orgId);
+        checkRange(fromDate, toDate);
+        if (!queries.invoiceExists(orgId, invoiceId)) {
+            throw invoiceNotFound(orgId, invoiceId);
+        }
+        return new LineItemFilter(groupId, clusterName, sku, fromDate, toDate);
+    }
+
+    private void requireOrg(String orgId) {
+        access.requireRead(orgId);
+        if (!queries.orgExists(orgId)) {
+            throw ApiException.notFound("ORG_NOT_FOUND", "No organization with ID " + orgId + " is synced here.", orgId);
+        }
+    }
+
+    private static void checkRange(@Nullable LocalDate fromDate, @Nullable LocalDate toDate) {
+        if (fromDate != null && toDate != null && fromDate.isAfter(toDate)) {
+            throw ApiException.badRequest(
+                    "INVALID_DATE_RANGE", "fromDate " + fromDate + " is after toDate " + toDate + ".", fromDate, toDate);
+        }
+    }
+
+    private static ApiException invoiceNotFound(String orgId, String invoiceId) {
+        return ApiException.notFound(
+                "INVOICE_NOT_FOUND", "No invoice with ID " + invoiceId + " in organization " + orgId + ".", invoiceId);
+    }
+
+    private static <E extends Enum<E>> E parse(Class<E> type, String name, String value) {
+        for (E constant : type.getEnumConstants()) {
+            if (constant.name().equalsIgnoreCase(value.trim())) {
+                return constant;
+            }
+        }
+        throw ApiException.badRequest("INVALID_QUERY_PARAMETER", "Invalid value for " + name + ": must be one of "
+                + List.of(type.getEnumConstants()).toString().toLowerCase(Locale.ROOT) + ".", name);
+    }
+}

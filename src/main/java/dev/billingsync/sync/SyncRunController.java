@@ -1,0 +1,103 @@
+package dev.billingsync.sync;
+
+import dev.billingsync.web.ApiException;
+import dev.billingsync.web.AtlasId;
+import dev.billingsync.web.CallerAccess;
+import dev.billingsync.web.PageRequest;
+import dev.billingsync.web.PageResponse;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
+
+/** Sync run history, and starting a sync of one org on demand. */
+@RestController
+@Tag(name = "Sync runs", description = "What each sync did, and starting one now")
+class SyncRunController {
+
+    private final SyncRunQueries queries;
+    private final ConfiguredOrgs orgs;
+    private final OrgSync orgSync;
+    private final ManualSyncExecutor executor;
+    private final CallerAccess access;
+
+    SyncRunController(
+            SyncRunQueries queries,
+            ConfiguredOrgs orgs,
+            OrgSync orgSync,
+            ManualSyncExecutor executor,
+            CallerAccess access) {
+        this.queries = queries;
+        this.orgs = orgs;
+        this.orgSync = orgSync;
+        this.executor = executor;
+        this.access = access;
+    }
+
+    @GetMapping("/api/v1/syncRuns")
+    @Operation(summary = "Sync runs of the orgs the caller may see, newest first")
+    PageResponse<SyncRunResponse> list(
+            @Parameter(description = "Only runs of this org") @RequestParam(required = false) @AtlasId @Nullable
+                    String orgId,
+            @Parameter(description = "RUNNING, SUCCEEDED, PARTIAL or FAILED") @RequestParam(required = false) @Nullable
+                    String status,
+            PageRequest page) {
+        Set<String> visible;
+        if (orgId != null) {
+            access.requireRead(orgId);
+            visible = Set.of(orgId);
+        } else {
+            visible = access.visible(queries.knownOrgIds());
+        }
+        SyncRun.Status statusFilter = status == null ? null : parseStatus(status);
+        SyncRunQueries.Slice slice = queries.runs(visible, statusFilter, page.offset(), page.itemsPerPage());
+        return PageResponse.of(page, slice.runs().stream().map(SyncRunResponse::of).toList(), slice.total());
+    }
+
+    @GetMapping("/api/v1/syncRuns/{id}")
+    @Operation(summary = "One sync run")
+    SyncRunResponse one(@PathVariable long id) {
+        return queries.run(id)
+                .filter(run -> access.canRead(run.orgId()))
+                .map(SyncRunResponse::of)
+                .orElseThrow(() -> ApiException.notFound("SYNC_RUN_NOT_FOUND", "No sync run with ID " + id + ".", id));
+    }
+
+    @PostMapping("/api/v1/orgs/{orgId}/syncRuns")
+    @Operation(summary = "Start a sync of the org now: 202 with the run, 409 if one is running")
+    ResponseEntity<SyncRunResponse> start(@PathVariable @AtlasId String orgId) {
+        access.requireSync(orgId);
+        ConfiguredOrgs.ConfiguredOrg org = orgs.find(orgId)
+                .orElseThrow(() -> ApiException.notFound(
+                        "ORG_NOT_FOUND", "Organization " + orgId + " is not configured for sync.", orgId));
+        SyncRun run = orgSync.start(org, SyncRun.Trigger.MANUAL, executor::submit)
+                .orElseThrow(() -> ApiException.conflict(
+                        "SYNC_ALREADY_RUNNING", "A sync of organization " + orgId + " is running; try again later.",
+                        orgId));
+        return ResponseEntity.accepted()
+                .location(ServletUriComponentsBuilder.fromCurrentContextPath()
+                        .path("/api/v1/syncRuns/{id}")
+                        .buildAndExpand(run.id())
+                        .toUri())
+                .body(SyncRunResponse.of(run));
+    }
+
+    private static SyncRun.Status parseStatus(String value) {
+        try {
+            return SyncRun.Status.valueOf(value.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("INVALID_QUERY_PARAMETER",
+                    "Invalid value for status: must be one of " + List.of(SyncRun.Status.values()) + ".", "status");
+        }
+    }
+}
