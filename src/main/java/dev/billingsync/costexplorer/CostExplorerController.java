@@ -51,11 +51,10 @@ class CostExplorerController {
         firstOfMonth("startDate", startDate);
         firstOfMonth("endDate", endDate);
         if (startDate != null && endDate != null && !endDate.isAfter(startDate)) {
-            throw ApiException.badRequest("INVALID_DATE_RANGE", "endDate must be after startDate.", startDate, endDate);
+            throw ApiException.invalidParameter("endDate", "must be after startDate (" + startDate + ")");
         }
         if (groupBy != null && !GROUP_BYS.contains(groupBy)) {
-            throw ApiException.badRequest("INVALID_QUERY_PARAMETER",
-                    "Invalid value for groupBy: must be one of organizations, projects, clusters, services.", "groupBy");
+            throw ApiException.invalidParameter("groupBy", "must be one of organizations, projects, clusters, services");
         }
         CostUsageQueries.Slice<UsageResponse> slice =
                 queries.usage(orgId, startDate, endDate, groupBy, page.offset(), page.itemsPerPage());
@@ -80,8 +79,7 @@ class CostExplorerController {
 
     private static void firstOfMonth(String name, @Nullable LocalDate date) {
         if (date != null && date.getDayOfMonth() != 1) {
-            throw ApiException.badRequest("INVALID_QUERY_PARAMETER",
-                    name + " must be the first day of a month (yyyy-MM-01).", name);
+            throw ApiException.invalidParameter(name, "must be the first day of a month (yyyy-MM-01)");
         }
     }
 }

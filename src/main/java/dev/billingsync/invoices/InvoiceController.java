@@ -158,8 +158,7 @@ class InvoiceController {
 
     private static void checkRange(@Nullable LocalDate fromDate, @Nullable LocalDate toDate) {
         if (fromDate != null && toDate != null && fromDate.isAfter(toDate)) {
-            throw ApiException.badRequest(
-                    "INVALID_DATE_RANGE", "fromDate " + fromDate + " is after toDate " + toDate + ".", fromDate, toDate);
+            throw ApiException.invalidParameter("fromDate", "must not be after toDate (" + toDate + ")");
         }
     }
 
@@ -174,7 +173,7 @@ class InvoiceController {
                 return constant;
             }
         }
-        throw ApiException.badRequest("INVALID_QUERY_PARAMETER", "Invalid value for " + name + ": must be one of "
-                + List.of(type.getEnumConstants()).toString().toLowerCase(Locale.ROOT) + ".", name);
+        throw ApiException.invalidParameter(
+                name, "must be one of " + List.of(type.getEnumConstants()).toString().toLowerCase(Locale.ROOT));
     }
 }

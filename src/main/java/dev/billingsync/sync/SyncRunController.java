@@ -96,8 +96,7 @@ class SyncRunController {
         try {
             return SyncRun.Status.valueOf(value.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("INVALID_QUERY_PARAMETER",
-                    "Invalid value for status: must be one of " + List.of(SyncRun.Status.values()) + ".", "status");
+            throw ApiException.invalidParameter("status", "must be one of " + List.of(SyncRun.Status.values()));
         }
     }
 }
