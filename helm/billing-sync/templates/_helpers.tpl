@@ -84,6 +84,7 @@ rendered; the application's defaults apply to the rest.
 {{- $_ := set $s "BILLING_ATLAS_TIMEOUTS_CONNECT" $v.atlas.timeouts.connect }}
 {{- $_ := set $s "BILLING_ATLAS_TIMEOUTS_READ" $v.atlas.timeouts.read }}
 {{- $_ := set $s "BILLING_ATLAS_TIMEOUTS_CALL" $v.atlas.timeouts.call }}
+{{- $_ := set $s "BILLING_ATLAS_TIMEOUTS_POLL" $v.atlas.timeouts.poll }}
 {{- $_ := set $s "BILLING_ATLAS_RETRY_MAX_ATTEMPTS" $v.atlas.retry.maxAttempts }}
 {{- $_ := set $s "BILLING_ATLAS_RETRY_INITIAL_BACKOFF" $v.atlas.retry.initialBackoff }}
 {{- $_ := set $s "BILLING_ATLAS_RETRY_MAX_BACKOFF" $v.atlas.retry.maxBackoff }}
@@ -104,6 +105,11 @@ rendered; the application's defaults apply to the rest.
 {{- $_ := set $s "BILLING_COST_EXPLORER_ENABLED" $v.costExplorer.enabled }}
 {{- $_ := set $s "BILLING_COST_EXPLORER_MONTHS" $v.costExplorer.months }}
 {{- $_ := set $s "BILLING_COST_EXPLORER_GROUP_BY" $v.costExplorer.groupBy }}
+{{- $_ := set $s "BILLING_COST_EXPLORER_INCLUDE_PARTIAL_MATCHES" $v.costExplorer.includePartialMatches }}
+{{- $_ := set $s "BILLING_COST_EXPLORER_FORMAT" $v.costExplorer.format }}
+{{- $_ := set $s "BILLING_COST_EXPLORER_POLL_INTERVAL" $v.costExplorer.pollInterval }}
+{{- $_ := set $s "BILLING_COST_EXPLORER_MAX_POLL_INTERVAL" $v.costExplorer.maxPollInterval }}
+{{- $_ := set $s "BILLING_COST_EXPLORER_DEADLINE" $v.costExplorer.deadline }}
 {{- $_ := set $s "BILLING_HEALTH_FRESHNESS_WARN_AFTER" $v.health.freshness.warnAfter }}
 {{- $_ := set $s "BILLING_HEALTH_FRESHNESS_STATUS" $v.health.freshness.status }}
 {{- $_ := set $s "BILLING_HEALTH_FRESHNESS_REFRESH_INTERVAL" $v.health.freshness.refreshInterval }}
