@@ -28,6 +28,14 @@ class LocalRunIntegrationTests {
             assertThat(health.statusCode()).isEqualTo(200);
             assertThat(health.body()).contains("\"status\":\"UP\"");
 
+            HttpResponse<String> orgs = HttpClient.newHttpClient()
+                    .send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/orgs"))
+                                    .header("X-API-Key", LocalAtlasConfiguration.DEMO_API_KEY)
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            assertThat(orgs.statusCode()).isEqualTo(200);
+            assertThat(orgs.body()).contains(LocalAtlasConfiguration.ORGS.get(0)[0]);
+
             JdbcClient jdbc = context.getBean(JdbcClient.class);
             await().atMost(Duration.ofSeconds(60))
                     .until(() -> jdbc.sql("select count(*) from sync_runs where status = 'SUCCEEDED'")
