@@ -58,6 +58,7 @@ class CostSync {
     private final InvoiceQueries invoices;
     private final Clock clock;
     private final MeterRegistry meters;
+    private final SyncShutdown shutdown;
     private final JsonMapper json = JsonMapper.builder().build();
 
     CostSync(
@@ -66,7 +67,9 @@ class CostSync {
             CostUsageStore store,
             InvoiceQueries invoices,
             Clock clock,
-            MeterRegistry meters) {
+            MeterRegistry meters,
+            SyncShutdown shutdown) {
+        this.shutdown = shutdown;
         this.properties = properties;
         this.reader = reader;
         this.store = store;
@@ -151,6 +154,10 @@ class CostSync {
                         "not ready after " + polls + " poll(s) within " + properties.deadline());
             }
             pause(wait);
+            if (shutdown.stopping()) {
+                return new Outcome(QueryState.FAILED, token, polls, recreated, null,
+                        "the service shut down while the query was processing; the next run asks again");
+            }
             CostExplorerPoll poll = session.pollCostExplorerQuery(token, format);
             polls++;
             if (poll instanceof CostExplorerPoll.Ready ready) {
@@ -180,9 +187,13 @@ class CostSync {
         return Duration.ofMillis(Math.max(millis, properties.pollInterval().toMillis()));
     }
 
-    private static void pause(Duration wait) {
+    /** Waits between polls, waking early when the service starts shutting down. */
+    private void pause(Duration wait) {
+        long end = System.nanoTime() + wait.toNanos();
         try {
-            Thread.sleep(wait.toMillis());
+            for (long left = wait.toNanos(); left > 0 && !shutdown.stopping(); left = end - System.nanoTime()) {
+                Thread.sleep(Math.max(1, Math.min(250, left / 1_000_000)));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw AtlasApiException.timeout("Cost Explorer polling (interrupted)", e);

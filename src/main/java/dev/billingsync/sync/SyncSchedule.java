@@ -33,20 +33,31 @@ class SyncSchedule {
     private final SyncProperties properties;
     private final CronExpression cron;
     private final Clock clock;
+    private final SyncShutdown shutdown;
 
-    SyncSchedule(ConfiguredOrgs orgs, OrgSync orgSync, SyncRunLog runLog, SyncProperties properties, Clock clock) {
+    SyncSchedule(
+            ConfiguredOrgs orgs,
+            OrgSync orgSync,
+            SyncRunLog runLog,
+            SyncProperties properties,
+            Clock clock,
+            SyncShutdown shutdown) {
         this.orgs = orgs;
         this.orgSync = orgSync;
         this.runLog = runLog;
         this.properties = properties;
         this.cron = parse(properties.cron());
         this.clock = clock;
+        this.shutdown = shutdown;
     }
 
     void runTick() {
         Instant tick = latestFireTime(cron, clock.instant());
         log.debug("Schedule tick {}", tick);
         for (ConfiguredOrg org : shuffled()) {
+            if (shutdown.stopping()) {
+                return;
+            }
             orgSync.run(org, SyncRun.Trigger.SCHEDULED, tick);
         }
     }
@@ -54,6 +65,9 @@ class SyncSchedule {
     void runStartup() {
         Instant recent = clock.instant().minus(properties.startupGrace());
         for (ConfiguredOrg org : shuffled()) {
+            if (shutdown.stopping()) {
+                return;
+            }
             boolean ranRecently = runLog.latest(org.id())
                     .filter(run -> run.startedAt().isAfter(recent))
                     .isPresent();

@@ -129,6 +129,8 @@ class ApiAccessIntegrationTests {
                 "/api/v1/orgs/" + orgId + "/invoices",
                 "/api/v1/orgs/" + orgId + "/invoices/" + invoice,
                 "/api/v1/orgs/" + orgId + "/invoices/" + invoice + "/lineItems",
+                "/api/v1/orgs/" + orgId + "/billing/costExplorer/usage",
+                "/api/v1/orgs/" + orgId + "/billing/costExplorer/queries",
                 "/api/v1/syncRuns?orgId=" + orgId,
                 "/api/v1/syncRuns/" + runOf(orgId));
     }

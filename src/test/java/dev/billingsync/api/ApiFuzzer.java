@@ -40,6 +40,7 @@ final class ApiFuzzer {
             "/api/v1/orgs/{org}/invoices/{invoice}",
             "/api/v1/orgs/{org}/invoices/{invoice}/lineItems",
             "/api/v1/orgs/{org}/billing/costExplorer/usage",
+            "/api/v1/orgs/{org}/billing/costExplorer/queries",
             "/api/v1/orgs/{org}/syncRuns",
             "/api/v1/syncRuns",
             "/api/v1/syncRuns/{run}",

@@ -37,7 +37,7 @@ import tools.jackson.databind.node.ObjectNode;
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
             "billing.sync.enabled=false",
-            "billing.cost-explorer.enabled=false",
+            "billing.cost-explorer.group-by=services,projects",
             "billing.security.api-keys[0].name=reader",
             "billing.security.api-keys[0].key=" + FinanceApiIntegrationTests.READER,
             "billing.security.api-keys[0].roles=READ",
@@ -71,6 +71,7 @@ class FinanceApiIntegrationTests {
         atlas.addOrg(ORG_A, "Acme Retail", 5, 40);
         atlas.addOrg(ORG_B, "Acme Labs", 6, 20);
         atlas.addOrg(ORG_SMALL, "Acme Tiny", 7, 1);
+        List.of(ORG_A, ORG_B, ORG_SMALL).forEach(org -> atlas.org(org).costExplorer().notReadyPolls(0));
     }
 
     @DynamicPropertySource
@@ -128,6 +129,33 @@ class FinanceApiIntegrationTests {
     }
 
     @Test
+    void costExplorerUsageFiltersByMonthAndGrouping() {
+        String usage = "/api/v1/orgs/" + ORG_A + "/billing/costExplorer/usage";
+        JsonNode all = api.get(usage + "?itemsPerPage=500", READER).json();
+        assertThat(all.get("results")).isNotEmpty().allSatisfy(row -> {
+            assertThat(row.get("orgId").asString()).isEqualTo(ORG_A);
+            assertThat(row.get("usageDate").asString()).endsWith("-01");
+            assertThat(row.get("usageAmount").isNumber()).isTrue();
+        });
+        JsonNode byProject = api.get(usage + "?itemsPerPage=500&groupBy=projects", READER).json();
+        assertThat(byProject.get("results")).isNotEmpty().allSatisfy(row -> {
+            assertThat(row.get("groupBy").asString()).isEqualTo("projects");
+            assertThat(atlas.org(ORG_A).groupIds()).contains(row.get("dimensionId").asString());
+        });
+        String month = all.get("results").get(0).get("usageDate").asString();
+        JsonNode oneMonth = api.get(usage + "?itemsPerPage=500&startDate=" + month + "&endDate="
+                + java.time.LocalDate.parse(month).plusMonths(1), READER).json();
+        assertThat(oneMonth.get("results")).isNotEmpty().allSatisfy(row ->
+                assertThat(row.get("usageDate").asString()).isEqualTo(month));
+        for (String bad : List.of("startDate=2026-11-15", "groupBy=skus", "startDate=2026-11-01&endDate=2026-10-01",
+                "endDate=notadate")) {
+            ApiTestClient.Response response = api.get(usage + "?" + bad, READER);
+            assertThat(response.status()).as(bad).isEqualTo(400);
+            assertThat(response.json().get("errorCode").asString()).isEqualTo("INVALID_PARAMETER");
+        }
+    }
+
+    @Test
     void servesReadsFromPostgresWhileAtlasIsDown() {
         atlas.failAlways(ORG_A, 503);
         try {
@@ -142,7 +170,7 @@ class FinanceApiIntegrationTests {
     }
 
     static Stream<String> listEndpoints() {
-        return Stream.of("orgs", "pending", "invoices", "lineItems", "syncRuns");
+        return Stream.of("orgs", "pending", "invoices", "lineItems", "syncRuns", "usage", "costQueries");
     }
 
     @ParameterizedTest
@@ -396,6 +424,8 @@ class FinanceApiIntegrationTests {
             case "invoice" -> "/api/v1/orgs/" + ORG_A + "/invoices/" + pending;
             case "lineItems" -> "/api/v1/orgs/" + ORG_A + "/invoices/" + pending + "/lineItems";
             case "syncRuns" -> "/api/v1/syncRuns";
+            case "usage" -> "/api/v1/orgs/" + ORG_A + "/billing/costExplorer/usage";
+            case "costQueries" -> "/api/v1/orgs/" + ORG_A + "/billing/costExplorer/queries";
             case "syncRun" -> "/api/v1/syncRuns/"
                     + api.get("/api/v1/syncRuns", READER).json().get("results").get(0).get("id").asString();
             default -> throw new IllegalArgumentException(endpoint);

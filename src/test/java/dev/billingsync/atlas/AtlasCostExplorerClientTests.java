@@ -303,7 +303,7 @@ class AtlasCostExplorerClientTests {
         if (!Files.exists(SPEC)) {
             Assumptions.abort("Atlas OpenAPI spec not found at " + SPEC.toAbsolutePath() + ": schema check skipped");
         }
-        Map<String, Object> schema = SpecSchema.load(SPEC, "CostExplorerFilterRequestBody");
+        Map<String, Object> schema = OpenApiSchemaCheck.load(SPEC, "CostExplorerFilterRequestBody");
         String project = org.groupIds().get(0);
         String cluster = org.costExplorer().clusterIds().get(0);
         List<CostExplorerRequest> requests = List.of(
@@ -317,9 +317,9 @@ class AtlasCostExplorerClientTests {
         for (CostExplorerRequest request : requests) {
             String token = session.createCostExplorerQuery(request);
             JsonNode body = JSON.readTree(org.costExplorer().requestBody(token));
-            assertThat(SpecSchema.violations(schema, body)).as("%s", body).isEmpty();
+            assertThat(OpenApiSchemaCheck.violations(schema, body)).as("%s", body).isEmpty();
         }
-        assertThat(SpecSchema.violations(schema, JSON.readTree("{\"startDate\":\"2026-08-01\",\"projects\":null,"
+        assertThat(OpenApiSchemaCheck.violations(schema, JSON.readTree("{\"startDate\":\"2026-08-01\",\"projects\":null,"
                         + "\"groupBy\":\"skus\",\"services\":[\"AI Models\"],\"extra\":1}")))
                 .as("the check itself finds faults")
                 .hasSize(5);
@@ -409,92 +409,5 @@ class AtlasCostExplorerClientTests {
     private double polls(String signal) {
         var counter = meters.find(AtlasMetrics.COST_EXPLORER_POLLS).tag("signal", signal).counter();
         return counter == null ? 0 : counter.count();
-    }
-
-    /** A small check of a JSON body against an object schema of the OpenAPI spec: names, required, types, enums. */
-    static final class SpecSchema {
-
-        private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
-
-        @SuppressWarnings("unchecked")
-        static Map<String, Object> load(Path spec, String name) throws Exception {
-            LoaderOptions options = new LoaderOptions();
-            options.setCodePointLimit(64 * 1024 * 1024);
-            try (InputStream in = Files.newInputStream(spec)) {
-                Map<String, Object> root = new Yaml(new SafeConstructor(options)).load(in);
-                Map<String, Object> schemas =
-                        (Map<String, Object>) ((Map<String, Object>) root.get("components")).get("schemas");
-                return (Map<String, Object>) schemas.get(name);
-            }
-        }
-
-        @SuppressWarnings("unchecked")
-        static List<String> violations(Map<String, Object> schema, JsonNode body) {
-            List<String> found = new ArrayList<>();
-            Map<String, Object> properties = (Map<String, Object>) schema.get("properties");
-            for (Object required : (List<Object>) schema.getOrDefault("required", List.of())) {
-                if (!body.has((String) required)) {
-                    found.add("missing required " + required);
-                }
-            }
-            for (String name : body.propertyNames()) {
-                Map<String, Object> property = (Map<String, Object>) properties.get(name);
-                if (property == null) {
-                    found.add("unknown property " + name);
-                } else {
-                    check(property, body.get(name), name, found);
-                }
-            }
-            return found;
-        }
-
-        @SuppressWarnings("unchecked")
-        private static void check(Map<String, Object> schema, @Nullable JsonNode value, String path,
-                List<String> found) {
-            String type = (String) schema.get("type");
-            if (value == null || value.isNull()) {
-                found.add(path + " is null");
-                return;
-            }
-            switch (type) {
-                case "string" -> {
-                    if (!value.isString()) {
-                        found.add(path + " is not a string");
-                        return;
-                    }
-                    String text = value.asString();
-                    if ("date".equals(schema.get("format"))) {
-                        if (!DATE.matcher(text).matches()) {
-                            found.add(path + " is not a yyyy-MM-dd date: " + text);
-                        } else {
-                            LocalDate.parse(text);
-                        }
-                    }
-                    List<Object> allowed = (List<Object>) schema.get("enum");
-                    if (allowed != null && !allowed.contains(text)) {
-                        found.add(path + " is not one of the enum: " + text);
-                    }
-                    String pattern = (String) schema.get("pattern");
-                    if (pattern != null && !Pattern.compile(pattern).matcher(text).find()) {
-                        found.add(path + " does not match " + pattern + ": " + text);
-                    }
-                }
-                case "array" -> {
-                    if (!value.isArray()) {
-                        found.add(path + " is not an array");
-                        return;
-                    }
-                    for (int i = 0; i < value.size(); i++) {
-                        check((Map<String, Object>) schema.get("items"), value.get(i), path + "[" + i + "]", found);
-                    }
-                }
-                case "boolean" -> {
-                    if (!value.isBoolean()) {
-                        found.add(path + " is not a boolean");
-                    }
-                }
-                default -> found.add(path + " has a schema type this check does not know: " + type);
-            }
-        }
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.billingsync.TestDatabaseConfiguration;
+import dev.billingsync.atlas.OpenApiSchemaCheck;
 import dev.billingsync.simulator.AtlasSimulator;
 import dev.billingsync.simulator.CostExplorerRow;
 import dev.billingsync.simulator.NotReadyForm;
@@ -73,6 +74,9 @@ class CostExplorerSyncIntegrationTests {
 
     @Autowired
     JdbcClient jdbc;
+
+    @Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
 
     SimulatedCostExplorer costExplorer;
 
@@ -153,7 +157,25 @@ class CostExplorerSyncIntegrationTests {
     }
 
     @Test
-    void sendsAValidQueryForTheTrailingMonths() {
+    void recordsPollsDurationAndOutcomeOfEveryQuery() {
+        costExplorer.notReadyPolls(1);
+        double before = readyQueries();
+        sync();
+        assertThat(readyQueries()).isEqualTo(before + 1);
+        assertThat(meters.find("billing.costexplorer.query.polls").summary()).isNotNull()
+                .satisfies(polls -> assertThat(polls.max()).isGreaterThanOrEqualTo(2));
+        assertThat(meters.find("billing.costexplorer.query.duration").tag("outcome", "READY").timer())
+                .isNotNull()
+                .satisfies(timer -> assertThat(timer.count()).isPositive());
+    }
+
+    private double readyQueries() {
+        var counter = meters.find("billing.costexplorer.queries").tag("outcome", "READY").counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    @Test
+    void sendsAValidQueryForTheTrailingMonths() throws Exception {
         costExplorer.notReadyPolls(0);
         sync();
         var query = costExplorer.query(lastToken());
@@ -167,6 +189,16 @@ class CostExplorerSyncIntegrationTests {
                 .toList();
         assertThat(posts).isNotEmpty().allSatisfy(post ->
                 assertThat(post.header("content-type")).isEqualTo("application/vnd.atlas.2023-01-01+json"));
+
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.exists(OpenApiSchemaCheck.SPEC),
+                "Atlas OpenAPI spec not found at " + OpenApiSchemaCheck.SPEC.toAbsolutePath()
+                        + ": schema check of the request body skipped");
+        var schema = OpenApiSchemaCheck.load(OpenApiSchemaCheck.SPEC, "CostExplorerFilterRequestBody");
+        for (String token : costExplorer.tokens()) {
+            var body = tools.jackson.databind.json.JsonMapper.builder().build()
+                    .readTree(costExplorer.requestBody(token));
+            assertThat(OpenApiSchemaCheck.violations(schema, body)).as("%s", body).isEmpty();
+        }
     }
 
     private SyncRun sync() {
