@@ -3,6 +3,7 @@ package dev.billingsync.invoices;
 import dev.billingsync.web.ApiException;
 import dev.billingsync.web.AtlasId;
 import dev.billingsync.web.CallerAccess;
+import dev.billingsync.web.Link;
 import dev.billingsync.web.PageRequest;
 import dev.billingsync.web.PageResponse;
 import io.swagger.v3.oas.annotations.Operation;
@@ -25,6 +26,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 /** Invoices of an org, read from PostgreSQL in the shapes Atlas uses. */
 @RestController
@@ -49,7 +51,8 @@ class InvoiceController {
         List<InvoiceResponse> all = queries.pendingInvoices(orgId);
         int from = (int) Math.min(page.offset(), all.size());
         int to = Math.min(from + page.itemsPerPage(), all.size());
-        return PageResponse.of(page, all.subList(from, to), all.size());
+        return PageResponse.of(
+                page, all.subList(from, to).stream().map(InvoiceController::withSelfLink).toList(), all.size());
     }
 
     @GetMapping
@@ -85,7 +88,9 @@ class InvoiceController {
     @Operation(summary = "One invoice, complete (Atlas BillingInvoice)")
     InvoiceResponse one(@PathVariable @AtlasId String orgId, @PathVariable @AtlasId String invoiceId) {
         requireOrg(orgId);
-        return queries.invoice(orgId, invoiceId).orElseThrow(() -> invoiceNotFound(orgId, invoiceId));
+        return queries.invoice(orgId, invoiceId)
+                .map(InvoiceController::withSelfLink)
+                .orElseThrow(() -> invoiceNotFound(orgId, invoiceId));
     }
 
     @GetMapping(value = "/{invoiceId}/lineItems", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -131,6 +136,14 @@ class InvoiceController {
                 .header(HttpHeaders.CONTENT_DISPOSITION,
                         "attachment; filename=\"invoice-" + invoiceId + "-line-items.csv\"")
                 .body(body);
+    }
+
+    private static InvoiceResponse withSelfLink(InvoiceResponse invoice) {
+        String self = ServletUriComponentsBuilder.fromCurrentContextPath()
+                .path("/api/v1/orgs/{orgId}/invoices/{invoiceId}")
+                .buildAndExpand(invoice.orgId(), invoice.id())
+                .toUriString();
+        return invoice.withLinks(List.of(new Link(self, "self")));
     }
 
     private LineItemFilter lineFilter(

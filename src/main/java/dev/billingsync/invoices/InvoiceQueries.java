@@ -242,7 +242,8 @@ public class InvoiceQueries {
                             List.copyOf(lines.getOrDefault(id, List.of())),
                             List.copyOf(payments.getOrDefault(id, List.of())),
                             List.copyOf(refunds.getOrDefault(id, List.of())),
-                            List.copyOf(linked.getOrDefault(id, List.of())));
+                            List.copyOf(linked.getOrDefault(id, List.of())),
+                            null);
                 })
                 .list();
     }

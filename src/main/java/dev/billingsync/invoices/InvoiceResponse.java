@@ -3,12 +3,13 @@ package dev.billingsync.invoices;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.List;
+import dev.billingsync.web.Link;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
  * A full invoice in the shape of Atlas's {@code BillingInvoice}: same field names and formats, absent fields absent.
- * {@code linkedInvoices} are returned exactly as Atlas sent them.
+ * {@code linkedInvoices} are returned exactly as Atlas sent them; {@code links} point into this API, not Atlas.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record InvoiceResponse(
@@ -28,7 +29,15 @@ public record InvoiceResponse(
         List<LineItemResponse> lineItems,
         List<PaymentResponse> payments,
         List<RefundResponse> refunds,
-        List<JsonNode> linkedInvoices) {
+        List<JsonNode> linkedInvoices,
+        @Nullable List<Link> links) {
+
+    /** The same invoice with its {@code links}: like Atlas, an invoice names its own URL (here, in this API). */
+    public InvoiceResponse withLinks(List<Link> links) {
+        return new InvoiceResponse(id, orgId, statusName, startDate, endDate, created, updated, amountBilledCents,
+                amountPaidCents, creditsCents, salesTaxCents, startingBalanceCents, subtotalCents, lineItems, payments,
+                refunds, linkedInvoices, List.copyOf(links));
+    }
 
     /** An Atlas {@code BillingPayment}. */
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -19,7 +19,7 @@ import org.springframework.stereotype.Component;
  * A failure ends this org's run only; it is recorded with its error and the org's stored data stays as it was.
  */
 @Component
-public class OrgSync {
+public class OrgSync implements OrgRunner {
 
     private static final Logger log = LoggerFactory.getLogger(OrgSync.class);
 
@@ -54,6 +54,7 @@ public class OrgSync {
      * Syncs {@code org} now, on this thread. Empty when another replica holds the org's lock, or when {@code tick} is
      * given and the org already has a run for that schedule tick.
      */
+    @Override
     public Optional<SyncRun> run(ConfiguredOrg org, SyncRun.Trigger trigger, @Nullable Instant tick) {
         return begin(org, trigger, tick).map(this::complete);
     }

@@ -28,7 +28,7 @@ class SyncSchedule {
     private static final Duration FIRE_TOLERANCE = Duration.ofMillis(1000);
 
     private final ConfiguredOrgs orgs;
-    private final OrgSync orgSync;
+    private final OrgRunner orgSync;
     private final SyncRunLog runLog;
     private final SyncProperties properties;
     private final CronExpression cron;
@@ -37,7 +37,7 @@ class SyncSchedule {
 
     SyncSchedule(
             ConfiguredOrgs orgs,
-            OrgSync orgSync,
+            OrgRunner orgSync,
             SyncRunLog runLog,
             SyncProperties properties,
             Clock clock,

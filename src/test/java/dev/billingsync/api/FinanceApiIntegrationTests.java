@@ -122,8 +122,11 @@ class FinanceApiIntegrationTests {
             assertThat(ours.get("totalCount")).isEqualTo(theirs.get("totalCount"));
             assertThat(ours.get("results").size()).isEqualTo(theirs.get("results").size());
             for (int i = 0; i < theirs.get("results").size(); i++) {
-                assertThat(atlasFieldsOf(ours.get("results").get(i)))
-                        .isEqualTo(atlasFieldsOf(theirs.get("results").get(i)));
+                JsonNode invoice = ours.get("results").get(i);
+                assertThat(atlasFieldsOf(invoice)).isEqualTo(atlasFieldsOf(theirs.get("results").get(i)));
+                assertThat(invoice.get("links").get(0).get("rel").asString()).isEqualTo("self");
+                assertThat(invoice.get("links").get(0).get("href").asString())
+                        .isEqualTo(api.base() + "/api/v1/orgs/" + orgId + "/invoices/" + invoice.get("id").asString());
             }
         }
     }
@@ -447,7 +450,10 @@ class FinanceApiIntegrationTests {
         throw new AssertionError("no " + field + "=" + value + " in " + array);
     }
 
-    /** The Atlas fields of an invoice (ours adds none we compare; unknown upstream extras are not Atlas fields). */
+    /**
+     * The Atlas fields of an invoice, but for {@code links}, which point into each API (Atlas's to Atlas, ours to
+     * ours). Unknown upstream extras are not Atlas fields.
+     */
     private static JsonNode atlasFieldsOf(JsonNode invoice) {
         ObjectNode copy = ((ObjectNode) invoice).deepCopy();
         copy.retain(INVOICE_FIELDS);

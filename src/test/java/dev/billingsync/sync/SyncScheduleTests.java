@@ -1,25 +1,29 @@
 package dev.billingsync.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.never;
-import static org.mockito.Mockito.verify;
-import static org.mockito.Mockito.when;
 
-import dev.billingsync.atlas.AtlasCredentials;
+import dev.billingsync.atlas.AtlasProperties;
+import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.springframework.scheduling.support.CronExpression;
 
 class SyncScheduleTests {
 
-    static final ConfiguredOrgs.ConfiguredOrg ORG = new ConfiguredOrgs.ConfiguredOrg(
-            "5f0c1a2b3c4d5e6f7a8b9c01", "Acme", new AtlasCredentials.ServiceAccount("id", "secret"));
+    static final ConfiguredOrgs ORGS = new ConfiguredOrgs(
+            new OrgProperties(List.of(
+                    new OrgProperties.Org("5f0c1a2b3c4d5e6f7a8b9c01", "Acme", "client", "secret", null, null))),
+            new AtlasProperties(URI.create("https://cloud.mongodb.com"), null, null, null, null,
+                    new AtlasProperties.Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofMinutes(15)),
+                    new AtlasProperties.Retry(5, Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofMinutes(5)),
+                    new AtlasProperties.Versions("2023-01-01", "2023-01-01"),
+                    null));
 
     @Test
     void aTickIsTheLatestFireTimeSoEveryReplicaAgreesOnIt() {
@@ -38,28 +42,28 @@ class SyncScheduleTests {
 
     @Test
     void startsNoOrgOnceTheApplicationIsShuttingDown() {
-        OrgSync orgSync = mock(OrgSync.class);
-        when(orgSync.run(any(), any(), any())).thenReturn(Optional.empty());
+        AtomicInteger runs = new AtomicInteger();
+        OrgRunner runner = (org, trigger, tick) -> {
+            runs.incrementAndGet();
+            return Optional.empty();
+        };
         SyncShutdown shutdown = new SyncShutdown();
-        SyncSchedule schedule = schedule(orgSync, shutdown);
+        SyncSchedule schedule = schedule(runner, shutdown);
 
         schedule.runTick();
-        verify(orgSync).run(any(), any(), any());
+        assertThat(runs).hasValue(1);
 
         shutdown.onClose();
-        OrgSync afterClose = mock(OrgSync.class);
-        schedule(afterClose, shutdown).runTick();
-        schedule(afterClose, shutdown).runStartup();
-        verify(afterClose, never()).run(any(), any(), any());
+        schedule.runTick();
+        schedule.runStartup();
+        assertThat(runs).as("no org started after shutdown began").hasValue(1);
     }
 
-    private static SyncSchedule schedule(OrgSync orgSync, SyncShutdown shutdown) {
-        ConfiguredOrgs orgs = mock(ConfiguredOrgs.class);
-        when(orgs.all()).thenReturn(List.of(ORG));
-        SyncRunLog runLog = mock(SyncRunLog.class);
-        when(runLog.latest(any())).thenReturn(Optional.empty());
-        SyncProperties properties = new SyncProperties(true, "0 0 * * * *", true, java.time.Duration.ofMinutes(5),
-                java.time.Duration.ofMinutes(2), List.of("PAID"));
-        return new SyncSchedule(orgs, orgSync, runLog, properties, Clock.system(ZoneOffset.UTC), shutdown);
+    private static SyncSchedule schedule(OrgRunner runner, SyncShutdown shutdown) {
+        SyncProperties properties = new SyncProperties(
+                true, "0 0 * * * *", true, Duration.ofMinutes(5), Duration.ofMinutes(2), List.of("PAID"));
+        // runStartup consults the run log only for orgs it would start; none are started once shutting down
+        SyncRunLog noRunLog = new SyncRunLog(null, null, null);
+        return new SyncSchedule(ORGS, runner, noRunLog, properties, Clock.system(ZoneOffset.UTC), shutdown);
     }
 }
