@@ -9,6 +9,7 @@ import dev.billingsync.web.PageResponse;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
 import java.io.BufferedWriter;
 import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +17,7 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
+import org.springdoc.core.annotations.ParameterObject;
 import org.springframework.format.annotation.DateTimeFormat;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -98,15 +100,9 @@ class InvoiceController {
     PageResponse<LineItemResponse> lineItems(
             @PathVariable @AtlasId String orgId,
             @PathVariable @AtlasId String invoiceId,
-            @RequestParam(required = false) @AtlasId @Nullable String groupId,
-            @RequestParam(required = false) @Nullable String clusterName,
-            @RequestParam(required = false) @Nullable String sku,
-            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) @Nullable
-                    LocalDate fromDate,
-            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) @Nullable
-                    LocalDate toDate,
+            @Valid @ParameterObject LineItemFilter filter,
             PageRequest page) {
-        LineItemFilter filter = lineFilter(orgId, invoiceId, groupId, clusterName, sku, fromDate, toDate);
+        checkLineItemRequest(orgId, invoiceId, filter);
         InvoiceQueries.Slice<LineItemResponse> slice =
                 queries.lineItems(invoiceId, filter, page.offset(), page.itemsPerPage());
         return PageResponse.of(page, slice.results(), slice.total());
@@ -117,14 +113,8 @@ class InvoiceController {
     ResponseEntity<StreamingResponseBody> lineItemsCsv(
             @PathVariable @AtlasId String orgId,
             @PathVariable @AtlasId String invoiceId,
-            @RequestParam(required = false) @AtlasId @Nullable String groupId,
-            @RequestParam(required = false) @Nullable String clusterName,
-            @RequestParam(required = false) @Nullable String sku,
-            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) @Nullable
-                    LocalDate fromDate,
-            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) @Nullable
-                    LocalDate toDate) {
-        LineItemFilter filter = lineFilter(orgId, invoiceId, groupId, clusterName, sku, fromDate, toDate);
+            @Valid @ParameterObject LineItemFilter filter) {
+        checkLineItemRequest(orgId, invoiceId, filter);
         StreamingResponseBody body = out -> {
             try (LineItemCsv csv = new LineItemCsv(
                     new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16))) {
@@ -146,20 +136,12 @@ class InvoiceController {
         return invoice.withLinks(List.of(new Link(self, "self")));
     }
 
-    private LineItemFilter lineFilter(
-            String orgId,
-            String invoiceId,
-            @Nullable String groupId,
-            @Nullable String clusterName,
-            @Nullable String sku,
-            @Nullable LocalDate fromDate,
-            @Nullable LocalDate toDate) {
+    private void checkLineItemRequest(String orgId, String invoiceId, LineItemFilter filter) {
         requireOrg(orgId);
-        checkRange(fromDate, toDate);
+        checkRange(filter.fromDate(), filter.toDate());
         if (!queries.invoiceExists(orgId, invoiceId)) {
             throw invoiceNotFound(orgId, invoiceId);
         }
-        return new LineItemFilter(groupId, clusterName, sku, fromDate, toDate);
     }
 
     private void requireOrg(String orgId) {
