@@ -7,6 +7,7 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.billingsync.SimulatorProperties;
 import dev.billingsync.TestDatabaseConfiguration;
 import dev.billingsync.simulator.AtlasSimulator;
 import dev.billingsync.sync.ConfiguredOrgs;
@@ -85,11 +86,7 @@ class ApiAccessIntegrationTests {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("billing.atlas.base-url", () -> atlas.baseUrl().toString());
-        registry.add("billing.atlas.client-id", () -> "acl-client");
-        registry.add("billing.atlas.client-secret", () -> "acl-secret");
-        registry.add("billing.orgs[0].id", () -> ORG_A);
-        registry.add("billing.orgs[1].id", () -> ORG_B);
+        SimulatorProperties.register(registry, atlas, "acl-client", "acl-secret", ORG_A, ORG_B);
         registry.add("spring.security.oauth2.resourceserver.jwt.public-key-location",
                 () -> publicKeyFile.toUri().toString());
     }

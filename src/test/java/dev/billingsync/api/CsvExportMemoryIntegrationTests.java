@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.billingsync.BillingSyncApplication;
+import dev.billingsync.SimulatorProperties;
 import dev.billingsync.TestDatabaseConfiguration;
 import dev.billingsync.TestPostgres;
 import dev.billingsync.simulator.AtlasSimulator;
@@ -60,10 +61,7 @@ class CsvExportMemoryIntegrationTests {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("billing.atlas.base-url", () -> atlas.baseUrl().toString());
-        registry.add("billing.atlas.client-id", () -> "csv-client");
-        registry.add("billing.atlas.client-secret", () -> "csv-secret");
-        registry.add("billing.orgs[0].id", () -> ORG);
+        SimulatorProperties.register(registry, atlas, "csv-client", "csv-secret", ORG);
     }
 
     @AfterAll

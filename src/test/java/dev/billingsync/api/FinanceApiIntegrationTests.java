@@ -3,6 +3,7 @@ package dev.billingsync.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.billingsync.StatementCounter;
+import dev.billingsync.SimulatorProperties;
 import dev.billingsync.TestDatabaseConfiguration;
 import dev.billingsync.simulator.AtlasSimulator;
 import dev.billingsync.sync.ConfiguredOrgs;
@@ -76,13 +77,8 @@ class FinanceApiIntegrationTests {
 
     @DynamicPropertySource
     static void atlasProperties(DynamicPropertyRegistry registry) {
-        registry.add("billing.atlas.base-url", () -> atlas.baseUrl().toString());
-        registry.add("billing.atlas.client-id", () -> "api-client");
-        registry.add("billing.atlas.client-secret", () -> "api-secret");
-        registry.add("billing.orgs[0].id", () -> ORG_A);
+        SimulatorProperties.register(registry, atlas, "api-client", "api-secret", ORG_A, ORG_B, ORG_SMALL);
         registry.add("billing.orgs[0].name", () -> "Acme Retail");
-        registry.add("billing.orgs[1].id", () -> ORG_B);
-        registry.add("billing.orgs[2].id", () -> ORG_SMALL);
     }
 
     @AfterAll

@@ -3,6 +3,7 @@ package dev.billingsync.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.billingsync.SimulatorProperties;
 import dev.billingsync.TestDatabaseConfiguration;
 import dev.billingsync.atlas.OpenApiSchemaCheck;
 import dev.billingsync.simulator.AtlasSimulator;
@@ -55,10 +56,7 @@ class CostExplorerSyncIntegrationTests {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("billing.atlas.base-url", () -> atlas.baseUrl().toString());
-        registry.add("billing.atlas.client-id", () -> "ce-client");
-        registry.add("billing.atlas.client-secret", () -> "ce-secret");
-        registry.add("billing.orgs[0].id", () -> ORG);
+        SimulatorProperties.register(registry, atlas, "ce-client", "ce-secret", ORG);
     }
 
     @AfterAll

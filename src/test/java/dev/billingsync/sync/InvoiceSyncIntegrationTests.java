@@ -2,6 +2,7 @@ package dev.billingsync.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.billingsync.SimulatorProperties;
 import dev.billingsync.TestDatabaseConfiguration;
 import dev.billingsync.simulator.AtlasSimulator;
 import dev.billingsync.simulator.Fault;
@@ -44,13 +45,8 @@ class InvoiceSyncIntegrationTests {
 
     @DynamicPropertySource
     static void atlasProperties(DynamicPropertyRegistry registry) {
-        registry.add("billing.atlas.base-url", () -> atlas.baseUrl().toString());
-        registry.add("billing.atlas.client-id", () -> CLIENT_ID);
-        registry.add("billing.atlas.client-secret", () -> CLIENT_SECRET);
-        registry.add("billing.orgs[0].id", () -> ORG_A);
+        SimulatorProperties.register(registry, atlas, CLIENT_ID, CLIENT_SECRET, ORG_A, ORG_B, ORG_C);
         registry.add("billing.orgs[0].name", () -> "Acme Retail");
-        registry.add("billing.orgs[1].id", () -> ORG_B);
-        registry.add("billing.orgs[2].id", () -> ORG_C);
     }
 
     @AfterAll

@@ -2,6 +2,7 @@ package dev.billingsync.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.billingsync.SimulatorProperties;
 import dev.billingsync.TestDatabaseConfiguration;
 import dev.billingsync.simulator.AtlasSimulator;
 import org.junit.jupiter.api.AfterAll;
@@ -31,10 +32,7 @@ class LargeInvoiceSyncIntegrationTests {
 
     @DynamicPropertySource
     static void atlasProperties(DynamicPropertyRegistry registry) {
-        registry.add("billing.atlas.base-url", () -> atlas.baseUrl().toString());
-        registry.add("billing.atlas.client-id", () -> "large-client");
-        registry.add("billing.atlas.client-secret", () -> "large-secret");
-        registry.add("billing.orgs[0].id", () -> ORG);
+        SimulatorProperties.register(registry, atlas, "large-client", "large-secret", ORG);
     }
 
     @AfterAll
