@@ -20,6 +20,7 @@ import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.CopyManager;
+import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.stereotype.Component;
@@ -61,6 +62,9 @@ public class InvoiceStore {
     private static final String COPY_TAGS =
             "copy line_item_tags (invoice_id, line_position, key_position, value_position, key, value) from stdin";
 
+    private static final RowMapper<StoredInvoice> STORED = (rs, n) -> new StoredInvoice(
+            rs.getString(1), rs.getString(2), toInstant(rs.getTimestamp(3)), rs.getString(4), rs.getBoolean(5));
+
     private final JdbcClient jdbc;
     private final DataSource dataSource;
     private final Clock clock;
@@ -76,12 +80,7 @@ public class InvoiceStore {
         return jdbc.sql("select id, status_name, updated, content_sha256, is_pending from invoices where org_id = ?"
                         + " order by start_date nulls last, id")
                 .param(orgId)
-                .query((rs, n) -> new StoredInvoice(
-                        rs.getString(1),
-                        rs.getString(2),
-                        toInstant(rs.getTimestamp(3)),
-                        rs.getString(4),
-                        rs.getBoolean(5)))
+                .query(STORED)
                 .list();
     }
 
@@ -91,12 +90,7 @@ public class InvoiceStore {
         Optional<StoredInvoice> stored = jdbc.sql(
                         "select id, status_name, updated, content_sha256, is_pending from invoices where id = ? for update")
                 .param(invoice.id())
-                .query((rs, n) -> new StoredInvoice(
-                        rs.getString(1),
-                        rs.getString(2),
-                        toInstant(rs.getTimestamp(3)),
-                        rs.getString(4),
-                        rs.getBoolean(5)))
+                .query(STORED)
                 .optional();
         Instant now = clock.instant();
         Outcome outcome;
