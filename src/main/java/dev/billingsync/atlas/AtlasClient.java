@@ -42,6 +42,7 @@ public class AtlasClient implements DisposableBean {
 
     private final Shared shared;
     private final ConnectionProvider connections;
+    private final SpoolDirectory spool;
     private final AtlasOAuthFilter.Tokens tokens;
     private final Map<AtlasCredentials.ApiKey, AtlasDigestFilter> digestFilters = new ConcurrentHashMap<>();
 
@@ -107,8 +108,8 @@ public class AtlasClient implements DisposableBean {
         AtlasMetrics metrics = new AtlasMetrics(meterRegistry);
         this.tokens = new AtlasOAuthFilter.Tokens(
                 URI.create(base), tokenClient, timeouts.connect().plus(timeouts.read()), clock, metrics);
-        this.shared = new Shared(
-                properties, apiClient, metrics, new AtlasResponseSpooler(properties.spoolDirectoryOrDefault()), clock);
+        this.spool = SpoolDirectory.open(properties.spoolDirectoryOrDefault());
+        this.shared = new Shared(properties, apiClient, metrics, new AtlasResponseSpooler(spool.path()), clock);
     }
 
     /** A session for one org during one sync run, authenticated with {@code credentials}. */
@@ -124,10 +125,11 @@ public class AtlasClient implements DisposableBean {
         return new AtlasOrgSession(orgId, shared, auth);
     }
 
-    /** Closes the connection pool. */
+    /** Closes the connection pool and deletes this client's spool folder. */
     @Override
     public void destroy() {
         connections.dispose();
+        spool.close();
     }
 
     private static String version(@Nullable BuildProperties buildProperties) {

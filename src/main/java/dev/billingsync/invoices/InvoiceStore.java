@@ -53,7 +53,12 @@ public class InvoiceStore {
 
     /** What the store holds of an invoice, enough to decide whether to fetch or write it again. */
     public record StoredInvoice(
-            String id, @Nullable String statusName, @Nullable Instant updated, String contentSha256, boolean pending) {}
+            String id,
+            @Nullable String statusName,
+            @Nullable Instant updated,
+            String contentSha256,
+            boolean pending,
+            boolean missingUpstream) {}
 
     private static final String COPY_LINE_ITEMS = "copy line_items (invoice_id, position, cluster_name, created,"
             + " start_date, end_date, group_id, group_name, sku, unit, quantity, unit_price_dollars, total_price_cents,"
@@ -63,7 +68,10 @@ public class InvoiceStore {
             "copy line_item_tags (invoice_id, line_position, key_position, value_position, key, value) from stdin";
 
     private static final RowMapper<StoredInvoice> STORED = (rs, n) -> new StoredInvoice(
-            rs.getString(1), rs.getString(2), toInstant(rs.getTimestamp(3)), rs.getString(4), rs.getBoolean(5));
+            rs.getString(1), rs.getString(2), toInstant(rs.getTimestamp(3)), rs.getString(4), rs.getBoolean(5),
+            rs.getTimestamp(6) != null);
+    private static final String STORED_COLUMNS =
+            "id, status_name, updated, content_sha256, is_pending, missing_upstream_at";
 
     private final JdbcClient jdbc;
     private final DataSource dataSource;
@@ -77,25 +85,30 @@ public class InvoiceStore {
 
     @Transactional(readOnly = true)
     public List<StoredInvoice> invoicesOf(String orgId) {
-        return jdbc.sql("select id, status_name, updated, content_sha256, is_pending from invoices where org_id = ?"
+        return jdbc.sql("select " + STORED_COLUMNS + " from invoices where org_id = ?"
                         + " order by start_date nulls last, id")
                 .param(orgId)
                 .query(STORED)
                 .list();
     }
 
-    /** Inserts or replaces an invoice with all its children, unless its stored content is the same or newer. */
+    /**
+     * Inserts or replaces an invoice with all its children, under the org the invoice names, unless its stored content
+     * is the same or newer. An invoice served again is no longer flagged missing upstream.
+     */
     @Transactional(propagation = Propagation.MANDATORY)
-    public WriteResult write(String orgId, UpstreamInvoice invoice, LineItemSource lineItems) {
-        Optional<StoredInvoice> stored = jdbc.sql(
-                        "select id, status_name, updated, content_sha256, is_pending from invoices where id = ? for update")
+    public WriteResult write(UpstreamInvoice invoice, LineItemSource lineItems) {
+        Optional<StoredInvoice> stored = jdbc.sql("select " + STORED_COLUMNS + " from invoices where id = ? for update")
                 .param(invoice.id())
                 .query(STORED)
                 .optional();
+        if (stored.isPresent() && stored.get().missingUpstream()) {
+            jdbc.sql("update invoices set missing_upstream_at = null where id = ?").param(invoice.id()).update();
+        }
         Instant now = clock.instant();
         Outcome outcome;
         if (stored.isEmpty()) {
-            insertHeader(orgId, invoice, now);
+            insertHeader(invoice, now);
             outcome = Outcome.INSERTED;
         } else if (stored.get().contentSha256().equals(invoice.contentSha256())) {
             return new WriteResult(Outcome.UNCHANGED, 0);
@@ -113,15 +126,35 @@ public class InvoiceStore {
         return new WriteResult(outcome, lines);
     }
 
-    /** Flags exactly {@code pendingIds} as the organization's current pending invoices; only changed flags are written. */
+    /**
+     * Flags exactly {@code pendingIds} (the invoices of {@code orgId}'s pending list, which may belong to its linked
+     * orgs) as pending: any other invoice of {@code orgId}, or of an org with an invoice in the list, stops being
+     * pending. Only changed flags are written.
+     */
     @Transactional(propagation = Propagation.MANDATORY)
     public void markPending(String orgId, Collection<String> pendingIds) {
         String[] ids = pendingIds.toArray(String[]::new);
-        jdbc.sql("update invoices set is_pending = false where org_id = ? and is_pending and id <> all (?)")
-                .params(orgId, ids)
+        jdbc.sql("""
+                update invoices set is_pending = false
+                where is_pending and id <> all (:ids)
+                    and (org_id = :org or org_id in (select org_id from invoices where id = any (:ids)))
+                """)
+                .param("org", orgId)
+                .param("ids", ids)
                 .update();
-        jdbc.sql("update invoices set is_pending = true where org_id = ? and not is_pending and id = any (?)")
-                .params(orgId, ids)
+        jdbc.sql("update invoices set is_pending = true where not is_pending and id = any (?)")
+                .param(ids)
+                .update();
+    }
+
+    /** Flags invoices Atlas no longer serves, keeping their data; an invoice flagged already keeps its first time. */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void markMissingUpstream(Collection<String> invoiceIds, Instant noticedAt) {
+        if (invoiceIds.isEmpty()) {
+            return;
+        }
+        jdbc.sql("update invoices set missing_upstream_at = ? where id = any (?) and missing_upstream_at is null")
+                .params(ts(noticedAt), invoiceIds.toArray(String[]::new))
                 .update();
     }
 
@@ -129,7 +162,7 @@ public class InvoiceStore {
         return incoming != null && stored != null && incoming.isBefore(stored);
     }
 
-    private void insertHeader(String orgId, UpstreamInvoice i, Instant now) {
+    private void insertHeader(UpstreamInvoice i, Instant now) {
         InvoiceAmounts a = i.amounts();
         jdbc.sql("""
                 insert into invoices (id, org_id, status_name, start_date, end_date, created, updated,
@@ -137,7 +170,7 @@ public class InvoiceStore {
                     subtotal_cents, line_item_count, content_sha256, raw, first_stored_at, content_changed_at)
                 values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)
                 """)
-                .params(i.id(), orgId, i.statusName(), ts(i.startDate()), ts(i.endDate()), ts(i.created()),
+                .params(i.id(), i.orgId(), i.statusName(), ts(i.startDate()), ts(i.endDate()), ts(i.created()),
                         ts(i.updated()), a.amountBilledCents(), a.amountPaidCents(), a.creditsCents(),
                         a.salesTaxCents(), a.startingBalanceCents(), a.subtotalCents(), i.lineItemCount(),
                         i.contentSha256(), i.rawJson(), ts(now), ts(now))

@@ -18,12 +18,17 @@ import org.jspecify.annotations.Nullable;
 /** Atlas billing records to the rows the invoices module stores. Nothing is invented: absent stays absent. */
 final class AtlasInvoiceTranslation {
 
+    private static final String ATLAS_ID = "^[a-f0-9]{24}$";
+
     private AtlasInvoiceTranslation() {}
 
     static UpstreamInvoice invoice(String orgId, AtlasInvoiceSummary summary) {
         AtlasInvoice h = summary.header();
-        if (h.id() == null || !h.id().matches("^[a-f0-9]{24}$")) {
+        if (h.id() == null || !h.id().matches(ATLAS_ID)) {
             throw new IllegalArgumentException("Atlas returned an invoice without a valid id in org " + orgId);
+        }
+        if (h.orgId() != null && !h.orgId().matches(ATLAS_ID)) {
+            throw new IllegalArgumentException("Atlas returned invoice " + h.id() + " with an invalid orgId");
         }
         return new UpstreamInvoice(
                 h.id(),

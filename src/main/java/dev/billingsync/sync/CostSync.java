@@ -28,6 +28,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -59,6 +60,8 @@ class CostSync {
     private final Clock clock;
     private final MeterRegistry meters;
     private final SyncShutdown shutdown;
+    private final OrgSyncLock locks;
+    private final TransactionTemplate transaction;
     private final JsonMapper json = JsonMapper.builder().build();
 
     CostSync(
@@ -68,8 +71,12 @@ class CostSync {
             InvoiceQueries invoices,
             Clock clock,
             MeterRegistry meters,
-            SyncShutdown shutdown) {
+            SyncShutdown shutdown,
+            OrgSyncLock locks,
+            TransactionTemplate transaction) {
         this.shutdown = shutdown;
+        this.locks = locks;
+        this.transaction = transaction;
         this.properties = properties;
         this.reader = reader;
         this.store = store;
@@ -116,9 +123,17 @@ class CostSync {
                 try (var payload = outcome.ready().payload()) {
                     List<AtlasUsageDetail> details = reader.read(payload, outcome.ready().format());
                     Map<LocalDate, List<UpstreamUsageRow>> byMonth = byMonth(groupBy, details);
-                    written += store.replaceMonths(orgId, groupBy, queryId, months(start, end), byMonth);
+                    written += transaction.execute(tx -> {
+                        int replaced = store.replaceMonths(orgId, groupBy, queryId, months(start, end), byMonth);
+                        locks.fence(orgId);
+                        return replaced;
+                    });
                     store.finishQuery(queryId, QueryState.READY, outcome.token(), outcome.polls(), outcome.recreated(),
                             details.size(), null, null);
+                } catch (LockLostException e) {
+                    store.finishQuery(queryId, QueryState.FAILED, outcome.token(), outcome.polls(),
+                            outcome.recreated(), null, "LOCK_LOST", e.getMessage());
+                    throw e;
                 } catch (AtlasApiException e) {
                     store.finishQuery(queryId, QueryState.FAILED, outcome.token(), outcome.polls(),
                             outcome.recreated(), null, e.errorCode(), e.getMessage());

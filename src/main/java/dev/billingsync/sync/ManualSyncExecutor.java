@@ -8,7 +8,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Runs syncs started through the API, a few at a time. Deliberately not an {@code Executor} bean (one would replace
- * Spring Boot's application task executor); on shutdown, runs in flight get time to finish.
+ * Spring Boot's application task executor). On shutdown, runs in flight get time to finish, and queued ones only
+ * record that they did not start (the run checks that the service is stopping before it calls Atlas) and release
+ * their org's lock.
  */
 @Component
 class ManualSyncExecutor implements DisposableBean {

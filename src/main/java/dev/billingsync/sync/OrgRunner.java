@@ -10,4 +10,7 @@ import org.jspecify.annotations.Nullable;
 interface OrgRunner {
 
     Optional<SyncRun> run(ConfiguredOrg org, SyncRun.Trigger trigger, @Nullable Instant tick);
+
+    /** Closes runs left running by replicas that died, where their lock is free now. */
+    default void closeAbandonedRuns() {}
 }

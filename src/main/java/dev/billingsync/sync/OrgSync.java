@@ -5,9 +5,12 @@ import dev.billingsync.atlas.AtlasClient;
 import dev.billingsync.atlas.AtlasOrgSession;
 import dev.billingsync.sync.ConfiguredOrgs.ConfiguredOrg;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +35,7 @@ public class OrgSync implements OrgRunner {
     private final AtlasInvoiceSync invoices;
     private final CostSync costSync;
     private final SyncMetrics metrics;
+    private final SyncShutdown shutdown;
     private final String runner;
 
     OrgSync(
@@ -40,14 +44,17 @@ public class OrgSync implements OrgRunner {
             AtlasClient atlas,
             AtlasInvoiceSync invoices,
             CostSync costSync,
-            SyncMetrics metrics) {
+            SyncMetrics metrics,
+            SyncShutdown shutdown,
+            ReplicaName replica) {
         this.lock = lock;
         this.runLog = runLog;
         this.atlas = atlas;
         this.invoices = invoices;
         this.costSync = costSync;
         this.metrics = metrics;
-        this.runner = runnerName();
+        this.shutdown = shutdown;
+        this.runner = replica.value();
     }
 
     /**
@@ -61,19 +68,42 @@ public class OrgSync implements OrgRunner {
 
     /**
      * Starts a sync of {@code org} and lets {@code executor} run it; returns the run as recorded when it started.
-     * Empty when the org is being synced already (here or by another replica).
+     * Empty when the org is being synced already (here or by another replica). When the executor rejects the run, the
+     * run is recorded as failed, the lock released and the rejection rethrown.
      */
     public Optional<SyncRun> start(ConfiguredOrg org, SyncRun.Trigger trigger, Executor executor) {
         return begin(org, trigger, null).map(started -> {
             try {
                 executor.execute(() -> complete(started));
-            } catch (RuntimeException rejected) {
-                runLog.fail(started.run().id(), SyncCounts.NONE, "REJECTED", "No capacity to run the sync now.");
-                started.lock().release();
+            } catch (RejectedExecutionException rejected) {
+                try {
+                    runLog.fail(started.run().id(), SyncCounts.NONE, "REJECTED", "No capacity to run the sync now.");
+                } finally {
+                    started.lock().release();
+                }
                 throw rejected;
             }
             return started.run();
         });
+    }
+
+    /**
+     * Closes the runs left running by replicas that died, for every org whose lock is free now; an org whose lock is
+     * held has a live run somewhere (or a dead one whose lock has not expired yet, closed on a later call).
+     */
+    public void closeAbandonedRuns() {
+        for (String orgId : runLog.orgsWithRunningRuns()) {
+            lock.tryLock(orgId).ifPresent(held -> {
+                try {
+                    int closed = runLog.closeAbandoned(orgId);
+                    if (closed > 0) {
+                        log.warn("Closed {} sync run(s) of org {} left running by a replica that stopped", closed, orgId);
+                    }
+                } finally {
+                    held.release();
+                }
+            });
+        }
     }
 
     private Optional<Started> begin(ConfiguredOrg org, SyncRun.Trigger trigger, @Nullable Instant tick) {
@@ -99,24 +129,17 @@ public class OrgSync implements OrgRunner {
         long runId = started.run().id();
         MDC.put("syncRunId", Long.toString(runId));
         MDC.put("orgId", org.id());
-        AtlasOrgSession session = atlas.session(org.id(), org.credentials());
         try {
+            if (shutdown.stopping()) {
+                log.info("Sync run {} of org {} not started: the service is shutting down", runId, org.id());
+                return runLog.fail(runId, SyncCounts.NONE, "SHUTDOWN",
+                        "The service shut down before this sync started; the next run syncs the organization.");
+            }
+            AtlasOrgSession session = atlas.session(org.id(), org.credentials());
             log.info("Sync run {} of org {} started ({})", runId, org.id(), started.run().trigger());
             Part invoicePart = invoicePart(org.id(), runId, session);
-            CostSync.Result cost = costSync.enabled() ? costPart(org.id(), runId, session) : null;
-            SyncCounts counts = new SyncCounts(invoicePart.invoicesWritten(), invoicePart.lineItemsWritten(),
-                    cost == null ? 0 : cost.usageRowsWritten(), session.requestCount());
-            boolean costFailed = cost != null && cost.failed();
-            SyncRun run;
-            if (invoicePart.errorCode() == null && !costFailed) {
-                run = runLog.succeed(runId, counts);
-            } else if (invoicePart.errorCode() == null) {
-                run = runLog.partiallySucceed(runId, counts, cost.errorCode(), cost.errorDetail());
-            } else if (cost != null && !costFailed) {
-                run = runLog.partiallySucceed(runId, counts, invoicePart.errorCode(), invoicePart.errorDetail());
-            } else {
-                run = runLog.fail(runId, counts, invoicePart.errorCode(), invoicePart.errorDetail());
-            }
+            Part costPart = costSync.enabled() && !started.lock().lost() ? costPart(org.id(), runId, session) : null;
+            SyncRun run = record(runId, session, invoicePart, costPart);
             log.info("Sync run {} of org {} {}: {} invoice(s), {} line item(s), {} usage row(s), {} Atlas request(s)",
                     runId, org.id(), run.status().name().toLowerCase(Locale.ROOT), run.invoicesWritten(),
                     run.lineItemsWritten(), run.usageRowsWritten(), run.atlasRequests());
@@ -129,35 +152,74 @@ public class OrgSync implements OrgRunner {
         }
     }
 
-    /** What the invoice part of a run wrote, or why it failed. */
-    private record Part(int invoicesWritten, long lineItemsWritten, @Nullable String errorCode, @Nullable String errorDetail) {}
+    /**
+     * What one part of a run (invoices, Cost Explorer) wrote, and its first error; {@code failedWhole} when nothing of
+     * it could be stored (a part with some invoices not brought up to date still stored the rest).
+     */
+    private record Part(
+            int invoicesWritten,
+            long lineItemsWritten,
+            int usageRowsWritten,
+            @Nullable String errorCode,
+            @Nullable String errorDetail,
+            boolean failedWhole) {
+
+        static Part failed(String errorCode, String errorDetail) {
+            return new Part(0, 0, 0, errorCode, errorDetail, true);
+        }
+    }
+
+    /** SUCCEEDED without errors, FAILED when every part failed whole, PARTIAL otherwise; the first error is kept. */
+    private SyncRun record(long runId, AtlasOrgSession session, Part invoicePart, @Nullable Part costPart) {
+        List<Part> parts = costPart == null ? List.of(invoicePart) : List.of(invoicePart, costPart);
+        SyncCounts counts = new SyncCounts(invoicePart.invoicesWritten(), invoicePart.lineItemsWritten(),
+                costPart == null ? 0 : costPart.usageRowsWritten(), session.requestCount());
+        Optional<Part> firstError = parts.stream().filter(p -> p.errorCode() != null).findFirst();
+        if (firstError.isEmpty()) {
+            return runLog.succeed(runId, counts);
+        }
+        Part error = firstError.get();
+        if (parts.stream().allMatch(Part::failedWhole)) {
+            return runLog.fail(runId, counts, error.errorCode(), error.errorDetail());
+        }
+        return runLog.partiallySucceed(runId, counts, error.errorCode(), error.errorDetail());
+    }
 
     private Part invoicePart(String orgId, long runId, AtlasOrgSession session) {
         try {
             AtlasInvoiceSync.Result result = invoices.sync(orgId, session);
-            return new Part(result.invoicesWritten(), result.lineItemsWritten(), null, null);
+            List<AtlasInvoiceSync.InvoiceProblem> problems = result.problems();
+            if (problems.isEmpty()) {
+                return new Part(result.invoicesWritten(), result.lineItemsWritten(), 0, null, null, false);
+            }
+            String code = problems.size() == 1 ? problems.get(0).errorCode() : "INVOICES_NOT_SYNCED";
+            String detail = problems.size() + " invoice(s) not brought up to date, the others were stored: "
+                    + problems.stream().map(p -> p.detail()).collect(Collectors.joining(" | "));
+            return new Part(result.invoicesWritten(), result.lineItemsWritten(), 0, code, detail, false);
         } catch (AtlasApiException e) {
             log.error("Invoices of org {} failed to sync in run {}: {}", orgId, runId, e.getMessage(), e);
-            return new Part(0, 0, e.errorCode(), e.getMessage());
+            return Part.failed(e.errorCode(), e.getMessage());
+        } catch (LockLostException e) {
+            log.error("Invoices of org {} not written in run {}: {}", orgId, runId, e.getMessage());
+            return Part.failed("LOCK_LOST", e.getMessage());
         } catch (RuntimeException e) {
             log.error("Invoices of org {} failed to sync in run {}", orgId, runId, e);
-            return new Part(0, 0, "INTERNAL_ERROR",
+            return Part.failed("INTERNAL_ERROR",
                     "The sync failed inside billing-sync; the service log of run " + runId + " has the cause.");
         }
     }
 
-    private CostSync.Result costPart(String orgId, long runId, AtlasOrgSession session) {
+    private Part costPart(String orgId, long runId, AtlasOrgSession session) {
         try {
-            return costSync.sync(orgId, runId, session);
+            CostSync.Result cost = costSync.sync(orgId, runId, session);
+            return new Part(0, 0, cost.usageRowsWritten(), cost.errorCode(), cost.errorDetail(), cost.failed());
+        } catch (LockLostException e) {
+            log.error("Cost Explorer usage of org {} not written in run {}: {}", orgId, runId, e.getMessage());
+            return Part.failed("LOCK_LOST", e.getMessage());
         } catch (RuntimeException e) {
             log.error("Cost Explorer of org {} failed in run {}", orgId, runId, e);
-            return new CostSync.Result(0, "INTERNAL_ERROR",
+            return Part.failed("INTERNAL_ERROR",
                     "Cost Explorer failed inside billing-sync; the service log of run " + runId + " has the cause.");
         }
-    }
-
-    private static String runnerName() {
-        String host = System.getenv("HOSTNAME");
-        return (host == null || host.isBlank() ? "local" : host) + ":" + ProcessHandle.current().pid();
     }
 }

@@ -9,9 +9,12 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
+import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -24,6 +27,9 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 @RestController
 @Tag(name = "Sync runs", description = "What each sync did, and starting one now")
 class SyncRunController {
+
+    /** About one sync's time: by then a queued run has usually started and freed its place. */
+    private static final Duration RETRY_AFTER = Duration.ofSeconds(30);
 
     private final SyncRunQueries queries;
     private final ConfiguredOrgs orgs;
@@ -80,10 +86,17 @@ class SyncRunController {
         ConfiguredOrgs.ConfiguredOrg org = orgs.find(orgId)
                 .orElseThrow(() -> ApiException.notFound(
                         "ORG_NOT_FOUND", "Organization " + orgId + " is not configured for sync.", orgId));
-        SyncRun run = orgSync.start(org, SyncRun.Trigger.MANUAL, executor::submit)
-                .orElseThrow(() -> ApiException.conflict(
-                        "SYNC_ALREADY_RUNNING", "A sync of organization " + orgId + " is running; try again later.",
-                        orgId));
+        SyncRun run;
+        try {
+            run = orgSync.start(org, SyncRun.Trigger.MANUAL, executor::submit)
+                    .orElseThrow(() -> ApiException.conflict(
+                            "SYNC_ALREADY_RUNNING", "A sync of organization " + orgId + " is running; try again later.",
+                            orgId));
+        } catch (RejectedExecutionException e) {
+            throw ApiException.retryLater(HttpStatus.SERVICE_UNAVAILABLE, "SYNC_CAPACITY_EXHAUSTED",
+                    "This replica runs as many manual syncs as it can take now; try again later.", RETRY_AFTER,
+                    orgId);
+        }
         return ResponseEntity.accepted()
                 .location(ServletUriComponentsBuilder.fromCurrentContextPath()
                         .path("/api/v1/syncRuns/{id}")

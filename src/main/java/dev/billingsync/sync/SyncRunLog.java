@@ -2,14 +2,20 @@ package dev.billingsync.sync;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
 /** Writes sync run records, each change in a short transaction of its own so a run's record survives its failure. */
 @Component
 class SyncRunLog {
+
+    private static final Logger log = LoggerFactory.getLogger(SyncRunLog.class);
 
     private final SyncRunRepository runs;
     private final OrganizationRepository organizations;
@@ -35,30 +41,54 @@ class SyncRunLog {
         Instant now = clock.instant();
         organizations.findById(orgId).ifPresentOrElse(
                 org -> org.rename(name), () -> organizations.save(new Organization(orgId, name, now)));
-        runs.findByOrgIdAndStatus(orgId, SyncRun.Status.RUNNING).forEach(stale -> stale.abandon(now));
+        closeAbandoned(orgId);
         return Optional.of(runs.save(SyncRun.start(orgId, trigger, tick, now, runner)));
     }
 
     @Transactional
     public SyncRun succeed(long runId, SyncCounts counts) {
-        SyncRun run = runs.findById(runId).orElseThrow();
-        run.succeed(counts, clock.instant());
-        organizations.findById(run.orgId()).orElseThrow().finishedRun(run);
-        return run;
+        return finish(runId, run -> run.succeed(counts, clock.instant()));
     }
 
     @Transactional
     public SyncRun fail(long runId, SyncCounts counts, String code, String detail) {
-        SyncRun run = runs.findById(runId).orElseThrow();
-        run.fail(counts, code, detail, clock.instant());
-        organizations.findById(run.orgId()).orElseThrow().finishedRun(run);
-        return run;
+        return finish(runId, run -> run.fail(counts, code, detail, clock.instant()));
     }
 
     @Transactional
     public SyncRun partiallySucceed(long runId, SyncCounts counts, String code, String detail) {
+        return finish(runId, run -> run.partiallySucceed(counts, code, detail, clock.instant()));
+    }
+
+    /**
+     * Closes as abandoned the runs of {@code orgId} still marked running. The caller holds the org's lock, so whoever
+     * started them is gone (or lost the lock, and its writes are fenced off).
+     */
+    @Transactional
+    public int closeAbandoned(String orgId) {
+        List<SyncRun> stale = runs.findByOrgIdAndStatus(orgId, SyncRun.Status.RUNNING);
+        stale.forEach(run -> run.abandon(clock.instant()));
+        return stale.size();
+    }
+
+    /** Orgs with a run still marked running, here or on any replica. */
+    @Transactional(readOnly = true)
+    public List<String> orgsWithRunningRuns() {
+        return runs.findOrgIdsByStatus(SyncRun.Status.RUNNING);
+    }
+
+    /**
+     * Records how a run ended. A run closed meanwhile by another replica (it took the org's lock over and marked this
+     * run abandoned) keeps that record: its writes were fenced off, so "abandoned" is what happened.
+     */
+    private SyncRun finish(long runId, Consumer<SyncRun> outcome) {
         SyncRun run = runs.findById(runId).orElseThrow();
-        run.partiallySucceed(counts, code, detail, clock.instant());
+        if (run.status() != SyncRun.Status.RUNNING) {
+            log.warn("Sync run {} of org {} was already closed as {} ({}) by {}", runId, run.orgId(), run.status(),
+                    run.errorCode(), "another replica");
+            return run;
+        }
+        outcome.accept(run);
         organizations.findById(run.orgId()).orElseThrow().finishedRun(run);
         return run;
     }

@@ -9,6 +9,7 @@ import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.support.CronExpression;
@@ -54,28 +55,76 @@ class SyncSchedule {
     void runTick() {
         Instant tick = latestFireTime(cron, clock.instant());
         log.debug("Schedule tick {}", tick);
+        closeAbandonedRuns();
         for (ConfiguredOrg org : shuffled()) {
             if (shutdown.stopping()) {
                 return;
             }
-            orgSync.run(org, SyncRun.Trigger.SCHEDULED, tick);
+            runIsolated(org, SyncRun.Trigger.SCHEDULED, tick);
         }
     }
 
-    void runStartup() {
+    /**
+     * Syncs every org whose latest run did not succeed within the startup grace. Returns the orgs whose lock another
+     * replica held (a live one syncing them, or a dead one whose lock has not expired yet): {@link #retryStartup}
+     * takes them again once such a lock has had time to expire.
+     */
+    List<ConfiguredOrg> runStartup() {
+        closeAbandonedRuns();
+        return startup(shuffled());
+    }
+
+    List<ConfiguredOrg> retryStartup(List<ConfiguredOrg> busy) {
+        closeAbandonedRuns();
+        return startup(busy);
+    }
+
+    private List<ConfiguredOrg> startup(List<ConfiguredOrg> candidates) {
         Instant recent = clock.instant().minus(properties.startupGrace());
-        for (ConfiguredOrg org : shuffled()) {
+        List<ConfiguredOrg> busy = new ArrayList<>();
+        for (ConfiguredOrg org : candidates) {
             if (shutdown.stopping()) {
-                return;
+                return List.of();
             }
-            boolean ranRecently = runLog.latest(org.id())
-                    .filter(run -> run.startedAt().isAfter(recent))
-                    .isPresent();
-            if (ranRecently) {
-                log.info("Startup sync of org {} skipped: it ran less than {} ago", org.id(), properties.startupGrace());
-            } else {
-                orgSync.run(org, SyncRun.Trigger.STARTUP, null);
+            if (succeededSince(org, recent)) {
+                log.info("Startup sync of org {} skipped: it synced successfully less than {} ago", org.id(),
+                        properties.startupGrace());
+            } else if (runIsolated(org, SyncRun.Trigger.STARTUP, null) == Started.BUSY) {
+                busy.add(org);
             }
+        }
+        return List.copyOf(busy);
+    }
+
+    private boolean succeededSince(ConfiguredOrg org, Instant since) {
+        return runLog.latest(org.id())
+                .filter(run -> run.status() == SyncRun.Status.SUCCEEDED)
+                .map(SyncRun::finishedAt)
+                .filter(finished -> finished.isAfter(since))
+                .isPresent();
+    }
+
+    private enum Started {
+        RAN,
+        BUSY,
+        BROKE
+    }
+
+    /** One org's run; whatever it throws ends that org's run only, never the round. */
+    private Started runIsolated(ConfiguredOrg org, SyncRun.Trigger trigger, @Nullable Instant tick) {
+        try {
+            return orgSync.run(org, trigger, tick).isPresent() ? Started.RAN : Started.BUSY;
+        } catch (RuntimeException e) {
+            log.error("Sync of org {} could not run; the round goes on with the other orgs", org.id(), e);
+            return Started.BROKE;
+        }
+    }
+
+    private void closeAbandonedRuns() {
+        try {
+            orgSync.closeAbandonedRuns();
+        } catch (RuntimeException e) {
+            log.error("Could not close the sync runs left running by stopped replicas; trying again next round", e);
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.billingsync.sync;
 
+import dev.billingsync.sync.ConfiguredOrgs.ConfiguredOrg;
 import java.time.Instant;
+import java.util.List;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
@@ -12,6 +14,9 @@ import org.springframework.stereotype.Component;
 @Component
 @ConditionalOnBooleanProperty(name = "billing.sync.enabled", matchIfMissing = true)
 class SyncScheduler {
+
+    /** A live replica's run ends (and makes the retry skip its org) long before this many lock lifetimes. */
+    private static final int STARTUP_RETRIES = 10;
 
     private final SyncSchedule schedule;
     private final SyncProperties properties;
@@ -28,11 +33,23 @@ class SyncScheduler {
         schedule.runTick();
     }
 
-    /** Off the startup thread, so readiness does not wait for Atlas. */
+    /**
+     * Off the startup thread, so readiness does not wait for Atlas. Orgs whose lock was held are taken again once such
+     * a lock has had time to expire: after a crash the dead process's locks outlive it by up to lock-at-most-for, and
+     * its orgs must not wait for the next tick.
+     */
     @EventListener(ApplicationReadyEvent.class)
     void onReady() {
         if (properties.runOnStartup()) {
-            taskScheduler.schedule(schedule::runStartup, Instant.now());
+            taskScheduler.schedule(() -> retryLater(schedule.runStartup(), 1), Instant.now());
         }
+    }
+
+    private void retryLater(List<ConfiguredOrg> busy, int attempt) {
+        if (busy.isEmpty() || attempt > STARTUP_RETRIES) {
+            return;
+        }
+        Instant expired = Instant.now().plus(properties.lockAtMostFor()).plusSeconds(1);
+        taskScheduler.schedule(() -> retryLater(schedule.retryStartup(busy), attempt + 1), expired);
     }
 }

@@ -1,9 +1,11 @@
 package dev.billingsync.web;
 
 import dev.billingsync.web.ApiError.FieldViolation;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 
@@ -20,15 +22,22 @@ public class ApiException extends RuntimeException {
     private final String errorCode;
     private final List<Object> parameters;
     private final List<FieldViolation> fields;
+    private final @Nullable Duration retryAfter;
 
     private ApiException(
-            int status, String errorCode, String detail, List<Object> parameters, List<FieldViolation> fields) {
+            int status,
+            String errorCode,
+            String detail,
+            List<Object> parameters,
+            List<FieldViolation> fields,
+            @Nullable Duration retryAfter) {
         // A client error, not a bug: no stack trace to fill or log.
         super(detail, null, false, false);
         this.status = status;
         this.errorCode = errorCode;
         this.parameters = parameters;
         this.fields = List.copyOf(fields);
+        this.retryAfter = retryAfter;
     }
 
     /** 404: the resource does not exist (or the caller may not know it does). */
@@ -62,7 +71,16 @@ public class ApiException extends RuntimeException {
     /** Any other status, e.g. 503 while a dependency is down. */
     public static ApiException of(
             HttpStatusCode status, String errorCode, String detail, @Nullable Object... parameters) {
-        return new ApiException(status.value(), errorCode, detail, normalize(parameters), List.of());
+        return new ApiException(status.value(), errorCode, detail, normalize(parameters), List.of(), null);
+    }
+
+    /**
+     * A temporary refusal (429, 503) that tells the caller when to try again: the response carries {@code Retry-After}
+     * in whole seconds, at least one.
+     */
+    public static ApiException retryLater(
+            HttpStatusCode status, String errorCode, String detail, Duration retryAfter, @Nullable Object... parameters) {
+        return new ApiException(status.value(), errorCode, detail, normalize(parameters), List.of(), retryAfter);
     }
 
     static ApiException invalidParameters(List<FieldViolation> fields) {
@@ -74,7 +92,8 @@ public class ApiException extends RuntimeException {
                     case 1 -> "Invalid value for parameter " + names.get(0) + ".";
                     default -> "Invalid values for parameters " + String.join(", ", names) + ".";
                 };
-        return new ApiException(HttpStatus.BAD_REQUEST.value(), INVALID_PARAMETER, detail, List.copyOf(names), fields);
+        return new ApiException(
+                HttpStatus.BAD_REQUEST.value(), INVALID_PARAMETER, detail, List.copyOf(names), fields, null);
     }
 
     public int status() {
@@ -91,6 +110,15 @@ public class ApiException extends RuntimeException {
 
     public List<Object> parameters() {
         return parameters;
+    }
+
+    /** The {@code Retry-After} header this error carries, if any. */
+    HttpHeaders headers() {
+        HttpHeaders headers = new HttpHeaders();
+        if (retryAfter != null) {
+            headers.set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, retryAfter.toSeconds())));
+        }
+        return headers;
     }
 
     @Override

@@ -88,7 +88,7 @@ class ApiExceptionHandler {
 
     @ExceptionHandler(ApiException.class)
     ResponseEntity<ApiError> apiException(ApiException e) {
-        return respond(e.toApiError());
+        return respond(e.toApiError(), e.headers());
     }
 
     @ExceptionHandler(HandlerMethodValidationException.class)

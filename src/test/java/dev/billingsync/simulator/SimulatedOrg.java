@@ -48,6 +48,8 @@ public final class SimulatedOrg {
     private final BigDecimal taxRate;
     private final Map<String, InvoiceState> invoices = new LinkedHashMap<>();
     private final Map<RenderKey, RenderedBody> rendered = new HashMap<>();
+    private final java.util.Set<String> withdrawn = new java.util.HashSet<>();
+    private boolean pendingListShowsLinkedOrgs;
     private final long seed;
     private final SimulatedCostExplorer costExplorer;
     private InvoiceState pending;
@@ -270,6 +272,35 @@ public final class SimulatedOrg {
         changed();
     }
 
+    /**
+     * Atlas stops serving the invoice by id (404 {@code INVOICE_NOT_FOUND}), as after a permission change or a data
+     * fix upstream; the rest of the org is unchanged.
+     */
+    public synchronized void withdrawInvoice(String invoiceId) {
+        require(invoiceId);
+        withdrawn.add(invoiceId);
+        changed();
+    }
+
+    /**
+     * Whether {@code /invoices/pending} also lists the linked org's pending invoice, as a paying org's list can: then
+     * {@code results} holds two invoices of two orgs.
+     */
+    public synchronized void pendingListShowsLinkedOrgs(boolean shows) {
+        pendingListShowsLinkedOrgs = shows;
+        changed();
+    }
+
+    /** The org linked to this paying org, whose invoices appear in this org's {@code linkedInvoices}. */
+    public String linkedOrgId() {
+        return linkedOrgId;
+    }
+
+    /** The linked org's invoice for the pending invoice's month. */
+    public synchronized String linkedPendingInvoiceId() {
+        return pending.linkedInvoices.get(0).id;
+    }
+
     /** What Cost Explorer reports for the query from the org's own invoices now. */
     synchronized List<CostExplorerRow> costExplorerRows(CostExplorerQuery query) {
         return CostExplorerUsage.rows(id, name, invoices.values(), query, this::clusterId);
@@ -297,7 +328,9 @@ public final class SimulatedOrg {
 
     synchronized RenderedBody renderPending(boolean envelope, boolean pretty) {
         return rendered.computeIfAbsent(new RenderKey("pending", envelope, pretty),
-                key -> json.pendingList(id, List.of(pending), envelope, pretty));
+                key -> json.pendingList(id,
+                        pendingListShowsLinkedOrgs ? List.of(pending, pending.linkedInvoices.get(0)) : List.of(pending),
+                        envelope, pretty));
     }
 
     /** Own invoices and, as Atlas allows for a paying org, its linked orgs' invoices; null when unknown. */
@@ -332,6 +365,9 @@ public final class SimulatedOrg {
     }
 
     private @Nullable InvoiceState find(String invoiceId) {
+        if (withdrawn.contains(invoiceId)) {
+            return null;
+        }
         InvoiceState own = invoices.get(invoiceId);
         if (own != null) {
             return own;

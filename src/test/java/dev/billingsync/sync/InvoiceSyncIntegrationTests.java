@@ -8,9 +8,13 @@ import dev.billingsync.simulator.AtlasSimulator;
 import dev.billingsync.simulator.Fault;
 import dev.billingsync.simulator.RecordedRequest;
 import dev.billingsync.simulator.SimulatedOrg;
+import static org.awaitility.Awaitility.await;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -151,6 +155,118 @@ class InvoiceSyncIntegrationTests {
     }
 
     @Test
+    void anInvoiceAtlasNoLongerServesIsKeptAndFlaggedWhileThePendingOneIsStillWritten() {
+        syncAll();
+        SimulatedOrg org = atlas.org(ORG_C);
+        String closedId = org.closePendingInvoice();
+        sync(ORG_C);
+        Map<String, Object> closedBefore = invoiceRow(closedId);
+        org.withdrawInvoice(closedId);
+        org.addDay();
+        atlas.clearRequests();
+
+        SyncRun run = sync(ORG_C);
+
+        assertThat(run.status()).isEqualTo(SyncRun.Status.PARTIAL);
+        assertThat(run.errorCode()).isEqualTo("INVOICE_MISSING_UPSTREAM");
+        assertThat(run.errorDetail()).contains(closedId);
+        stored.assertMatches(org.pendingInvoicesResponse().get("results").get(0));
+        assertThat(pendingIdOf(ORG_C)).isEqualTo(org.pendingInvoiceId());
+        Map<String, Object> closedAfter = invoiceRow(closedId);
+        assertThat(closedAfter.get("missing_upstream_at")).as("flagged missing upstream").isNotNull();
+        closedAfter.remove("missing_upstream_at");
+        closedBefore.remove("missing_upstream_at");
+        assertThat(closedAfter).as("its data kept").isEqualTo(closedBefore);
+
+        // Flagged once, it is not asked for again: the next run is a plain success.
+        atlas.clearRequests();
+        SyncRun next = sync(ORG_C);
+        assertThat(next.status()).isEqualTo(SyncRun.Status.SUCCEEDED);
+        assertThat(atlas.requests()).extracting(RecordedRequest::path)
+                .doesNotContain("/api/atlas/v2/orgs/" + ORG_C + "/invoices/" + closedId);
+    }
+
+    @Test
+    void anInvoiceThatFailsToFetchFailsAloneAndIsRecordedOnTheRun() {
+        syncAll();
+        SimulatedOrg org = atlas.org(ORG_B);
+        String closedId = org.closePendingInvoice();
+        sync(ORG_B);
+        org.setInvoiceStatus(closedId, "INVOICED");
+        org.addDay();
+        // The pending call succeeds; the by-id call of the closed invoice gets a 403 (a permission change upstream).
+        atlas.enqueueFault(ORG_B, Fault.delay(Duration.ZERO));
+        atlas.enqueueFault(ORG_B, Fault.status(403));
+
+        SyncRun run = sync(ORG_B);
+
+        assertThat(run.status()).isEqualTo(SyncRun.Status.PARTIAL);
+        assertThat(run.errorDetail()).contains(closedId).contains("403");
+        stored.assertMatches(org.pendingInvoicesResponse().get("results").get(0));
+        assertThat(invoiceRow(closedId).get("missing_upstream_at")).as("a 403 is no proof it is gone").isNull();
+
+        SyncRun healed = sync(ORG_B);
+        assertThat(healed.status()).isEqualTo(SyncRun.Status.SUCCEEDED);
+        stored.assertMatches(org.invoiceResponse(closedId));
+    }
+
+    @Test
+    void aPendingListWithALinkedOrgsInvoiceStoresEachUnderItsOwnOrg() {
+        SimulatedOrg org = atlas.org(ORG_A);
+        org.pendingListShowsLinkedOrgs(true);
+        try {
+            SyncRun run = sync(ORG_A);
+
+            assertThat(run.status()).isEqualTo(SyncRun.Status.SUCCEEDED);
+            JsonNode results = org.pendingInvoicesResponse().get("results");
+            assertThat(results).hasSize(2);
+            results.forEach(stored::assertMatches);
+            assertThat(pendingIdOf(ORG_A)).isEqualTo(org.pendingInvoiceId());
+            assertThat(pendingIdOf(org.linkedOrgId())).isEqualTo(org.linkedPendingInvoiceId());
+            assertThat(jdbc.sql("select org_id from invoices where id = ?")
+                            .param(org.linkedPendingInvoiceId())
+                            .query(String.class)
+                            .single())
+                    .isEqualTo(org.linkedOrgId());
+        } finally {
+            org.pendingListShowsLinkedOrgs(false);
+        }
+    }
+
+    @Test
+    void aReplicaThatLostItsLockCannotCommit() throws Exception {
+        sync(ORG_A);
+        atlas.org(ORG_A).addDay();
+        Map<String, String> before = rowVersions();
+        // The pending call takes 2 s; meanwhile the lock expires and another replica takes it over.
+        atlas.enqueueFault(ORG_A, Fault.delay(Duration.ofSeconds(2)));
+        CompletableFuture<SyncRun> running = CompletableFuture.supplyAsync(() -> sync(ORG_A));
+        await().atMost(Duration.ofSeconds(10)).until(() -> atlas.requests().stream()
+                .anyMatch(r -> r.path().endsWith(ORG_A + "/invoices/pending") && r.completedAt() == null));
+        String lock = OrgSyncLock.lockName(ORG_A);
+        jdbc.sql("update shedlock set locked_by = 'another-replica', lock_until = timezone('utc', now())"
+                        + " + interval '1 minute' where name = ?")
+                .param(lock)
+                .update();
+        try {
+            SyncRun run = running.get(60, TimeUnit.SECONDS);
+
+            assertThat(run.status()).isEqualTo(SyncRun.Status.FAILED);
+            assertThat(run.errorCode()).isEqualTo("LOCK_LOST");
+            assertThat(rowVersions()).as("nothing of the run committed").isEqualTo(before);
+            assertThat(jdbc.sql("select locked_by from shedlock where name = ?").param(lock).query(String.class).single())
+                    .as("the other replica's lock is left alone")
+                    .isEqualTo("another-replica");
+        } finally {
+            jdbc.sql("update shedlock set lock_until = timezone('utc', now()) - interval '1 second' where name = ?")
+                    .param(lock)
+                    .update();
+        }
+        assertThat(sync(ORG_A).status()).as("the next run heals").isEqualTo(SyncRun.Status.SUCCEEDED);
+        stored.assertMatches(atlas.org(ORG_A).pendingInvoicesResponse().get("results").get(0));
+    }
+
+    @Test
     void failingOrgFailsItsOwnRunOnlyAndTheNextRunHeals() {
         syncAll();
         Map<String, String> before = rowVersions();
@@ -228,6 +344,13 @@ class InvoiceSyncIntegrationTests {
     private SyncRun sync(String orgId) {
         return orgSync.run(orgs.find(orgId).orElseThrow(), SyncRun.Trigger.MANUAL, null)
                 .orElseThrow();
+    }
+
+    private Map<String, Object> invoiceRow(String invoiceId) {
+        return new java.util.HashMap<>(jdbc.sql("select * from invoices where id = ?")
+                .param(invoiceId)
+                .query()
+                .singleRow());
     }
 
     private String pendingIdOf(String orgId) {

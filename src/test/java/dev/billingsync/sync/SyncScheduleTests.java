@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.springframework.scheduling.support.CronExpression;
@@ -18,7 +19,8 @@ class SyncScheduleTests {
 
     static final ConfiguredOrgs ORGS = new ConfiguredOrgs(
             new OrgProperties(List.of(
-                    new OrgProperties.Org("5f0c1a2b3c4d5e6f7a8b9c01", "Acme", "client", "secret", null, null))),
+                    new OrgProperties.Org("5f0c1a2b3c4d5e6f7a8b9c01", "Acme", "client", "secret", null, null),
+                    new OrgProperties.Org("5f0c1a2b3c4d5e6f7a8b9c02", "Acme Labs", "client", "secret", null, null))),
             new AtlasProperties(URI.create("https://cloud.mongodb.com"), null, null, null, null,
                     new AtlasProperties.Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofMinutes(15)),
                     new AtlasProperties.Retry(5, Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofMinutes(5)),
@@ -51,12 +53,41 @@ class SyncScheduleTests {
         SyncSchedule schedule = schedule(runner, shutdown);
 
         schedule.runTick();
-        assertThat(runs).hasValue(1);
+        assertThat(runs).hasValue(2);
 
         shutdown.onClose();
         schedule.runTick();
         schedule.runStartup();
-        assertThat(runs).as("no org started after shutdown began").hasValue(1);
+        assertThat(runs).as("no org started after shutdown began").hasValue(2);
+    }
+
+    @Test
+    void anOrgWhoseRunThrowsDoesNotEndTheRoundForTheOthers() {
+        List<String> ran = new CopyOnWriteArrayList<>();
+        AtomicInteger abandonedChecks = new AtomicInteger();
+        OrgRunner runner = new OrgRunner() {
+            @Override
+            public Optional<SyncRun> run(ConfiguredOrgs.ConfiguredOrg org, SyncRun.Trigger trigger, Instant tick) {
+                ran.add(org.id());
+                if (ran.size() == 1) {
+                    throw new IllegalStateException("the database went away while starting this org's run");
+                }
+                return Optional.empty();
+            }
+
+            @Override
+            public void closeAbandonedRuns() {
+                abandonedChecks.incrementAndGet();
+                throw new IllegalStateException("and while looking for abandoned runs");
+            }
+        };
+        SyncSchedule schedule = schedule(runner, new SyncShutdown());
+
+        schedule.runTick();
+
+        assertThat(ran).as("every org was started, in the round's order")
+                .containsExactlyInAnyOrderElementsOf(ORGS.all().stream().map(ConfiguredOrgs.ConfiguredOrg::id).toList());
+        assertThat(abandonedChecks).hasValue(1);
     }
 
     private static SyncSchedule schedule(OrgRunner runner, SyncShutdown shutdown) {
