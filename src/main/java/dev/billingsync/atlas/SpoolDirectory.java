@@ -11,6 +11,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,14 +30,18 @@ final class SpoolDirectory implements AutoCloseable {
     private static final String PREFIX = "billing-sync-spool-";
     private static final String OWNER = ".owner";
 
+    /**
+     * Folders this JVM owns. Their owner files must never be opened again here: on Linux, closing any channel on a file
+     * drops every lock this process holds on it (POSIX record locks), which would leave a live folder up for deletion.
+     */
+    private static final Set<Path> OWNED = ConcurrentHashMap.newKeySet();
+
     private final Path path;
     private final FileChannel ownerChannel;
-    private final FileLock ownerLock;
 
-    private SpoolDirectory(Path path, FileChannel ownerChannel, FileLock ownerLock) {
+    private SpoolDirectory(Path path, FileChannel ownerChannel) {
         this.path = path;
         this.ownerChannel = ownerChannel;
-        this.ownerLock = ownerLock;
     }
 
     /** Deletes the folders of dead processes under {@code base}, then creates and locks this process's own. */
@@ -46,8 +52,9 @@ final class SpoolDirectory implements AutoCloseable {
             Path own = Files.createTempDirectory(base, PREFIX);
             FileChannel channel = FileChannel.open(own.resolve(OWNER), StandardOpenOption.CREATE_NEW,
                     StandardOpenOption.WRITE);
-            FileLock lock = channel.lock();
-            return new SpoolDirectory(own, channel, lock);
+            channel.lock(); // held until the channel closes, or the process dies
+            OWNED.add(own.toAbsolutePath());
+            return new SpoolDirectory(own, channel);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a spool folder in " + base, e);
         }
@@ -75,6 +82,9 @@ final class SpoolDirectory implements AutoCloseable {
     }
 
     private static boolean ownerIsGone(Path folder) {
+        if (OWNED.contains(folder.toAbsolutePath())) {
+            return false;
+        }
         try (FileChannel channel = FileChannel.open(folder.resolve(OWNER), StandardOpenOption.WRITE)) {
             FileLock lock = channel.tryLock();
             if (lock == null) {
@@ -101,15 +111,20 @@ final class SpoolDirectory implements AutoCloseable {
         }
     }
 
-    /** Releases the lock and deletes the folder with whatever is still in it. */
+    /** Deletes the folder with whatever is still in it, then gives up its lock. */
     @Override
     public void close() {
         try {
-            ownerLock.release();
-            ownerChannel.close();
             deleteTree(path);
         } catch (IOException e) {
             log.warn("Could not delete spool folder {}: {}", path, e.toString());
+        } finally {
+            try {
+                ownerChannel.close(); // releases the lock too
+            } catch (IOException e) {
+                log.warn("Could not close the owner file of spool folder {}: {}", path, e.toString());
+            }
+            OWNED.remove(path.toAbsolutePath());
         }
     }
 }

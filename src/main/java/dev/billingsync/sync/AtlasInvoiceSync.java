@@ -69,7 +69,8 @@ class AtlasInvoiceSync {
         this.finalStatuses = Set.copyOf(properties.finalInvoiceStatuses());
     }
 
-    Result sync(String orgId, AtlasOrgSession session) {
+    /** Syncs the org's invoices; stored invoices not fetched by {@code until} wait for the next run. */
+    Result sync(String orgId, AtlasOrgSession session, Instant until) {
         List<Fetched> fetched = new ArrayList<>();
         try {
             Organization org = organizations.findById(orgId).orElseThrow();
@@ -93,6 +94,11 @@ class AtlasInvoiceSync {
                 if (pendingIds.contains(invoice.id())
                         || finalStatuses.contains(invoice.statusName())
                         || invoice.missingUpstream()) {
+                    continue;
+                }
+                if (clock.instant().isAfter(until)) {
+                    problems.add(new InvoiceProblem(invoice.id(), "ORG_TIME_BUDGET_EXCEEDED", "Invoice "
+                            + invoice.id() + " was not fetched: the run used up billing.sync.org-time-budget."));
                     continue;
                 }
                 try {

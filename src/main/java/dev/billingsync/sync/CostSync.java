@@ -89,7 +89,8 @@ class CostSync {
         return properties.enabled();
     }
 
-    Result sync(String orgId, long syncRunId, AtlasOrgSession session) {
+    /** Runs the org's queries; none polls past {@code until}, the run's time budget. */
+    Result sync(String orgId, long syncRunId, AtlasOrgSession session, Instant until) {
         LocalDate currentMonth = LocalDate.now(clock.withZone(ZoneOffset.UTC)).withDayOfMonth(1);
         LocalDate start = currentMonth.minusMonths(properties.months() - 1L);
         LocalDate end = currentMonth.plusMonths(1);
@@ -106,7 +107,7 @@ class CostSync {
             Timer.Sample sample = Timer.start(meters);
             Outcome outcome;
             try {
-                outcome = run(session, request);
+                outcome = run(session, request, until);
             } catch (AtlasApiException e) {
                 outcome = new Outcome(QueryState.FAILED, null, 0, 0, null, e.getMessage());
                 errorCode = errorCode == null ? "COST_EXPLORER_" + e.errorCode() : errorCode;
@@ -156,9 +157,9 @@ class CostSync {
     }
 
     /** Creates the query and polls it until ready, unknown twice, or past the deadline. */
-    private Outcome run(AtlasOrgSession session, CostExplorerRequest request) {
+    private Outcome run(AtlasOrgSession session, CostExplorerRequest request, Instant until) {
         CostExplorerFormat format = CostExplorerFormat.valueOf(properties.format().name());
-        Instant deadline = clock.instant().plus(properties.deadline());
+        Instant deadline = earliest(clock.instant().plus(properties.deadline()), until);
         String token = session.createCostExplorerQuery(request);
         int polls = 0;
         int recreated = 0;
@@ -166,7 +167,8 @@ class CostSync {
         while (true) {
             if (clock.instant().plus(wait).isAfter(deadline)) {
                 return new Outcome(QueryState.TIMED_OUT, token, polls, recreated, null,
-                        "not ready after " + polls + " poll(s) within " + properties.deadline());
+                        "not ready after " + polls + " poll(s) by its deadline (" + properties.deadline()
+                                + " per query, within the run's billing.sync.org-time-budget)");
             }
             pause(wait);
             if (shutdown.stopping()) {
@@ -186,12 +188,16 @@ class CostSync {
                 // A new query gets a deadline of its own; this happens at most once per query.
                 token = session.createCostExplorerQuery(request);
                 recreated++;
-                deadline = clock.instant().plus(properties.deadline());
+                deadline = earliest(clock.instant().plus(properties.deadline()), until);
                 wait = properties.pollInterval();
                 continue;
             }
             wait = next(wait);
         }
+    }
+
+    private static Instant earliest(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
     }
 
     /** Half as long again, plus up to 20 % jitter, within [poll-interval, max-poll-interval]. */

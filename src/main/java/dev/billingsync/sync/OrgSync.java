@@ -4,6 +4,8 @@ import dev.billingsync.atlas.AtlasApiException;
 import dev.billingsync.atlas.AtlasClient;
 import dev.billingsync.atlas.AtlasOrgSession;
 import dev.billingsync.sync.ConfiguredOrgs.ConfiguredOrg;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -36,6 +38,8 @@ public class OrgSync implements OrgRunner {
     private final CostSync costSync;
     private final SyncMetrics metrics;
     private final SyncShutdown shutdown;
+    private final Clock clock;
+    private final Duration budget;
     private final String runner;
 
     OrgSync(
@@ -46,6 +50,8 @@ public class OrgSync implements OrgRunner {
             CostSync costSync,
             SyncMetrics metrics,
             SyncShutdown shutdown,
+            Clock clock,
+            SyncProperties properties,
             ReplicaName replica) {
         this.lock = lock;
         this.runLog = runLog;
@@ -54,6 +60,8 @@ public class OrgSync implements OrgRunner {
         this.costSync = costSync;
         this.metrics = metrics;
         this.shutdown = shutdown;
+        this.clock = clock;
+        this.budget = properties.orgTimeBudget();
         this.runner = replica.value();
     }
 
@@ -137,8 +145,11 @@ public class OrgSync implements OrgRunner {
             }
             AtlasOrgSession session = atlas.session(org.id(), org.credentials());
             log.info("Sync run {} of org {} started ({})", runId, org.id(), started.run().trigger());
-            Part invoicePart = invoicePart(org.id(), runId, session);
-            Part costPart = costSync.enabled() && !started.lock().lost() ? costPart(org.id(), runId, session) : null;
+            Instant until = clock.instant().plus(budget);
+            Part invoicePart = invoicePart(org.id(), runId, session, until);
+            Part costPart = costSync.enabled() && !started.lock().lost()
+                    ? costPart(org.id(), runId, session, until)
+                    : null;
             SyncRun run = record(runId, session, invoicePart, costPart);
             log.info("Sync run {} of org {} {}: {} invoice(s), {} line item(s), {} usage row(s), {} Atlas request(s)",
                     runId, org.id(), run.status().name().toLowerCase(Locale.ROOT), run.invoicesWritten(),
@@ -185,9 +196,9 @@ public class OrgSync implements OrgRunner {
         return runLog.partiallySucceed(runId, counts, error.errorCode(), error.errorDetail());
     }
 
-    private Part invoicePart(String orgId, long runId, AtlasOrgSession session) {
+    private Part invoicePart(String orgId, long runId, AtlasOrgSession session, Instant until) {
         try {
-            AtlasInvoiceSync.Result result = invoices.sync(orgId, session);
+            AtlasInvoiceSync.Result result = invoices.sync(orgId, session, until);
             List<AtlasInvoiceSync.InvoiceProblem> problems = result.problems();
             if (problems.isEmpty()) {
                 return new Part(result.invoicesWritten(), result.lineItemsWritten(), 0, null, null, false);
@@ -209,9 +220,9 @@ public class OrgSync implements OrgRunner {
         }
     }
 
-    private Part costPart(String orgId, long runId, AtlasOrgSession session) {
+    private Part costPart(String orgId, long runId, AtlasOrgSession session, Instant until) {
         try {
-            CostSync.Result cost = costSync.sync(orgId, runId, session);
+            CostSync.Result cost = costSync.sync(orgId, runId, session, until);
             return new Part(0, 0, cost.usageRowsWritten(), cost.errorCode(), cost.errorDetail(), cost.failed());
         } catch (LockLostException e) {
             log.error("Cost Explorer usage of org {} not written in run {}: {}", orgId, runId, e.getMessage());

@@ -4,6 +4,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import java.time.Duration;
 import java.util.List;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -18,6 +19,8 @@ import org.springframework.validation.annotation.Validated;
  *     together, or a rolling restart, then do not sync every org again)
  * @param lockAtMostFor how long a replica's per-org lock outlives a replica that died; it is extended while alive
  * @param finalInvoiceStatuses invoice statuses after which an invoice is no longer fetched again
+ * @param orgTimeBudget how long one org's run may take: past it, no further stored invoice is fetched and Cost Explorer
+ *     stops polling, so one slow org cannot hold its lock and a worker for hours
  */
 @ConfigurationProperties("billing.sync")
 @Validated
@@ -26,5 +29,6 @@ public record SyncProperties(
         @DefaultValue("0 0 * * * *") @NotBlank String cron,
         @DefaultValue("true") boolean runOnStartup,
         @DefaultValue("5m") Duration startupGrace,
-        @DefaultValue("2m") Duration lockAtMostFor,
-        @DefaultValue({"PAID", "FORGIVEN", "FREE", "PREPAID"}) @NotEmpty List<String> finalInvoiceStatuses) {}
+        @DefaultValue("2m") @DurationMin(seconds = 2) Duration lockAtMostFor,
+        @DefaultValue({"PAID", "FORGIVEN", "FREE", "PREPAID"}) @NotEmpty List<String> finalInvoiceStatuses,
+        @DefaultValue("30m") @DurationMin(minutes = 1) Duration orgTimeBudget) {}

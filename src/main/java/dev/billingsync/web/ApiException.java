@@ -116,7 +116,8 @@ public class ApiException extends RuntimeException {
     HttpHeaders headers() {
         HttpHeaders headers = new HttpHeaders();
         if (retryAfter != null) {
-            headers.set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, retryAfter.toSeconds())));
+            // Whole seconds, rounded up: a client told too early only comes back to be refused again.
+            headers.set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, (retryAfter.toMillis() + 999) / 1000)));
         }
         return headers;
     }

@@ -1,6 +1,7 @@
 package dev.billingsync.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.billingsync.SimulatorProperties;
 import dev.billingsync.TestDatabaseConfiguration;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -264,6 +266,23 @@ class InvoiceSyncIntegrationTests {
         }
         assertThat(sync(ORG_A).status()).as("the next run heals").isEqualTo(SyncRun.Status.SUCCEEDED);
         stored.assertMatches(atlas.org(ORG_A).pendingInvoicesResponse().get("results").get(0));
+    }
+
+    @Test
+    void aManualRunThatCannotBeQueuedIsRecordedAndReleasesTheOrgsLock() {
+        ConfiguredOrgs.ConfiguredOrg org = orgs.find(ORG_A).orElseThrow();
+
+        assertThatThrownBy(() -> orgSync.start(org, SyncRun.Trigger.MANUAL, command -> {
+                    throw new RejectedExecutionException("queue full");
+                }))
+                .isInstanceOf(RejectedExecutionException.class);
+
+        assertThat(jdbc.sql("select status || ' ' || error_code from sync_runs where org_id = ? order by id desc limit 1")
+                        .param(ORG_A)
+                        .query(String.class)
+                        .single())
+                .isEqualTo("FAILED REJECTED");
+        assertThat(sync(ORG_A).status()).as("the org's lock was released").isEqualTo(SyncRun.Status.SUCCEEDED);
     }
 
     @Test

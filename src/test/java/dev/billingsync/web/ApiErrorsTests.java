@@ -75,6 +75,15 @@ class ApiErrorsTests {
     }
 
     @Test
+    void tellsWhenToTryAgainAfterATemporaryRefusal() throws Exception {
+        read(get("/api/v1/test/busy"))
+                .andExpect(status().isServiceUnavailable())
+                .andExpect(header().string("Retry-After", "2"))
+                .andExpect(jsonPath("$.errorCode").value("SYNC_CAPACITY_EXHAUSTED"))
+                .andExpect(jsonPath("$.reason").value("Service Unavailable"));
+    }
+
+    @Test
     void namesTheParameterAControllerRejects() throws Exception {
         read(get("/api/v1/test/dates").param("fromDate", "2024-02-01").param("toDate", "2024-01-01"))
                 .andExpect(status().isBadRequest())

@@ -1,5 +1,6 @@
 package dev.billingsync.web;
 
+
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -8,6 +9,7 @@ import jakarta.validation.constraints.NotNull;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
@@ -136,6 +138,12 @@ class WebTestController {
     Sample missing() {
         throw ApiException.notFound(
                 "INVOICE_NOT_FOUND", "No invoice 65f0c1a2b3c4d5e6f7a8b9c0 in this org.", "65f0c1a2b3c4d5e6f7a8b9c0");
+    }
+
+    @GetMapping("/busy")
+    Sample busy() {
+        throw ApiException.retryLater(HttpStatus.SERVICE_UNAVAILABLE, "SYNC_CAPACITY_EXHAUSTED",
+                "No capacity to start a sync now.", Duration.ofMillis(1500));
     }
 
     @GetMapping("/conflict")
