@@ -16,8 +16,11 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
 import org.springframework.security.config.annotation.web.configuration.WebSecurityCustomizer;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
+import org.springframework.security.oauth2.server.resource.authentication.JwtGrantedAuthoritiesConverter;
 import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
 
@@ -28,7 +31,8 @@ import org.springframework.security.web.SecurityFilterChain;
  * Which orgs a caller sees is checked per request by controllers through {@link CallerAccess}.
  *
  * <p>Open without credentials: Actuator {@code health} (with its groups) and {@code prometheus}, for the cluster's
- * probes and scrapers, on whichever port Actuator runs; and the OpenAPI description with Swagger UI
+ * probes and scrapers, on whichever port Actuator runs (health shows its details, which name every org, only to a
+ * caller holding {@link ApiRole#READ_ALL_ORGS}: see {@code management.endpoint.health} in application.yml); and the OpenAPI description with Swagger UI
  * ({@code /v3/api-docs/**}, {@code /swagger-ui.html}, {@code /swagger-ui/**}), which describe the API but serve no
  * data. Every other Actuator endpoint and every other path needs an authenticated caller. Stateless, no CSRF (no
  * cookies), no generated default user.
@@ -104,11 +108,27 @@ class SecurityConfiguration {
                 .logout(logout -> logout.disable());
         if (decoder != null) {
             http.oauth2ResourceServer(resourceServer -> resourceServer
-                    .jwt(jwt -> jwt.decoder(decoder).jwtAuthenticationConverter(new JwtAuthenticationConverter()))
+                    .jwt(jwt -> jwt.decoder(decoder).jwtAuthenticationConverter(jwtAuthenticationConverter()))
                     .authenticationEntryPoint(errors)
                     .accessDeniedHandler(errors));
         }
         return http.build();
+    }
+
+    /** Scopes as {@code SCOPE_*} authorities, plus {@link ApiRole#READ_ALL_ORGS} for a reader of every org. */
+    static JwtAuthenticationConverter jwtAuthenticationConverter() {
+        JwtGrantedAuthoritiesConverter scopes = new JwtGrantedAuthoritiesConverter();
+        JwtAuthenticationConverter converter = new JwtAuthenticationConverter();
+        converter.setJwtGrantedAuthoritiesConverter(jwt -> {
+            List<GrantedAuthority> authorities = new ArrayList<>(scopes.convert(jwt));
+            boolean reads = authorities.stream()
+                    .anyMatch(authority -> ApiRole.READ.scopeAuthority().equals(authority.getAuthority()));
+            if (reads && OrgScope.fromClaim(jwt.getClaims().get(SecurityContextCallerAccess.ORGS_CLAIM)).all()) {
+                authorities.add(new SimpleGrantedAuthority(ApiRole.READ_ALL_ORGS));
+            }
+            return authorities;
+        });
+        return converter;
     }
 
     /** Malformed requests the firewall rejects (encoded slashes, {@code ;}, NUL...) get a 400 Atlas body. */
