@@ -27,8 +27,9 @@ import org.springframework.security.web.SecurityFilterChain;
 /**
  * Who may call what. Every {@code /api/v1/**} call is authenticated, by an API key ({@code X-API-Key}, see
  * {@link ApiSecurityProperties}) or, when {@code spring.security.oauth2.resourceserver.jwt.*} is configured, by an
- * OAuth 2.0 bearer JWT: GETs need {@code READ} / {@code billing:read}, POSTs {@code SYNC} / {@code billing:sync}.
- * Which orgs a caller sees is checked per request by controllers through {@link CallerAccess}.
+ * OAuth 2.0 bearer JWT whose audience (and issuer, when known) {@link JwtProperties} insists on: GETs need
+ * {@code READ} / {@code billing:read}, POSTs {@code SYNC} / {@code billing:sync}. Which orgs a caller sees is checked
+ * per request by controllers through {@link CallerAccess}.
  *
  * <p>Open without credentials: Actuator {@code health} (with its groups) and {@code prometheus}, for the cluster's
  * probes and scrapers, on whichever port Actuator runs (health shows its details, which name every org, only to a
@@ -67,10 +68,14 @@ class SecurityConfiguration {
 
     @Bean
     SecurityFilterChain apiSecurityFilterChain(
-            HttpSecurity http, ApiKeys keys, ApiSecurityErrors errors, ObjectProvider<JwtDecoder> jwtDecoder)
+            HttpSecurity http,
+            ApiKeys keys,
+            JwtProperties jwtProperties,
+            ApiSecurityErrors errors,
+            ObjectProvider<JwtDecoder> jwtDecoder)
             throws Exception {
         JwtDecoder decoder = jwtDecoder.getIfAvailable();
-        logAuthentication(keys, decoder);
+        logAuthentication(keys, jwtProperties, decoder);
         http.authorizeHttpRequests(requests -> requests
                         // These dispatches continue a request that was authorized or refused already: the error page
                         // of a failed request, the second half of a streamed (CSV) response.
@@ -137,7 +142,7 @@ class SecurityConfiguration {
         return web -> web.requestRejectedHandler(errors);
     }
 
-    private static void logAuthentication(ApiKeys keys, @Nullable JwtDecoder decoder) {
+    private static void logAuthentication(ApiKeys keys, JwtProperties jwt, @Nullable JwtDecoder decoder) {
         if (keys.isEmpty() && decoder == null) {
             log.warn("No API clients are configured (billing.security.api-keys,"
                     + " spring.security.oauth2.resourceserver.jwt): every API call will be refused with 401");
@@ -146,6 +151,11 @@ class SecurityConfiguration {
         log.info(
                 "API authentication: {}; JWT bearer tokens {}",
                 keys.isEmpty() ? "no API keys" : "API keys of " + keys.names(),
-                decoder != null ? "accepted" : "not configured");
+                decoder == null
+                        ? "not configured"
+                        : jwt.enabled()
+                                ? "accepted for audiences " + jwt.audiences() + " from issuer "
+                                        + (jwt.issuerUri() != null ? jwt.issuerUri() : "(any: public key only)")
+                                : "accepted (a JwtDecoder bean)");
     }
 }
