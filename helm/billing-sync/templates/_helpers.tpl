@@ -120,6 +120,7 @@ rendered; the application's defaults apply to the rest.
 {{- end }}
 {{- $_ := set $s "SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_ISSUER_URI" $v.api.jwt.issuerUri }}
 {{- $_ := set $s "SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_JWK_SET_URI" $v.api.jwt.jwkSetUri }}
+{{- $_ := set $s "SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_AUDIENCES" $v.api.jwt.audiences }}
 {{- if ne $v.logging.format "plain" }}
 {{- $_ := set $s "LOGGING_STRUCTURED_FORMAT_CONSOLE" $v.logging.format }}
 {{- end }}

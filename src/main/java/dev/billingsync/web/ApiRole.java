@@ -14,6 +14,13 @@ enum ApiRole {
     READ("billing:read"),
     SYNC("billing:sync");
 
+    /**
+     * Added to a caller that may {@code READ} every org (an API key with {@code orgs: *}, a JWT whose {@code orgs}
+     * claim is {@code "*"}). Actuator health shows its details, which name every configured org, only to such a caller
+     * ({@code management.endpoint.health.roles}): an org-limited caller must not learn the other orgs.
+     */
+    static final String READ_ALL_ORGS = "READ_ALL_ORGS";
+
     private final String scope;
 
     ApiRole(String scope) {

@@ -16,19 +16,24 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
 import org.springframework.security.config.annotation.web.configuration.WebSecurityCustomizer;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
+import org.springframework.security.oauth2.server.resource.authentication.JwtGrantedAuthoritiesConverter;
 import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
 
 /**
  * Who may call what. Every {@code /api/v1/**} call is authenticated, by an API key ({@code X-API-Key}, see
  * {@link ApiSecurityProperties}) or, when {@code spring.security.oauth2.resourceserver.jwt.*} is configured, by an
- * OAuth 2.0 bearer JWT: GETs need {@code READ} / {@code billing:read}, POSTs {@code SYNC} / {@code billing:sync}.
- * Which orgs a caller sees is checked per request by controllers through {@link CallerAccess}.
+ * OAuth 2.0 bearer JWT whose audience (and issuer, when known) {@link JwtProperties} insists on: GETs need
+ * {@code READ} / {@code billing:read}, POSTs {@code SYNC} / {@code billing:sync}. Which orgs a caller sees is checked
+ * per request by controllers through {@link CallerAccess}.
  *
  * <p>Open without credentials: Actuator {@code health} (with its groups) and {@code prometheus}, for the cluster's
- * probes and scrapers, on whichever port Actuator runs; and the OpenAPI description with Swagger UI
+ * probes and scrapers, on whichever port Actuator runs (health shows its details, which name every org, only to a
+ * caller holding {@link ApiRole#READ_ALL_ORGS}: see {@code management.endpoint.health} in application.yml); and the OpenAPI description with Swagger UI
  * ({@code /v3/api-docs/**}, {@code /swagger-ui.html}, {@code /swagger-ui/**}), which describe the API but serve no
  * data. Every other Actuator endpoint and every other path needs an authenticated caller. Stateless, no CSRF (no
  * cookies), no generated default user.
@@ -63,10 +68,14 @@ class SecurityConfiguration {
 
     @Bean
     SecurityFilterChain apiSecurityFilterChain(
-            HttpSecurity http, ApiKeys keys, ApiSecurityErrors errors, ObjectProvider<JwtDecoder> jwtDecoder)
+            HttpSecurity http,
+            ApiKeys keys,
+            JwtProperties jwtProperties,
+            ApiSecurityErrors errors,
+            ObjectProvider<JwtDecoder> jwtDecoder)
             throws Exception {
         JwtDecoder decoder = jwtDecoder.getIfAvailable();
-        logAuthentication(keys, decoder);
+        logAuthentication(keys, jwtProperties, decoder);
         http.authorizeHttpRequests(requests -> requests
                         // These dispatches continue a request that was authorized or refused already: the error page
                         // of a failed request, the second half of a streamed (CSV) response.
@@ -104,11 +113,27 @@ class SecurityConfiguration {
                 .logout(logout -> logout.disable());
         if (decoder != null) {
             http.oauth2ResourceServer(resourceServer -> resourceServer
-                    .jwt(jwt -> jwt.decoder(decoder).jwtAuthenticationConverter(new JwtAuthenticationConverter()))
+                    .jwt(jwt -> jwt.decoder(decoder).jwtAuthenticationConverter(jwtAuthenticationConverter()))
                     .authenticationEntryPoint(errors)
                     .accessDeniedHandler(errors));
         }
         return http.build();
+    }
+
+    /** Scopes as {@code SCOPE_*} authorities, plus {@link ApiRole#READ_ALL_ORGS} for a reader of every org. */
+    static JwtAuthenticationConverter jwtAuthenticationConverter() {
+        JwtGrantedAuthoritiesConverter scopes = new JwtGrantedAuthoritiesConverter();
+        JwtAuthenticationConverter converter = new JwtAuthenticationConverter();
+        converter.setJwtGrantedAuthoritiesConverter(jwt -> {
+            List<GrantedAuthority> authorities = new ArrayList<>(scopes.convert(jwt));
+            boolean reads = authorities.stream()
+                    .anyMatch(authority -> ApiRole.READ.scopeAuthority().equals(authority.getAuthority()));
+            if (reads && OrgScope.fromClaim(jwt.getClaims().get(SecurityContextCallerAccess.ORGS_CLAIM)).all()) {
+                authorities.add(new SimpleGrantedAuthority(ApiRole.READ_ALL_ORGS));
+            }
+            return authorities;
+        });
+        return converter;
     }
 
     /** Malformed requests the firewall rejects (encoded slashes, {@code ;}, NUL...) get a 400 Atlas body. */
@@ -117,7 +142,7 @@ class SecurityConfiguration {
         return web -> web.requestRejectedHandler(errors);
     }
 
-    private static void logAuthentication(ApiKeys keys, @Nullable JwtDecoder decoder) {
+    private static void logAuthentication(ApiKeys keys, JwtProperties jwt, @Nullable JwtDecoder decoder) {
         if (keys.isEmpty() && decoder == null) {
             log.warn("No API clients are configured (billing.security.api-keys,"
                     + " spring.security.oauth2.resourceserver.jwt): every API call will be refused with 401");
@@ -126,6 +151,11 @@ class SecurityConfiguration {
         log.info(
                 "API authentication: {}; JWT bearer tokens {}",
                 keys.isEmpty() ? "no API keys" : "API keys of " + keys.names(),
-                decoder != null ? "accepted" : "not configured");
+                decoder == null
+                        ? "not configured"
+                        : jwt.enabled()
+                                ? "accepted for audiences " + jwt.audiences() + " from issuer "
+                                        + (jwt.issuerUri() != null ? jwt.issuerUri() : "(any: public key only)")
+                                : "accepted (a JwtDecoder bean)");
     }
 }

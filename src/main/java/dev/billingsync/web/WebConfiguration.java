@@ -23,7 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
  * controller tests in other modules see the same errors, envelope and security as production.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(ApiSecurityProperties.class)
+@EnableConfigurationProperties({ApiSecurityProperties.class, JwtProperties.class})
 @Import({SecurityConfiguration.class, OpenApiConfiguration.class})
 class WebConfiguration implements WebMvcConfigurer {
 

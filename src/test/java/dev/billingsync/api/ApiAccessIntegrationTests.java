@@ -89,6 +89,8 @@ class ApiAccessIntegrationTests {
         SimulatorProperties.register(registry, atlas, "acl-client", "acl-secret", ORG_A, ORG_B);
         registry.add("spring.security.oauth2.resourceserver.jwt.public-key-location",
                 () -> publicKeyFile.toUri().toString());
+        // required whenever JWTs are accepted (JwtProperties); the tokens below carry it
+        registry.add("spring.security.oauth2.resourceserver.jwt.audiences", () -> "billing-sync");
     }
 
     @AfterAll
@@ -230,6 +232,7 @@ class ApiAccessIntegrationTests {
         try {
             JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
                     .subject("finance-app")
+                    .audience("billing-sync")
                     .issueTime(new Date())
                     .expirationTime(Date.from(expiresAt != null ? expiresAt : Instant.now().plusSeconds(300)))
                     .claim("scope", scope);

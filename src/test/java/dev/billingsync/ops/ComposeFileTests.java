@@ -54,11 +54,13 @@ class ComposeFileTests {
         assertThat(environment)
                 .containsEntry("SPRING_DATASOURCE_URL", "jdbc:postgresql://postgres:5432/billing_sync")
                 .containsEntry("MANAGEMENT_SERVER_PORT", "8081")
+                .containsEntry("JAVA_TOOL_OPTIONS", "-XX:+ExitOnOutOfMemoryError")
                 .containsKeys("BILLING_ATLAS_CLIENT_ID", "BILLING_ATLAS_CLIENT_SECRET", "BILLING_ORGS_0_ID");
         assertThat(environment.get("BILLING_ATLAS_CLIENT_SECRET"))
                 .as("secrets are passed through from the caller's environment, never written here")
                 .isNull();
         assertThat(app).containsEntry("read_only", true);
+        assertThat(app.get("restart")).as("an exited JVM (OutOfMemoryError) is started again").isEqualTo("unless-stopped");
         assertThat(app.get("profiles")).as("the service runs without a profile").isNull();
     }
 

@@ -39,7 +39,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Liveness and readiness groups, readiness following startup (migrations included) and the database but not Atlas,
- * and the sync-freshness indicator in the default group only.
+ * the sync-freshness indicator in the default group only, and details (org ids and names) only for a caller that may
+ * read every org.
  */
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -51,6 +52,18 @@ import tools.jackson.databind.JsonNode;
             "billing.atlas.retry.max-backoff=100ms",
             "billing.health.freshness.warn-after=3h",
             "billing.health.freshness.refresh-interval=200ms",
+            "billing.security.api-keys[0].name=health-reader",
+            "billing.security.api-keys[0].key=" + HealthIntegrationTests.READER_KEY,
+            "billing.security.api-keys[0].roles=READ",
+            "billing.security.api-keys[0].orgs=*",
+            "billing.security.api-keys[1].name=one-org-reader",
+            "billing.security.api-keys[1].key=" + HealthIntegrationTests.ONE_ORG_KEY,
+            "billing.security.api-keys[1].roles=READ",
+            "billing.security.api-keys[1].orgs=" + HealthIntegrationTests.FRESH_ORG,
+            "billing.security.api-keys[2].name=syncer",
+            "billing.security.api-keys[2].key=" + HealthIntegrationTests.SYNC_KEY,
+            "billing.security.api-keys[2].roles=SYNC",
+            "billing.security.api-keys[2].orgs=*",
             // a database that stops answering shows as DOWN in one second, not Hikari's default thirty
             "spring.datasource.hikari.connection-timeout=1000"
         })
@@ -59,6 +72,9 @@ class HealthIntegrationTests {
 
     static final String FRESH_ORG = "8c0c1a2b3c4d5e6f7a8b9c01";
     static final String STALE_ORG = "8c0c1a2b3c4d5e6f7a8b9c02";
+    static final String READER_KEY = "health-reader-key-0123456789";
+    static final String ONE_ORG_KEY = "health-one-org-key-0123456789";
+    static final String SYNC_KEY = "health-sync-key-0123456789";
 
     static final AtlasSimulator atlas = AtlasSimulator.start();
 
@@ -105,18 +121,51 @@ class HealthIntegrationTests {
 
     @Test
     void readinessGroupHoldsTheDatabaseAndLivenessOnlyTheJvmState() throws IOException {
-        HttpResponse<String> readiness = Http.get(port, "/actuator/health/readiness");
+        HttpResponse<String> readiness = Http.get(port, "/actuator/health/readiness", READER_KEY);
         assertThat(readiness.statusCode()).isEqualTo(200);
         JsonNode ready = Http.json(readiness);
         assertThat(ready.get("status").asString()).isEqualTo("UP");
         assertThat(ready.get("components").propertyNames()).containsExactlyInAnyOrder("db", "readinessState");
 
-        JsonNode live = Http.json(Http.get(port, "/actuator/health/liveness"));
+        JsonNode live = Http.json(Http.get(port, "/actuator/health/liveness", READER_KEY));
         assertThat(live.get("status").asString()).isEqualTo("UP");
         assertThat(live.get("components").propertyNames()).containsExactly("livenessState");
 
-        JsonNode all = Http.json(Http.get(port, "/actuator/health"));
+        JsonNode all = Http.json(Http.get(port, "/actuator/health", READER_KEY));
         assertThat(all.get("components").propertyNames()).contains("db", "syncFreshness");
+    }
+
+    /**
+     * Probes and anonymous callers get the status alone: the details name every configured org and its sync age. A
+     * caller sees them only if it may read every org (READ on {@code *}); an org-limited or SYNC-only caller would
+     * learn orgs it may not see (DESIGN.md §5.3), so it gets the status too.
+     */
+    @Test
+    void anonymousCallersSeeTheStatusOnlyAndReadersOfEveryOrgTheDetails() throws IOException {
+        for (String path : List.of("/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness")) {
+            HttpResponse<String> anonymous = Http.get(port, path);
+            assertThat(anonymous.statusCode()).as(path).isEqualTo(200);
+            // "groups" (the names liveness and readiness) may stay: it says nothing about orgs
+            assertThat(Http.json(anonymous).propertyNames())
+                    .as(path)
+                    .contains("status")
+                    .doesNotContain("components", "details");
+            assertThat(anonymous.body()).as(path).doesNotContain(FRESH_ORG, STALE_ORG, "Fresh Org");
+            for (String key : List.of(ONE_ORG_KEY, SYNC_KEY)) {
+                HttpResponse<String> limited = Http.get(port, path, key);
+                assertThat(limited.statusCode()).as(path).isEqualTo(200);
+                assertThat(Http.json(limited).propertyNames()).as(path).doesNotContain("components", "details");
+                assertThat(limited.body()).as(path).doesNotContain(STALE_ORG, "Fresh Org");
+            }
+        }
+        HttpResponse<String> badKey = Http.get(port, "/actuator/health", "not-a-configured-key-0123456789");
+        assertThat(badKey.statusCode()).as("a wrong key on health is refused like anywhere else").isEqualTo(401);
+
+        HttpResponse<String> reader = Http.get(port, "/actuator/health", READER_KEY);
+        assertThat(reader.statusCode()).isEqualTo(200);
+        JsonNode orgs = Http.json(reader).at("/components/syncFreshness/details/orgs");
+        assertThat(orgs.propertyNames()).containsExactlyInAnyOrder(FRESH_ORG, STALE_ORG);
+        assertThat(orgs.at("/" + FRESH_ORG + "/name").asString()).isEqualTo("Fresh Org");
     }
 
     @Test
@@ -130,7 +179,10 @@ class HealthIntegrationTests {
                 assertThat(readiness.statusCode()).isEqualTo(503);
                 JsonNode body = Http.json(readiness);
                 assertThat(body.get("status").asString()).isEqualTo("DOWN");
-                assertThat(body.at("/components/db/status").asString()).isEqualTo("DOWN");
+                assertThat(Http.json(Http.get(port, "/actuator/health/readiness", READER_KEY))
+                                .at("/components/db/status")
+                                .asString())
+                        .isEqualTo("DOWN");
             });
             HttpResponse<String> liveness = Http.get(port, "/actuator/health/liveness");
             assertThat(liveness.statusCode()).as("a database outage must not restart pods").isEqualTo(200);
@@ -162,7 +214,7 @@ class HealthIntegrationTests {
                 .update();
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            HttpResponse<String> health = Http.get(port, "/actuator/health");
+            HttpResponse<String> health = Http.get(port, "/actuator/health", READER_KEY);
             assertThat(health.statusCode()).as("WARNING maps to 200").isEqualTo(200);
             JsonNode body = Http.json(health);
             assertThat(body.get("status").asString()).isEqualTo("WARNING");
@@ -184,7 +236,9 @@ class HealthIntegrationTests {
 
         assertThat(sync(STALE_ORG).status()).isEqualTo(SyncRun.Status.SUCCEEDED);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
-                        Http.json(Http.get(port, "/actuator/health")).at("/components/syncFreshness/status").asString())
+                        Http.json(Http.get(port, "/actuator/health", READER_KEY))
+                                .at("/components/syncFreshness/status")
+                                .asString())
                 .isEqualTo("UP"));
     }
 

@@ -11,8 +11,10 @@ import dev.billingsync.atlas.AtlasProperties;
 import dev.billingsync.sync.OrgProperties;
 import dev.billingsync.sync.SyncHealthProperties;
 import dev.billingsync.sync.SyncProperties;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +25,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.MutablePropertySources;
@@ -91,9 +94,21 @@ class HelmChartTests {
                 .containsEntry("LOGGING_STRUCTURED_FORMAT_CONSOLE", "ecs")
                 .containsKey("SPRING_DATASOURCE_URL");
 
+        assertThat(env(container))
+                .as("a JVM whose heap ran out exits, whatever image or entrypoint runs it")
+                .containsEntry("JAVA_TOOL_OPTIONS", "-XX:+ExitOnOutOfMemoryError");
+
         Map<String, Object> service = manifests.one("Service", FULLNAME);
-        assertThat(list(at(service, "spec.ports"))).extracting(port -> map(port).get("name"))
-                .containsExactlyInAnyOrder("http", "management");
+        assertThat(list(at(service, "spec.ports")))
+                .as("the API Service exposes no actuator")
+                .extracting(port -> map(port).get("name"))
+                .containsExactly("http");
+        Map<String, Object> management = manifests.one("Service", FULLNAME + "-management");
+        assertThat(at(management, "spec.type")).isEqualTo("ClusterIP");
+        assertThat(map(at(management, "metadata.labels"))).containsEntry("app.kubernetes.io/component", "management");
+        assertThat(list(at(management, "spec.ports")))
+                .extracting(port -> map(port).get("name"), port -> map(port).get("port"))
+                .containsExactly(tuple("management", 8081));
         assertThat(at(manifests.one("PodDisruptionBudget", FULLNAME), "spec.maxUnavailable")).isEqualTo(1);
         assertThat(manifests.kinds()).doesNotContain("ServiceMonitor", "PrometheusRule", "NetworkPolicy");
         assertThat(manifests.ofKind("ConfigMap")).hasSize(1);
@@ -110,7 +125,7 @@ class HelmChartTests {
         assertThat(env(container))
                 .containsEntry("BPL_JVM_HEAD_ROOM", "10")
                 .containsEntry("BPL_JVM_THREAD_COUNT", "120")
-                .containsEntry("JAVA_TOOL_OPTIONS", "-XX:MaxDirectMemorySize=64m")
+                .containsEntry("JAVA_TOOL_OPTIONS", "-XX:+ExitOnOutOfMemoryError -XX:MaxDirectMemorySize=64m")
                 .containsEntry("TZ", "UTC");
         assertThat(at(container, "lifecycle.preStop.sleep.seconds")).isEqualTo(5);
         assertThat(at(container, "startupProbe.failureThreshold")).isEqualTo(90);
@@ -123,6 +138,10 @@ class HelmChartTests {
         assertThat(map(at(monitor, "metadata.labels"))).containsEntry("release", "kube-prometheus-stack");
         Map<String, Object> endpoint = map(list(at(monitor, "spec.endpoints")).get(0));
         assertThat(endpoint).containsEntry("port", "management").containsEntry("path", "/actuator/prometheus");
+        assertThat(map(at(monitor, "spec.selector.matchLabels")))
+                .containsEntry("app.kubernetes.io/component", "management");
+        assertThat(map(at(manifests.one("Service", FULLNAME + "-management"), "metadata.annotations")))
+                .containsEntry("example.com/internal", "true");
 
         Map<String, Object> dashboard = manifests.one("ConfigMap", FULLNAME + "-dashboard");
         assertThat(at(dashboard, "metadata.namespace")).isEqualTo("monitoring");
@@ -138,6 +157,70 @@ class HelmChartTests {
         Map<String, Object> policy = manifests.one("NetworkPolicy", FULLNAME);
         assertThat(list(at(policy, "spec.policyTypes"))).containsExactly("Ingress", "Egress");
         assertThat(list(at(policy, "spec.ingress"))).hasSize(2);
+        assertThat(peers(policy, "http")).containsExactly(Map.of(
+                "namespaceSelector", Map.of("matchLabels", Map.of("kubernetes.io/metadata.name", "finance"))));
+        assertThat(peers(policy, "management"))
+                .containsExactly(
+                        Map.of(
+                                "namespaceSelector",
+                                Map.of("matchLabels", Map.of("kubernetes.io/metadata.name", "monitoring")),
+                                "podSelector",
+                                Map.of("matchLabels", Map.of("app.kubernetes.io/name", "prometheus"))),
+                        Map.of("ipBlock", Map.of("cidr", "10.0.0.0/16")),
+                        Map.of(
+                                "namespaceSelector",
+                                Map.of("matchLabels", Map.of("kubernetes.io/metadata.name", "monitoring")),
+                                "podSelector",
+                                Map.of("matchLabels", Map.of("app.kubernetes.io/name", "blackbox-exporter"))));
+    }
+
+    /**
+     * The example policy opens the management port to the default Prometheus selectors only (kubelet probes from the
+     * pod's own node are allowed by Kubernetes anyway), never to every peer: with no peer configured there is no
+     * management rule at all, since a rule without {@code from} would admit everyone.
+     */
+    @Test
+    void networkPolicyOpensTheManagementPortToPrometheusOnly(@TempDir Path temp) throws IOException {
+        Manifests defaults = render(template -> template.set("networkPolicy.enabled", true));
+
+        Map<String, Object> policy = defaults.one("NetworkPolicy", FULLNAME);
+        assertThat(list(at(policy, "spec.policyTypes"))).containsExactly("Ingress");
+        assertThat(map(list(at(policy, "spec.ingress")).get(0))).as("apiFrom [] admits every API caller")
+                .doesNotContainKey("from");
+        assertThat(peers(policy, "management")).containsExactly(Map.of(
+                "namespaceSelector",
+                Map.of("matchLabels", Map.of("kubernetes.io/metadata.name", "monitoring")),
+                "podSelector",
+                Map.of("matchLabels", Map.of("app.kubernetes.io/name", "prometheus"))));
+
+        Path noPrometheus = temp.resolve("no-prometheus.yaml");
+        Files.writeString(noPrometheus, """
+                networkPolicy:
+                  enabled: true
+                  prometheus:
+                    namespaceSelector: null
+                    podSelector: null
+                """);
+        Map<String, Object> closed = render(template -> template.withValuesFile(noPrometheus))
+                .one("NetworkPolicy", FULLNAME);
+        assertThat(list(at(closed, "spec.ingress")))
+                .singleElement()
+                .satisfies(rule -> assertThat(list(map(rule).get("ports")))
+                        .extracting(port -> map(port).get("port"))
+                        .containsExactly("http"));
+    }
+
+    @Test
+    void managementPortCanStayOnTheApiService() {
+        Manifests manifests = render(template -> template.set("management.service.enabled", false)
+                .set("metrics.serviceMonitor.enabled", true));
+
+        assertThat(list(at(manifests.one("Service", FULLNAME), "spec.ports")))
+                .extracting(port -> map(port).get("name"))
+                .containsExactly("http", "management");
+        assertThat(manifests.ofKind("Service")).hasSize(1);
+        assertThat(map(at(manifests.one("ServiceMonitor", FULLNAME), "spec.selector.matchLabels")))
+                .containsEntry("app.kubernetes.io/component", "api");
     }
 
     /**
@@ -203,6 +286,9 @@ class HelmChartTests {
                 .isEqualTo("https://login.example.com/realms/finance");
         assertThat(string(binder, "spring.security.oauth2.resourceserver.jwt.jwk-set-uri"))
                 .isEqualTo("https://login.example.com/realms/finance/protocol/openid-connect/certs");
+        assertThat(binder.bind("spring.security.oauth2.resourceserver.jwt.audiences", Bindable.listOf(String.class))
+                        .get())
+                .containsExactly("billing-sync", "billing-sync-legacy");
         assertThat(string(binder, "spring.datasource.url"))
                 .isEqualTo("jdbc:postgresql://finance-db.databases.svc:5432/billing_sync?sslmode=require");
         assertThat(string(binder, "spring.datasource.username")).isEqualTo("billing_sync_app");
@@ -236,7 +322,21 @@ class HelmChartTests {
     }
 
     @Test
+    void refusesJwtsWithoutAudienceOrWithAJwkSetButNoIssuer() {
+        assertThatThrownBy(() -> render(template -> template.set("api.jwt.issuerUri", "https://login.example.com")))
+                .hasMessageContaining("api.jwt.audiences is required");
+        assertThatThrownBy(() -> render(template -> template
+                        .set("api.jwt.jwkSetUri", "https://login.example.com/certs")
+                        .set("api.jwt.audiences[0]", "billing-sync")))
+                .hasMessageContaining("api.jwt.issuerUri is required with api.jwt.jwkSetUri");
+    }
+
+    @Test
     void schemaRejectsInvalidValues() {
+        assertThatThrownBy(() -> render(template -> template.set("networkPolicy.nodeCidrs[0]", "node-network")))
+                .hasMessageContaining("nodeCidrs");
+        assertThatThrownBy(() -> render(template -> template.set("management.service.type", "LoadBalancer")))
+                .hasMessageContaining("management");
         assertThatThrownBy(() -> render(template -> template.set("orgs[0].id", "not-an-org-id")))
                 .hasMessageContaining("orgs");
         assertThatThrownBy(() -> render(template -> template.set("logging.format", "xml")))
@@ -306,6 +406,16 @@ class HelmChartTests {
     private static void assertProbe(Map<String, Object> container, String probe, String path) {
         assertThat(at(container, probe + ".httpGet.path")).as(probe).isEqualTo(path);
         assertThat(at(container, probe + ".httpGet.port")).as(probe).isEqualTo("management");
+    }
+
+    /** The {@code from} peers of the policy's ingress rule for {@code port}. */
+    private static List<Object> peers(Map<String, Object> policy, String port) {
+        List<Object> rules = list(at(policy, "spec.ingress")).stream()
+                .filter(rule -> list(map(rule).get("ports")).stream()
+                        .anyMatch(p -> port.equals(map(p).get("port"))))
+                .toList();
+        assertThat(rules).as("ingress rules for port %s", port).hasSize(1);
+        return list(map(rules.get(0)).get("from"));
     }
 
     private static Map<String, Object> onlyContainer(Map<String, Object> deployment) {

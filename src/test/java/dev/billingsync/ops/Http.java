@@ -20,11 +20,21 @@ final class Http {
     private Http() {}
 
     static HttpResponse<String> get(int port, String path) throws IOException {
+        return send(request(port, path).build());
+    }
+
+    /** A GET sent with an API key in {@code X-API-Key}. */
+    static HttpResponse<String> get(int port, String path, String apiKey) throws IOException {
+        return send(request(port, path).header("X-API-Key", apiKey).build());
+    }
+
+    private static HttpRequest.Builder request(int port, String path) {
+        return HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).timeout(Duration.ofSeconds(30));
+    }
+
+    private static HttpResponse<String> send(HttpRequest request) throws IOException {
         try {
-            return client.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                            .timeout(Duration.ofSeconds(30))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
+            return client.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
@@ -147,6 +148,24 @@ class JwtSecurityTests {
                                 "WWW-Authenticate",
                                 "ApiKey realm=\"billing-sync\", header=\"X-API-Key\"",
                                 "Bearer realm=\"billing-sync\""));
+    }
+
+    /** Health details name every org: only a token that may read every org gets the authority that shows them. */
+    @Test
+    void onlyAReaderOfEveryOrgMaySeeHealthDetails() {
+        JwtDecoder decoder = new TokenDecoder().jwtDecoder();
+        for (String token : List.of("read-all", "read-all-in-array")) {
+            assertThat(SecurityConfiguration.jwtAuthenticationConverter().convert(decoder.decode(token)).getAuthorities())
+                    .extracting(GrantedAuthority::getAuthority)
+                    .as(token)
+                    .contains("SCOPE_billing:read", ApiRole.READ_ALL_ORGS);
+        }
+        for (String token : List.of("read-a", "read-no-orgs", "other-scopes", "sync-a")) {
+            assertThat(SecurityConfiguration.jwtAuthenticationConverter().convert(decoder.decode(token)).getAuthorities())
+                    .extracting(GrantedAuthority::getAuthority)
+                    .as(token)
+                    .doesNotContain(ApiRole.READ_ALL_ORGS);
+        }
     }
 
     @Test
