@@ -80,6 +80,9 @@ rendered; the application's defaults apply to the rest.
 {{- $_ := set $s "SPRING_DATASOURCE_URL" $v.database.url }}
 {{- $_ := set $s "SPRING_DATASOURCE_USERNAME" $v.database.username }}
 {{- $_ := set $s "SPRING_DATASOURCE_HIKARI_MAXIMUM_POOL_SIZE" $v.database.maximumPoolSize }}
+{{- $_ := set $s "BILLING_DATABASE_CONNECT_TIMEOUT" $v.database.connectTimeout }}
+{{- $_ := set $s "BILLING_DATABASE_SOCKET_TIMEOUT" $v.database.socketTimeout }}
+{{- $_ := set $s "BILLING_DATABASE_STATEMENT_TIMEOUT" $v.database.statementTimeout }}
 {{- $_ := set $s "BILLING_ATLAS_BASE_URL" $v.atlas.baseUrl }}
 {{- $_ := set $s "BILLING_ATLAS_TIMEOUTS_CONNECT" $v.atlas.timeouts.connect }}
 {{- $_ := set $s "BILLING_ATLAS_TIMEOUTS_READ" $v.atlas.timeouts.read }}
@@ -101,6 +104,7 @@ rendered; the application's defaults apply to the rest.
 {{- $_ := set $s "BILLING_SYNC_RUN_ON_STARTUP" $v.sync.runOnStartup }}
 {{- $_ := set $s "BILLING_SYNC_STARTUP_GRACE" $v.sync.startupGrace }}
 {{- $_ := set $s "BILLING_SYNC_LOCK_AT_MOST_FOR" $v.sync.lockAtMostFor }}
+{{- $_ := set $s "BILLING_SYNC_ORG_TIME_BUDGET" $v.sync.orgTimeBudget }}
 {{- $_ := set $s "BILLING_SYNC_FINAL_INVOICE_STATUSES" $v.sync.finalInvoiceStatuses }}
 {{- $_ := set $s "BILLING_COST_EXPLORER_ENABLED" $v.costExplorer.enabled }}
 {{- $_ := set $s "BILLING_COST_EXPLORER_MONTHS" $v.costExplorer.months }}

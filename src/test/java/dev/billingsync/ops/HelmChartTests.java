@@ -8,6 +8,7 @@ import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
 import dev.billingsync.atlas.AtlasProperties;
+import dev.billingsync.config.DatabaseProperties;
 import dev.billingsync.sync.OrgProperties;
 import dev.billingsync.sync.SyncHealthProperties;
 import dev.billingsync.sync.SyncProperties;
@@ -265,6 +266,12 @@ class HelmChartTests {
         assertThat(sync.runOnStartup()).isFalse();
         assertThat(sync.startupGrace()).isEqualTo(Duration.ofMinutes(10));
         assertThat(sync.lockAtMostFor()).isEqualTo(Duration.ofMinutes(3));
+        assertThat(sync.orgTimeBudget()).isEqualTo(Duration.ofMinutes(45));
+
+        DatabaseProperties database = binder.bindOrCreate("billing.database", DatabaseProperties.class);
+        assertThat(database.connectTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(database.socketTimeout()).isEqualTo(Duration.ofSeconds(200));
+        assertThat(database.statementTimeout()).isEqualTo(Duration.ofMinutes(3));
         assertThat(sync.finalInvoiceStatuses()).containsExactly("PAID", "FORGIVEN");
 
         SyncHealthProperties health = binder.bindOrCreate("billing.health", SyncHealthProperties.class);
