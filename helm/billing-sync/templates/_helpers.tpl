@@ -105,6 +105,7 @@ rendered; the application's defaults apply to the rest.
 {{- $_ := set $s "BILLING_SYNC_STARTUP_GRACE" $v.sync.startupGrace }}
 {{- $_ := set $s "BILLING_SYNC_LOCK_AT_MOST_FOR" $v.sync.lockAtMostFor }}
 {{- $_ := set $s "BILLING_SYNC_ORG_TIME_BUDGET" $v.sync.orgTimeBudget }}
+{{- $_ := set $s "BILLING_SYNC_HISTORY_MONTHS" $v.sync.historyMonths }}
 {{- $_ := set $s "BILLING_SYNC_FINAL_INVOICE_STATUSES" $v.sync.finalInvoiceStatuses }}
 {{- $_ := set $s "BILLING_COST_EXPLORER_ENABLED" $v.costExplorer.enabled }}
 {{- $_ := set $s "BILLING_COST_EXPLORER_MONTHS" $v.costExplorer.months }}

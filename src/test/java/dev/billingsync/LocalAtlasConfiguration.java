@@ -28,7 +28,8 @@ class LocalAtlasConfiguration {
         AtlasSimulator simulator = AtlasSimulator.start();
         simulator.addServiceAccount(CLIENT_ID, CLIENT_SECRET);
         for (int i = 0; i < ORGS.size(); i++) {
-            simulator.addOrg(ORGS.get(i)[0], ORGS.get(i)[1], 100 + i, 60);
+            // 12 to 24 months of closed invoices before the last three, so the demo shows a history
+            simulator.addOrg(ORGS.get(i)[0], ORGS.get(i)[1], 100 + i, 60).addHistory(9 + 6 * i);
         }
         log.info("Atlas simulator listening on {} with {} organizations", simulator.baseUrl(), ORGS.size());
         log.info("Local demo API key (READ and SYNC, every org): {}  e.g. curl -H 'X-API-Key: {}' "

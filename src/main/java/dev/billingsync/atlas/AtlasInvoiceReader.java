@@ -59,6 +59,15 @@ public class AtlasInvoiceReader {
         return mapper;
     }
 
+    /** A page of the invoice list: metadata only, a few hundred small objects at most, so bound whole. */
+    public AtlasInvoiceList readList(AtlasPayload payload) {
+        try (InputStream in = Files.newInputStream(payload.file())) {
+            return mapper.readValue(in, AtlasInvoiceList.class);
+        } catch (IOException | JacksonException e) {
+            throw AtlasApiException.malformed("Invoice list", e);
+        }
+    }
+
     public List<AtlasInvoiceSummary> summarize(AtlasPayload payload, Shape shape) {
         try (InputStream in = Files.newInputStream(payload.file());
                 JsonParser parser = mapper.createParser(in)) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -88,6 +89,19 @@ public final class AtlasOrgSession {
         Objects.requireNonNull(invoiceId, "invoiceId");
         return Objects.requireNonNull(execute(
                 Call.get("/orgs/{orgId}/invoices/{invoiceId}", invoicesJson(), orgId, invoiceId), this::spoolOrFail));
+    }
+
+    /**
+     * {@code GET /api/atlas/v2/orgs/{orgId}/invoices}: one page of the org's invoice metadata (no line items), for
+     * invoices whose period starts on or after {@code fromDate}, without linked orgs' invoices (they can be very
+     * large, and belong to their own org), spooled to a file.
+     */
+    public AtlasPayload invoiceList(LocalDate fromDate, int pageNum, int itemsPerPage) {
+        Objects.requireNonNull(fromDate, "fromDate");
+        return Objects.requireNonNull(execute(Call.get("/orgs/{orgId}/invoices?fromDate={fromDate}"
+                                + "&viewLinkedInvoices=false&itemsPerPage={itemsPerPage}&pageNum={pageNum}",
+                        invoicesJson(), orgId, fromDate.toString(), itemsPerPage, pageNum),
+                this::spoolOrFail));
     }
 
     /**
@@ -388,9 +402,10 @@ public final class AtlasOrgSession {
             return new Call(method, pathTemplate, uriVariables, accept, body, contentType, timeout);
         }
 
-        /** How exceptions, logs and metrics name the call: {@code GET /orgs/{orgId}/invoices/pending}. */
+        /** How exceptions, logs and metrics name the call, without its query: {@code GET /orgs/{orgId}/invoices}. */
         String endpoint() {
-            return method.name() + " " + pathTemplate;
+            int query = pathTemplate.indexOf('?');
+            return method.name() + " " + (query < 0 ? pathTemplate : pathTemplate.substring(0, query));
         }
     }
 }

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -51,11 +52,16 @@ public class InvoiceStore {
         }
     }
 
-    /** What the store holds of an invoice, enough to decide whether to fetch or write it again. */
+    /**
+     * What the store holds of an invoice: enough to tell from Atlas's invoice list whether it changed upstream
+     * (status, amounts, {@code updated}), and whether it is pending or flagged missing upstream.
+     */
     public record StoredInvoice(
             String id,
             @Nullable String statusName,
+            @Nullable Instant startDate,
             @Nullable Instant updated,
+            InvoiceAmounts amounts,
             String contentSha256,
             boolean pending,
             boolean missingUpstream) {}
@@ -67,11 +73,19 @@ public class InvoiceStore {
     private static final String COPY_TAGS =
             "copy line_item_tags (invoice_id, line_position, key_position, value_position, key, value) from stdin";
 
+    private static final String STORED_COLUMNS = "id, status_name, start_date, updated, amount_billed_cents,"
+            + " amount_paid_cents, credits_cents, sales_tax_cents, starting_balance_cents, subtotal_cents,"
+            + " content_sha256, is_pending, missing_upstream_at";
     private static final RowMapper<StoredInvoice> STORED = (rs, n) -> new StoredInvoice(
-            rs.getString(1), rs.getString(2), toInstant(rs.getTimestamp(3)), rs.getString(4), rs.getBoolean(5),
-            rs.getTimestamp(6) != null);
-    private static final String STORED_COLUMNS =
-            "id, status_name, updated, content_sha256, is_pending, missing_upstream_at";
+            rs.getString(1),
+            rs.getString(2),
+            toInstant(rs.getTimestamp(3)),
+            toInstant(rs.getTimestamp(4)),
+            new InvoiceAmounts(longOrNull(rs, 5), longOrNull(rs, 6), longOrNull(rs, 7), longOrNull(rs, 8),
+                    longOrNull(rs, 9), longOrNull(rs, 10)),
+            rs.getString(11),
+            rs.getBoolean(12),
+            rs.getTimestamp(13) != null);
 
     private final JdbcClient jdbc;
     private final DataSource dataSource;
@@ -336,6 +350,11 @@ public class InvoiceStore {
 
     private static @Nullable Timestamp ts(@Nullable Instant instant) {
         return instant == null ? null : Timestamp.from(instant);
+    }
+
+    private static @Nullable Long longOrNull(ResultSet rs, int column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? null : value;
     }
 
     private static @Nullable Instant toInstant(@Nullable Timestamp timestamp) {

@@ -1,48 +1,83 @@
 package dev.billingsync.sync;
 
 import dev.billingsync.atlas.AtlasApiException;
+import dev.billingsync.atlas.AtlasInvoice;
+import dev.billingsync.atlas.AtlasInvoiceList;
 import dev.billingsync.atlas.AtlasInvoiceReader;
 import dev.billingsync.atlas.AtlasInvoiceReader.Shape;
 import dev.billingsync.atlas.AtlasInvoiceSummary;
 import dev.billingsync.atlas.AtlasOrgSession;
 import dev.billingsync.atlas.AtlasPayload;
+import dev.billingsync.invoices.InvoiceAmounts;
 import dev.billingsync.invoices.InvoiceStore;
 import dev.billingsync.invoices.InvoiceStore.StoredInvoice;
 import dev.billingsync.invoices.InvoiceStore.WriteResult;
 import dev.billingsync.invoices.UpstreamInvoice;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Syncs one organization's invoices: the pending ones, and every stored invoice that left the pending list until it
- * reaches a final status. All Atlas calls happen first (bodies spooled to disk); then one transaction writes whatever
- * changed, so readers never see half an invoice and no HTTP call runs inside a transaction.
+ * Syncs one organization's invoices, as DESIGN §4.1 says: the pending ones, then the closed ones of the history window
+ * ({@code billing.sync.history-months}) reconciled against Atlas's invoice list. HTTP calls never run inside a
+ * transaction (bodies are spooled to disk first), and every write commits only if this replica still holds the org's
+ * lock ({@link OrgSyncLock#fence}).
  *
- * <p>A stored invoice that cannot be fetched fails alone: one Atlas no longer serves (404) is kept and flagged missing
- * upstream, any other failure is recorded on the run, and the pending invoices are written all the same. The write
- * commits only if this replica still holds the org's lock ({@link OrgSyncLock#fence}).
+ * <ul>
+ *   <li>The pending list is written in one transaction: readers see the old pending invoices or the new ones.
+ *   <li>The invoice list ({@code fromDate} = first day of the oldest month of the window, every page) is compared with
+ *       what is stored: an invoice that is new, or whose {@code statusName}, {@code *Cents} or {@code updated} differ,
+ *       is fetched by id and stored at once, in a transaction of its own; nothing else is fetched. So a refund on a
+ *       PAID invoice is picked up, an unchanged org costs one list call, and a backfill cut short resumes where it
+ *       stopped, since what it stored already shows as unchanged.
+ *   <li>One invoice never holds up the org: one Atlas no longer serves (404, or gone from the list) keeps its data and
+ *       is flagged missing upstream; any other failure is recorded on the run and retried next time.
+ * </ul>
  */
 @Component
 class AtlasInvoiceSync {
 
     private static final Logger log = LoggerFactory.getLogger(AtlasInvoiceSync.class);
 
-    /** An invoice of the org that this run could not bring up to date. */
-    record InvoiceProblem(String invoiceId, String errorCode, String detail) {}
+    /** Atlas's largest page; more than 100 pages (50,000 invoices) of one org would be a loop, not a history. */
+    private static final int ITEMS_PER_PAGE = 500;
+    private static final int MAX_PAGES = 100;
 
-    /** What one invoice sync wrote, and the invoices it could not fetch. */
+    /** An invoice of the org (or the invoice list, with no id) that this run could not bring up to date. */
+    record InvoiceProblem(@Nullable String invoiceId, String errorCode, String detail) {}
+
+    /** What one invoice sync wrote, and what it could not bring up to date. */
     record Result(int invoicesWritten, long lineItemsWritten, List<InvoiceProblem> problems) {}
 
     /** A downloaded payload and the invoices it holds. */
     private record Fetched(AtlasPayload payload, Shape shape, List<AtlasInvoiceSummary> invoices) {}
+
+    /** Running totals of one sync. */
+    private static final class Written {
+        int invoices;
+        long lines;
+
+        void add(Written other) {
+            invoices += other.invoices;
+            lines += other.lines;
+        }
+    }
 
     private final AtlasInvoiceReader reader;
     private final InvoiceStore store;
@@ -50,7 +85,7 @@ class AtlasInvoiceSync {
     private final OrgSyncLock locks;
     private final TransactionTemplate transaction;
     private final Clock clock;
-    private final Set<String> finalStatuses;
+    private final int historyMonths;
 
     AtlasInvoiceSync(
             AtlasInvoiceReader reader,
@@ -66,69 +101,159 @@ class AtlasInvoiceSync {
         this.locks = locks;
         this.transaction = transaction;
         this.clock = clock;
-        this.finalStatuses = Set.copyOf(properties.finalInvoiceStatuses());
+        this.historyMonths = properties.historyMonths();
+        if (!properties.finalInvoiceStatuses().isEmpty()) {
+            log.warn("billing.sync.final-invoice-statuses is set but no longer used: closed invoices are reconciled"
+                    + " against Atlas's invoice list (billing.sync.history-months), refunds on PAID invoices included");
+        }
     }
 
-    /** Syncs the org's invoices; stored invoices not fetched by {@code until} wait for the next run. */
+    /** Syncs the org's invoices; invoices not fetched by {@code until} wait for the next run. */
     Result sync(String orgId, AtlasOrgSession session, Instant until) {
-        List<Fetched> fetched = new ArrayList<>();
-        try {
-            Organization org = organizations.findById(orgId).orElseThrow();
-            List<StoredInvoice> stored = store.invoicesOf(orgId);
-
-            AtlasPayload pendingPayload = session.pendingInvoices();
-            Set<String> pendingIds = new LinkedHashSet<>();
-            if (pendingPayload.sha256().equals(org.pendingPayloadSha256())) {
-                // Byte-identical to what is stored: nothing to parse, nothing to write for the pending invoices.
-                stored.stream().filter(StoredInvoice::pending).forEach(i -> pendingIds.add(i.id()));
-                pendingPayload.close();
-            } else {
-                Fetched pending = summarize(pendingPayload, Shape.PAGE);
-                fetched.add(pending);
-                pending.invoices().forEach(s -> pendingIds.add(AtlasInvoiceTranslation.invoice(orgId, s).id()));
-            }
-
-            List<InvoiceProblem> problems = new ArrayList<>();
-            Set<String> missing = new LinkedHashSet<>();
-            for (StoredInvoice invoice : stored) {
-                if (pendingIds.contains(invoice.id())
-                        || finalStatuses.contains(invoice.statusName())
-                        || invoice.missingUpstream()) {
-                    continue;
-                }
-                if (clock.instant().isAfter(until)) {
-                    problems.add(new InvoiceProblem(invoice.id(), "ORG_TIME_BUDGET_EXCEEDED", "Invoice "
-                            + invoice.id() + " was not fetched: the run used up billing.sync.org-time-budget."));
-                    continue;
-                }
-                try {
-                    fetched.add(summarize(session.invoice(invoice.id()), Shape.INVOICE));
-                } catch (AtlasApiException e) {
-                    if (e.status() == 404) {
-                        missing.add(invoice.id());
-                        problems.add(new InvoiceProblem(invoice.id(), "INVOICE_MISSING_UPSTREAM",
-                                "Atlas no longer serves invoice " + invoice.id() + " (404 " + e.errorCode()
-                                        + "); its stored data is kept and flagged missing upstream."));
-                    } else {
-                        problems.add(new InvoiceProblem(
-                                invoice.id(), e.errorCode(), "Invoice " + invoice.id() + ": " + e.getMessage()));
-                    }
-                    log.warn("Invoice {} of org {} could not be fetched; the rest of the org syncs: {}",
-                            invoice.id(), orgId, e.getMessage());
-                }
-            }
-
-            Result result = transaction.execute(tx -> {
-                Result written = write(orgId, pendingPayload.sha256(), pendingIds, fetched, missing, problems);
-                locks.fence(orgId);
-                return written;
-            });
-            log.info("Invoices of org {} synced: {} invoice(s) written with {} line item(s), {} not brought up to date",
-                    orgId, result.invoicesWritten(), result.lineItemsWritten(), result.problems().size());
-            return result;
-        } finally {
-            fetched.forEach(f -> f.payload().close());
+        Map<String, StoredInvoice> stored = store.invoicesOf(orgId).stream()
+                .collect(Collectors.toMap(StoredInvoice::id, Function.identity(), (a, b) -> a, LinkedHashMap::new));
+        Written written = new Written();
+        Set<String> pendingIds = syncPending(orgId, session, stored, written);
+        List<InvoiceProblem> problems = new ArrayList<>();
+        if (historyMonths > 0) {
+            syncHistory(orgId, session, until, stored, pendingIds, problems, written);
         }
+        log.info("Invoices of org {} synced: {} invoice(s) written with {} line item(s), {} not brought up to date",
+                orgId, written.invoices, written.lines, problems.size());
+        return new Result(written.invoices, written.lines, List.copyOf(problems));
+    }
+
+    /** The pending list, written in one transaction; returns the ids it holds. */
+    private Set<String> syncPending(
+            String orgId, AtlasOrgSession session, Map<String, StoredInvoice> stored, Written written) {
+        Organization org = organizations.findById(orgId).orElseThrow();
+        AtlasPayload payload = session.pendingInvoices();
+        Set<String> pendingIds = new LinkedHashSet<>();
+        if (payload.sha256().equals(org.pendingPayloadSha256())) {
+            // Byte-identical to what is stored: nothing to parse, nothing to write for the pending invoices.
+            stored.values().stream().filter(StoredInvoice::pending).forEach(i -> pendingIds.add(i.id()));
+            payload.close();
+            return pendingIds;
+        }
+        try (AtlasPayload closing = payload) {
+            Fetched pending = summarize(closing, Shape.PAGE);
+            pending.invoices().forEach(s -> pendingIds.add(AtlasInvoiceTranslation.invoice(orgId, s).id()));
+            written.add(Objects.requireNonNull(transaction.execute(tx -> {
+                Written w = write(orgId, pending);
+                store.markPending(orgId, pendingIds);
+                organizations.findById(orgId).orElseThrow().storedPendingPayload(closing.sha256());
+                locks.fence(orgId);
+                return w;
+            })));
+        }
+        return pendingIds;
+    }
+
+    private void syncHistory(
+            String orgId,
+            AtlasOrgSession session,
+            Instant until,
+            Map<String, StoredInvoice> stored,
+            Set<String> pendingIds,
+            List<InvoiceProblem> problems,
+            Written written) {
+        LocalDate from = LocalDate.now(clock.withZone(ZoneOffset.UTC)).withDayOfMonth(1).minusMonths(historyMonths);
+        List<AtlasInvoice> listed;
+        try {
+            listed = list(session, from);
+        } catch (AtlasApiException e) {
+            log.warn("The invoice list of org {} could not be read; closed invoices are reconciled next run: {}",
+                    orgId, e.getMessage());
+            problems.add(new InvoiceProblem(null, e.errorCode(), "The invoice list failed, so closed invoices were"
+                    + " not reconciled this run: " + e.getMessage()));
+            return;
+        }
+        Set<String> missing = new LinkedHashSet<>();
+        int problemsBefore = problems.size();
+        List<AtlasInvoice> changed = listed.stream()
+                .filter(i -> i.id() != null && !pendingIds.contains(i.id()) && changedUpstream(stored.get(i.id()), i))
+                .sorted(Comparator.comparing(AtlasInvoice::startDate, Comparator.nullsFirst(Comparator.naturalOrder())))
+                .toList();
+        for (AtlasInvoice invoice : changed) {
+            String id = Objects.requireNonNull(invoice.id());
+            if (clock.instant().isAfter(until)) {
+                problems.add(new InvoiceProblem(id, "ORG_TIME_BUDGET_EXCEEDED",
+                        "Invoice " + id + " was not fetched: the run used up billing.sync.org-time-budget."));
+                continue;
+            }
+            try (AtlasPayload payload = session.invoice(id)) {
+                Fetched fetched = summarize(payload, Shape.INVOICE);
+                written.add(Objects.requireNonNull(transaction.execute(tx -> {
+                    Written w = write(orgId, fetched);
+                    locks.fence(orgId);
+                    return w;
+                })));
+            } catch (AtlasApiException e) {
+                if (e.status() == 404) {
+                    missing.add(id);
+                    problems.add(missingUpstream(id, "404 " + e.errorCode()));
+                } else {
+                    problems.add(new InvoiceProblem(id, e.errorCode(), "Invoice " + id + ": " + e.getMessage()));
+                }
+                log.warn("Invoice {} of org {} could not be fetched; the rest of the org syncs: {}", id, orgId,
+                        e.getMessage());
+            }
+        }
+        Set<String> listedIds = listed.stream().map(AtlasInvoice::id).filter(Objects::nonNull).collect(Collectors.toSet());
+        Instant windowStart = from.atStartOfDay(ZoneOffset.UTC).toInstant();
+        for (StoredInvoice invoice : stored.values()) {
+            boolean inWindow = invoice.startDate() != null && !invoice.startDate().isBefore(windowStart);
+            if (inWindow && !invoice.missingUpstream() && !pendingIds.contains(invoice.id())
+                    && !listedIds.contains(invoice.id())) {
+                missing.add(invoice.id());
+                problems.add(missingUpstream(invoice.id(), "gone from the invoice list"));
+            }
+        }
+        boolean reconciled = problems.subList(problemsBefore, problems.size()).stream()
+                .allMatch(p -> "INVOICE_MISSING_UPSTREAM".equals(p.errorCode()));
+        transaction.executeWithoutResult(tx -> {
+            store.markMissingUpstream(missing, clock.instant());
+            if (reconciled) {
+                organizations.findById(orgId).orElseThrow().historySyncedFrom(from);
+            }
+            locks.fence(orgId);
+        });
+    }
+
+    /** Every page of the org's invoice list from {@code from} on. */
+    private List<AtlasInvoice> list(AtlasOrgSession session, LocalDate from) {
+        List<AtlasInvoice> all = new ArrayList<>();
+        for (int page = 1; page <= MAX_PAGES; page++) {
+            AtlasInvoiceList list;
+            try (AtlasPayload payload = session.invoiceList(from, page, ITEMS_PER_PAGE)) {
+                list = reader.readList(payload);
+            }
+            all.addAll(list.resultsOrEmpty());
+            boolean more = list.resultsOrEmpty().size() == ITEMS_PER_PAGE
+                    && (list.totalCount() == null || all.size() < list.totalCount());
+            if (!more) {
+                return all;
+            }
+        }
+        throw AtlasApiException.malformed("Invoice list",
+                new IllegalStateException("more than " + MAX_PAGES + " pages of " + ITEMS_PER_PAGE + " invoices"));
+    }
+
+    /** New, flagged missing before, or with a status, amount or {@code updated} other than the stored one. */
+    private static boolean changedUpstream(@Nullable StoredInvoice stored, AtlasInvoice listed) {
+        if (stored == null || stored.missingUpstream()) {
+            return true;
+        }
+        InvoiceAmounts amounts = new InvoiceAmounts(listed.amountBilledCents(), listed.amountPaidCents(),
+                listed.creditsCents(), listed.salesTaxCents(), listed.startingBalanceCents(), listed.subtotalCents());
+        return !Objects.equals(stored.statusName(), listed.statusName())
+                || !Objects.equals(stored.updated(), listed.updated())
+                || !stored.amounts().equals(amounts);
+    }
+
+    private static InvoiceProblem missingUpstream(String invoiceId, String how) {
+        return new InvoiceProblem(invoiceId, "INVOICE_MISSING_UPSTREAM", "Atlas no longer serves invoice " + invoiceId
+                + " (" + how + "); its stored data is kept and flagged missing upstream.");
     }
 
     /** Reads a payload's invoice summaries; the payload is closed if it cannot be read. */
@@ -141,36 +266,25 @@ class AtlasInvoiceSync {
         }
     }
 
-    private Result write(
-            String orgId,
-            String pendingSha256,
-            Set<String> pendingIds,
-            List<Fetched> fetched,
-            Set<String> missing,
-            List<InvoiceProblem> problems) {
-        int invoices = 0;
-        long lines = 0;
+    /** Stores the invoices of one payload, each under its own org, inside the caller's transaction. */
+    private Written write(String orgId, Fetched fetched) {
+        Written written = new Written();
         Instant now = clock.instant();
-        for (Fetched f : fetched) {
-            for (AtlasInvoiceSummary summary : f.invoices()) {
-                UpstreamInvoice invoice = AtlasInvoiceTranslation.invoice(orgId, summary);
-                registerLinkedOrg(invoice.orgId(), now);
-                WriteResult written = store.write(invoice, consumer -> reader.forEachLineItem(f.payload(), f.shape(),
-                        summary.index(),
-                        (position, item) -> consumer.accept(AtlasInvoiceTranslation.lineItem(position, item))));
-                if (written.written()) {
-                    invoices++;
-                    lines += written.lineItemsWritten();
-                } else if (written.outcome() == InvoiceStore.Outcome.STALE) {
-                    log.warn("Invoice {} of org {} from Atlas is older than the stored copy; kept the stored one",
-                            invoice.id(), invoice.orgId());
-                }
+        for (AtlasInvoiceSummary summary : fetched.invoices()) {
+            UpstreamInvoice invoice = AtlasInvoiceTranslation.invoice(orgId, summary);
+            registerLinkedOrg(invoice.orgId(), now);
+            WriteResult result = store.write(invoice, consumer -> reader.forEachLineItem(fetched.payload(),
+                    fetched.shape(), summary.index(),
+                    (position, item) -> consumer.accept(AtlasInvoiceTranslation.lineItem(position, item))));
+            if (result.written()) {
+                written.invoices++;
+                written.lines += result.lineItemsWritten();
+            } else if (result.outcome() == InvoiceStore.Outcome.STALE) {
+                log.warn("Invoice {} of org {} from Atlas is older than the stored copy; kept the stored one",
+                        invoice.id(), invoice.orgId());
             }
         }
-        store.markMissingUpstream(missing, now);
-        store.markPending(orgId, pendingIds);
-        organizations.findById(orgId).orElseThrow().storedPendingPayload(pendingSha256);
-        return new Result(invoices, lines, List.copyOf(problems));
+        return written;
     }
 
     /**

@@ -2,11 +2,13 @@ package dev.billingsync.sync;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
+import java.time.LocalDate;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A configured organization: when its data was last synced successfully, how its latest run went, and the id of its
- * current pending invoice (absent until one is synced).
+ * current pending invoice (absent until one is synced), and {@code historyFrom}: the first day of the oldest month
+ * whose closed invoices are in sync (absent until the invoice list was first reconciled completely).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record OrgResponse(
@@ -14,7 +16,8 @@ record OrgResponse(
         @Nullable String name,
         @Nullable Instant lastSuccessfulSyncAt,
         @Nullable LastRun lastSyncRun,
-        @Nullable String pendingInvoiceId) {
+        @Nullable String pendingInvoiceId,
+        @Nullable LocalDate historyFrom) {
 
     /** The org's most recent run, whatever its outcome. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -26,7 +29,7 @@ record OrgResponse(
                 ? null
                 : new LastRun(status.lastRunId(), status.lastRunStatus(), status.lastRunStartedAt(),
                         status.lastRunFinishedAt());
-        return new OrgResponse(
-                org.id(), org.name(), status == null ? null : status.lastSyncSucceededAt(), last, pending);
+        return new OrgResponse(org.id(), org.name(), status == null ? null : status.lastSyncSucceededAt(), last, pending,
+                status == null ? null : status.historySyncedFrom());
     }
 }

@@ -2,6 +2,7 @@ package dev.billingsync.sync;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.Collection;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -18,7 +19,8 @@ class OrgStatusQueries {
             @Nullable Long lastRunId,
             SyncRun.@Nullable Status lastRunStatus,
             @Nullable Instant lastRunStartedAt,
-            @Nullable Instant lastRunFinishedAt) {}
+            @Nullable Instant lastRunFinishedAt,
+            @Nullable LocalDate historySyncedFrom) {}
 
     private final JdbcClient jdbc;
 
@@ -28,7 +30,8 @@ class OrgStatusQueries {
 
     List<OrgStatus> statusOf(Collection<String> orgIds) {
         return jdbc.sql("""
-                select o.id, o.last_sync_succeeded_at, r.id, r.status, r.started_at, r.finished_at
+                select o.id, o.last_sync_succeeded_at, r.id, r.status, r.started_at, r.finished_at,
+                    o.history_synced_from
                 from organizations o
                 left join lateral (
                     select id, status, started_at, finished_at from sync_runs
@@ -43,7 +46,8 @@ class OrgStatusQueries {
                         rs.getObject(3, Long.class),
                         rs.getString(4) == null ? null : SyncRun.Status.valueOf(rs.getString(4)),
                         instant(rs.getTimestamp(5)),
-                        instant(rs.getTimestamp(6))))
+                        instant(rs.getTimestamp(6)),
+                        rs.getObject(7, LocalDate.class)))
                 .list();
     }
 

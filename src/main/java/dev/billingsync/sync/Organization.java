@@ -5,6 +5,7 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -26,6 +27,9 @@ public class Organization {
 
     @Column(name = "last_sync_run_id")
     private @Nullable Long lastSyncRunId;
+
+    @Column(name = "history_synced_from")
+    private @Nullable LocalDate historySyncedFrom;
 
     @Column(name = "created_at", nullable = false, updatable = false)
     private Instant createdAt;
@@ -69,6 +73,18 @@ public class Organization {
     void storedPendingPayload(String sha256) {
         if (!sha256.equals(pendingPayloadSha256)) {
             this.pendingPayloadSha256 = sha256;
+        }
+    }
+
+    /** The first day of the oldest month whose closed invoices were last reconciled completely; null before. */
+    public @Nullable LocalDate historySyncedFrom() {
+        return historySyncedFrom;
+    }
+
+    /** The invoice list from {@code from} on was reconciled without a failure. */
+    void historySyncedFrom(LocalDate from) {
+        if (!from.equals(historySyncedFrom)) {
+            this.historySyncedFrom = from;
         }
     }
 

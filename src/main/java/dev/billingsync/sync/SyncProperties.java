@@ -1,7 +1,8 @@
 package dev.billingsync.sync;
 
 import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import java.time.Duration;
 import java.util.List;
 import org.hibernate.validator.constraints.time.DurationMin;
@@ -18,9 +19,12 @@ import org.springframework.validation.annotation.Validated;
  * @param startupGrace a startup run skips an org whose last run started less than this long ago (replicas starting
  *     together, or a rolling restart, then do not sync every org again)
  * @param lockAtMostFor how long a replica's per-org lock outlives a replica that died; it is extended while alive
- * @param finalInvoiceStatuses invoice statuses after which an invoice is no longer fetched again
+ * @param finalInvoiceStatuses no longer used: the invoice list tells which closed invoice changed (a refund on a PAID
+ *     invoice included); setting it only logs a warning at startup
  * @param orgTimeBudget how long one org's run may take: past it, no further stored invoice is fetched and Cost Explorer
  *     stops polling, so one slow org cannot hold its lock and a worker for hours
+ * @param historyMonths closed invoices kept in sync: those whose period starts within this many whole months before
+ *     the current one (0: pending invoices only, at most 60)
  */
 @ConfigurationProperties("billing.sync")
 @Validated
@@ -30,5 +34,6 @@ public record SyncProperties(
         @DefaultValue("true") boolean runOnStartup,
         @DefaultValue("5m") Duration startupGrace,
         @DefaultValue("2m") @DurationMin(seconds = 2) Duration lockAtMostFor,
-        @DefaultValue({"PAID", "FORGIVEN", "FREE", "PREPAID"}) @NotEmpty List<String> finalInvoiceStatuses,
-        @DefaultValue("30m") @DurationMin(minutes = 1) Duration orgTimeBudget) {}
+        @DefaultValue List<String> finalInvoiceStatuses,
+        @DefaultValue("30m") @DurationMin(minutes = 1) Duration orgTimeBudget,
+        @DefaultValue("12") @Min(0) @Max(60) int historyMonths) {}

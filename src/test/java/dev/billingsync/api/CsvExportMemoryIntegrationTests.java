@@ -45,6 +45,8 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(properties = {
     "billing.sync.enabled=false",
     "billing.cost-explorer.enabled=false",
+    // the pending invoice alone: its closed months would be 150,000 lines each
+    "billing.sync.history-months=0",
     "billing.test.database=csv_export_memory"
 })
 @Import(TestDatabaseConfiguration.class)

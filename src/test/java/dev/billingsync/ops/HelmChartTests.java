@@ -267,6 +267,7 @@ class HelmChartTests {
         assertThat(sync.startupGrace()).isEqualTo(Duration.ofMinutes(10));
         assertThat(sync.lockAtMostFor()).isEqualTo(Duration.ofMinutes(3));
         assertThat(sync.orgTimeBudget()).isEqualTo(Duration.ofMinutes(45));
+        assertThat(sync.historyMonths()).isEqualTo(24);
 
         DatabaseProperties database = binder.bindOrCreate("billing.database", DatabaseProperties.class);
         assertThat(database.connectTimeout()).isEqualTo(Duration.ofSeconds(5));

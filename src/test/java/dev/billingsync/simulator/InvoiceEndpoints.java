@@ -1,6 +1,8 @@
 package dev.billingsync.simulator;
 
 import io.netty.handler.codec.http.HttpMethod;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -25,6 +27,44 @@ final class InvoiceEndpoints {
                 this::pending));
         router.add(Route.atlas(HttpMethod.GET, "/api/atlas/v2/orgs/{orgId}/invoices/{invoiceId}",
                 List.of(V2023_JSON), this::invoice));
+        router.add(Route.atlas(HttpMethod.GET, "/api/atlas/v2/orgs/{orgId}/invoices", List.of(V2023_JSON),
+                this::list));
+    }
+
+    /** {@code fromDate} (startDate on or after), {@code viewLinkedInvoices} (default true), paging up to 500. */
+    private Mono<Reply> list(Exchange exchange) {
+        SimulatedOrg org = orgs.apply(exchange.variable("orgId"));
+        if (org == null) {
+            return Mono.just(orgNotFound(exchange));
+        }
+        String from = exchange.parameter("fromDate");
+        int itemsPerPage = intParameter(exchange, "itemsPerPage", 100);
+        int pageNum = intParameter(exchange, "pageNum", 1);
+        if (itemsPerPage < 1 || itemsPerPage > 500 || pageNum < 1) {
+            return Mono.just(ApiErrorBody.of(400, "INVALID_PARAMETER", "itemsPerPage must be 1 to 500 and pageNum"
+                    + " at least 1.", "itemsPerPage").toReply(exchange.envelope(), exchange.pretty()));
+        }
+        LocalDate fromDate;
+        try {
+            fromDate = from == null ? null : LocalDate.parse(from);
+        } catch (DateTimeParseException e) {
+            return Mono.just(ApiErrorBody.of(400, "INVALID_DATE", "fromDate must be a date like 2024-01-01.", from)
+                    .toReply(exchange.envelope(), exchange.pretty()));
+        }
+        boolean viewLinked = !"false".equalsIgnoreCase(exchange.parameter("viewLinkedInvoices"));
+        return Mono.fromCallable(() -> (Reply) Reply.json(200, exchange.mediaType(),
+                        org.renderInvoiceList(fromDate, pageNum, itemsPerPage, viewLinked, exchange.envelope(),
+                                exchange.pretty())))
+                .subscribeOn(Schedulers.boundedElastic());
+    }
+
+    private static int intParameter(Exchange exchange, String name, int defaultValue) {
+        String value = exchange.parameter(name);
+        try {
+            return value == null ? defaultValue : Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     private Mono<Reply> pending(Exchange exchange) {

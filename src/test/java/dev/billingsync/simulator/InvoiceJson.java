@@ -3,6 +3,7 @@ package dev.billingsync.simulator;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JsonGenerator;
 
 /**
@@ -17,6 +18,10 @@ final class InvoiceJson {
     /** @param apiBase e.g. {@code http://127.0.0.1:41234/api/atlas/v2} */
     InvoiceJson(String apiBase) {
         this.apiBase = apiBase;
+    }
+
+    String apiBase() {
+        return apiBase;
     }
 
     RenderedBody pendingList(String orgId, List<InvoiceState> invoices, boolean envelope, boolean pretty) {
@@ -34,6 +39,66 @@ final class InvoiceJson {
             g.writeNumberProperty("totalCount", invoices.size());
             g.writeEndObject();
         });
+    }
+
+    /**
+     * {@code GET /orgs/{orgId}/invoices}: a page of {@code BillingInvoiceMetadata} (no line items, payments or
+     * refunds), with {@code linkedInvoices} as metadata too unless {@code viewLinkedInvoices=false}.
+     */
+    RenderedBody metadataList(String orgId, List<InvoiceState> page, long totalCount, String selfHref,
+            @Nullable String nextHref, boolean viewLinked, boolean envelope, boolean pretty) {
+        return JsonOutput.render(pretty, g -> {
+            g.writeStartObject();
+            g.writeArrayPropertyStart("links");
+            writeLink(g, selfHref, "self");
+            if (nextHref != null) {
+                writeLink(g, nextHref, "next");
+            }
+            g.writeEndArray();
+            g.writeArrayPropertyStart("results");
+            for (InvoiceState invoice : page) {
+                writeMetadata(g, invoice, viewLinked);
+            }
+            g.writeEndArray();
+            if (envelope) {
+                g.writeNumberProperty("status", 200);
+            }
+            g.writeNumberProperty("totalCount", totalCount);
+            g.writeEndObject();
+        });
+    }
+
+    private void writeMetadata(JsonGenerator g, InvoiceState invoice, boolean viewLinked) {
+        g.writeStartObject();
+        g.writeNumberProperty("amountBilledCents", invoice.amountBilledCents());
+        g.writeNumberProperty("amountPaidCents", invoice.amountPaidCents);
+        g.writeStringProperty("created", invoice.created.toString());
+        g.writeNumberProperty("creditsCents", invoice.creditsCents);
+        g.writeStringProperty("endDate", invoice.endDate.toString());
+        g.writeStringProperty("id", invoice.id);
+        if (viewLinked) {
+            g.writeArrayPropertyStart("linkedInvoices");
+            for (InvoiceState linked : invoice.linkedInvoices) {
+                writeMetadata(g, linked, true);
+            }
+            g.writeEndArray();
+        }
+        writeSelfLinks(g, apiBase + "/orgs/" + invoice.orgId + "/invoices/" + invoice.id);
+        g.writeStringProperty("orgId", invoice.orgId);
+        g.writeNumberProperty("salesTaxCents", invoice.salesTaxCents);
+        g.writeStringProperty("startDate", invoice.startDate.toString());
+        g.writeNumberProperty("startingBalanceCents", invoice.startingBalanceCents);
+        g.writeStringProperty("statusName", invoice.statusName);
+        g.writeNumberProperty("subtotalCents", invoice.subtotalCents());
+        g.writeStringProperty("updated", invoice.updated.toString());
+        g.writeEndObject();
+    }
+
+    private static void writeLink(JsonGenerator g, String href, String rel) {
+        g.writeStartObject();
+        g.writeStringProperty("href", href);
+        g.writeStringProperty("rel", rel);
+        g.writeEndObject();
     }
 
     RenderedBody single(InvoiceState invoice, boolean envelope, boolean pretty) {

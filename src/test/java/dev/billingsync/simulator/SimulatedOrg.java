@@ -245,20 +245,7 @@ public final class SimulatedOrg {
         if ("PENDING".equals(statusName)) {
             throw new IllegalArgumentException("An org has at most one PENDING invoice");
         }
-        switch (statusName) {
-            case "PAID" -> pay(invoice);
-            case "FAILED", "FORGIVEN" -> {
-                Payment payment = paymentOf(invoice);
-                Instant when = tick();
-                invoice.payments.set(invoice.payments.size() - 1, payment.withStatus(statusName, 0, when));
-                invoice.statusName = statusName;
-                invoice.touch(when);
-            }
-            default -> {
-                invoice.statusName = statusName;
-                invoice.touch(tick());
-            }
-        }
+        setStatus(invoice, statusName);
         changed();
     }
 
@@ -331,6 +318,72 @@ public final class SimulatedOrg {
                 key -> json.pendingList(id,
                         pendingListShowsLinkedOrgs ? List.of(pending, pending.linkedInvoices.get(0)) : List.of(pending),
                         envelope, pretty));
+    }
+
+    /**
+     * {@code GET /orgs/{orgId}/invoices}: the org's own invoices starting on or after {@code fromDate} (all when
+     * null), newest period first (Atlas's default, END_DATE desc), one page. Withdrawn invoices are not listed.
+     */
+    synchronized RenderedBody renderInvoiceList(@Nullable LocalDate fromDate, int pageNum, int itemsPerPage,
+            boolean viewLinked, boolean envelope, boolean pretty) {
+        List<InvoiceState> matching = invoices.values().stream()
+                .filter(i -> !withdrawn.contains(i.id))
+                .filter(i -> fromDate == null || !date(i.startDate).isBefore(fromDate))
+                .sorted((a, b) -> b.endDate.compareTo(a.endDate))
+                .toList();
+        int from = Math.min(matching.size(), (pageNum - 1) * itemsPerPage);
+        int to = Math.min(matching.size(), from + itemsPerPage);
+        String base = json.apiBase() + "/orgs/" + id + "/invoices?itemsPerPage=" + itemsPerPage
+                + (fromDate == null ? "" : "&fromDate=" + fromDate) + (viewLinked ? "" : "&viewLinkedInvoices=false")
+                + "&pageNum=";
+        return json.metadataList(id, matching.subList(from, to), matching.size(), base + pageNum,
+                to < matching.size() ? base + (pageNum + 1) : null, viewLinked, envelope, pretty);
+    }
+
+    /**
+     * Gives the org {@code months} more closed months before the ones it has (each month's usage every day), with
+     * statuses as a real history has them: mostly PAID, some INVOICED, CLOSED and FORGIVEN, one PAID with a refund.
+     */
+    public synchronized void addHistory(int months) {
+        InvoiceState oldest = invoices.values().iterator().next();
+        YearMonth first = YearMonth.from(date(oldest.startDate));
+        Map<String, InvoiceState> older = new LinkedHashMap<>();
+        Map<String, InvoiceState> existing = new LinkedHashMap<>(invoices);
+        for (int back = months; back >= 1; back--) {
+            InvoiceState invoice = pastInvoice(first.minusMonths(back));
+            switch (back % 6) {
+                case 1 -> setStatus(invoice, "INVOICED");
+                case 2 -> {
+                    pay(invoice);
+                    refund(invoice);
+                }
+                case 3 -> setStatus(invoice, "FORGIVEN");
+                case 5 -> { } // stays CLOSED
+                default -> pay(invoice);
+            }
+            older.put(invoice.id, invoice);
+        }
+        invoices.clear();
+        invoices.putAll(older);
+        invoices.putAll(existing);
+        changed();
+    }
+
+    private void setStatus(InvoiceState invoice, String statusName) {
+        switch (statusName) {
+            case "PAID" -> pay(invoice);
+            case "FAILED", "FORGIVEN" -> {
+                Payment payment = paymentOf(invoice);
+                Instant when = tick();
+                invoice.payments.set(invoice.payments.size() - 1, payment.withStatus(statusName, 0, when));
+                invoice.statusName = statusName;
+                invoice.touch(when);
+            }
+            default -> {
+                invoice.statusName = statusName;
+                invoice.touch(tick());
+            }
+        }
     }
 
     /** Own invoices and, as Atlas allows for a paying org, its linked orgs' invoices; null when unknown. */

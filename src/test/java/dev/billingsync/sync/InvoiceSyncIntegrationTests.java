@@ -196,7 +196,9 @@ class InvoiceSyncIntegrationTests {
         sync(ORG_B);
         org.setInvoiceStatus(closedId, "INVOICED");
         org.addDay();
-        // The pending call succeeds; the by-id call of the closed invoice gets a 403 (a permission change upstream).
+        // The pending and list calls succeed; the by-id call of the closed invoice gets a 403 (a permission change
+        // upstream).
+        atlas.enqueueFault(ORG_B, Fault.delay(Duration.ZERO));
         atlas.enqueueFault(ORG_B, Fault.delay(Duration.ZERO));
         atlas.enqueueFault(ORG_B, Fault.status(403));
 

@@ -18,7 +18,9 @@ import org.springframework.test.context.DynamicPropertySource;
  * A 100,000-line pending invoice (tens of MB of JSON) syncs with WebClient's default 256 KB in-memory limit in place:
  * the body streams to disk and is parsed and loaded as a stream.
  */
-@SpringBootTest(properties = {"billing.sync.enabled=false", "billing.cost-explorer.enabled=false"})
+@SpringBootTest(properties = {"billing.sync.enabled=false", "billing.cost-explorer.enabled=false",
+        // the pending invoice alone: its closed months would be 150,000 lines each
+        "billing.sync.history-months=0"})
 @Import(TestDatabaseConfiguration.class)
 class LargeInvoiceSyncIntegrationTests {
 

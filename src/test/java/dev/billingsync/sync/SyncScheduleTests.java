@@ -93,7 +93,7 @@ class SyncScheduleTests {
     private static SyncSchedule schedule(OrgRunner runner, SyncShutdown shutdown) {
         SyncProperties properties = new SyncProperties(
                 true, "0 0 * * * *", true, Duration.ofMinutes(5), Duration.ofMinutes(2), List.of("PAID"),
-                Duration.ofMinutes(30));
+                Duration.ofMinutes(30), 12);
         // runStartup consults the run log only for orgs it would start; none are started once shutting down
         SyncRunLog noRunLog = new SyncRunLog(null, null, null);
         return new SyncSchedule(ORGS, runner, noRunLog, properties, Clock.system(ZoneOffset.UTC), shutdown);
