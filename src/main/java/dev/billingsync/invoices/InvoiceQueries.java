@@ -22,6 +22,7 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Isolation;
 import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
@@ -30,10 +31,12 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Reads invoices for the API, always from PostgreSQL (never from Atlas). Each read is a fixed number of SQL statements
- * whatever the invoice's size: one per table, never one per row.
+ * whatever the invoice's size: one per table, never one per row. Each read runs in one read-only REPEATABLE READ
+ * transaction, so all its statements see the same snapshot: a sync committing between two of them can never mix its
+ * version with the previous one (READ COMMITTED, PostgreSQL's default, gives every statement its own snapshot).
  */
 @Component
-@Transactional(readOnly = true)
+@Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
 public class InvoiceQueries {
 
     /** A page of results and the total number matching. */
