@@ -1,6 +1,7 @@
 package dev.billingsync.web;
 
 import dev.billingsync.web.ApiError.FieldViolation;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -20,15 +21,27 @@ public class ApiException extends RuntimeException {
     private final String errorCode;
     private final List<Object> parameters;
     private final List<FieldViolation> fields;
+    private final @Nullable Duration retryAfter;
 
     private ApiException(
             int status, String errorCode, String detail, List<Object> parameters, List<FieldViolation> fields) {
+        this(status, errorCode, detail, parameters, fields, null);
+    }
+
+    private ApiException(
+            int status,
+            String errorCode,
+            String detail,
+            List<Object> parameters,
+            List<FieldViolation> fields,
+            @Nullable Duration retryAfter) {
         // A client error, not a bug: no stack trace to fill or log.
         super(detail, null, false, false);
         this.status = status;
         this.errorCode = errorCode;
         this.parameters = parameters;
         this.fields = List.copyOf(fields);
+        this.retryAfter = retryAfter;
     }
 
     /** 404: the resource does not exist (or the caller may not know it does). */
@@ -75,6 +88,15 @@ public class ApiException extends RuntimeException {
                     default -> "Invalid values for parameters " + String.join(", ", names) + ".";
                 };
         return new ApiException(HttpStatus.BAD_REQUEST.value(), INVALID_PARAMETER, detail, List.copyOf(names), fields);
+    }
+
+    /** The same failure telling the caller when to try again (a {@code Retry-After} header, in whole seconds). */
+    public ApiException withRetryAfter(Duration retryAfter) {
+        return new ApiException(status, errorCode, detail(), parameters, fields, retryAfter);
+    }
+
+    public @Nullable Duration retryAfter() {
+        return retryAfter;
     }
 
     public int status() {

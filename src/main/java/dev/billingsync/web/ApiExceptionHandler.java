@@ -88,6 +88,11 @@ class ApiExceptionHandler {
 
     @ExceptionHandler(ApiException.class)
     ResponseEntity<ApiError> apiException(ApiException e) {
+        if (e.retryAfter() != null) {
+            HttpHeaders headers = new HttpHeaders();
+            headers.set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, e.retryAfter().toSeconds())));
+            return respond(e.toApiError(), headers);
+        }
         return respond(e.toApiError());
     }
 
@@ -545,7 +550,7 @@ class ApiExceptionHandler {
         return false;
     }
 
-    private static boolean isClientAbort(Throwable e) {
+    static boolean isClientAbort(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof AsyncRequestNotUsableException
                     || (t instanceof IOException && t.getClass().getSimpleName().equals("ClientAbortException"))) {
