@@ -94,6 +94,9 @@ class BoundedExportIntegrationTests {
     @Autowired
     TransactionTemplate transactions;
 
+    @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
     @Test
     void twentyStalledExportsNeitherDrainThePoolNorEndCleanly() throws Exception {
         writeInvoice();
@@ -179,6 +182,33 @@ class BoundedExportIntegrationTests {
                 .isEqualTo("=1+1");
         try (var files = Files.list(spool)) {
             assertThat(files).isEmpty();
+        }
+    }
+
+    @Test
+    void aDatabaseFailureMidStreamCutsTheFullInvoiceVisibly() throws Exception {
+        writeInvoice();
+        try (Socket socket = new Socket()) {
+            socket.setReceiveBufferSize(4096);
+            socket.connect(new java.net.InetSocketAddress("localhost", port));
+            socket.setSoTimeout(120_000);
+            socket.getOutputStream()
+                    .write(("GET /api/v1/orgs/" + ORG + "/invoices/" + INVOICE + " HTTP/1.1\r\nHost: localhost\r\n"
+                                    + "X-API-Key: " + READER + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+            assertThat(readHead(socket.getInputStream())).startsWith("HTTP/1.1 200");
+            // The body stalls on the unread socket with its line cursor open; the database then drops the session.
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> jdbc.sql("select pg_terminate_backend(pid) from pg_stat_activity"
+                                    + " where pid <> pg_backend_pid() and query like '%from line_items l%'")
+                            .query(Boolean.class)
+                            .list()
+                            .contains(true));
+            byte[] rest = readToEnd(socket.getInputStream());
+            String tail = new String(rest, Math.max(0, rest.length - 7), Math.min(7, rest.length),
+                    StandardCharsets.US_ASCII);
+            assertThat(tail).as("no final chunk").doesNotEndWith("\r\n0\r\n\r\n");
+            assertThat(rest.length).as("cut short").isLessThan(LINES * 200);
         }
     }
 
