@@ -36,7 +36,7 @@ class LineItemExports {
         ExportPermits.Permit permit = permits.acquire();
         @Nullable Path file = null;
         try {
-            file = permits.spoolFile("billing-sync-line-items-");
+            file = permits.spoolFile();
             try (LineItemCsv csv = new LineItemCsv(Files.newBufferedWriter(file, StandardCharsets.UTF_8))) {
                 queries.streamLineItems(invoiceId, filter, csv::write);
             }

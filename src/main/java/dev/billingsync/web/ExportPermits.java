@@ -1,11 +1,14 @@
 package dev.billingsync.web;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 
 /**
@@ -16,6 +19,9 @@ import org.springframework.http.HttpStatus;
 public final class ExportPermits {
 
     static final String TOO_MANY_EXPORTS = "TOO_MANY_EXPORTS";
+    static final String SPOOL_PREFIX = "billing-sync-export-";
+
+    private static final Logger log = LoggerFactory.getLogger(ExportPermits.class);
 
     private final Semaphore permits;
     private final int max;
@@ -43,9 +49,37 @@ public final class ExportPermits {
     }
 
     /** A new empty spool file; its owner deletes it. */
-    public Path spoolFile(String prefix) throws IOException {
+    public Path spoolFile() throws IOException {
         Files.createDirectories(spoolDirectory);
-        return Files.createTempFile(spoolDirectory, prefix, ".spool");
+        return Files.createTempFile(spoolDirectory, SPOOL_PREFIX + ProcessHandle.current().pid() + "-", ".spool");
+    }
+
+    /**
+     * Deletes the spool files a dead process left (one killed while spooling; once sending, a file is unlinked
+     * already). A file is named after its process: one of a live process is left alone (the directory may be shared
+     * outside a container), one of this process's id is a predecessor's, since nothing was spooled yet (in a container
+     * the restarted service has the same id).
+     */
+    void sweepOrphans() {
+        if (!Files.isDirectory(spoolDirectory)) {
+            return;
+        }
+        long self = ProcessHandle.current().pid();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(spoolDirectory, SPOOL_PREFIX + "*.spool")) {
+            for (Path file : files) {
+                String rest = file.getFileName().toString().substring(SPOOL_PREFIX.length());
+                int dash = rest.indexOf('-');
+                long pid = dash > 0 && rest.substring(0, dash).chars().allMatch(Character::isDigit)
+                        ? Long.parseLong(rest.substring(0, dash))
+                        : -1;
+                if (pid == self || (pid > 0 && ProcessHandle.of(pid).isEmpty())) {
+                    Files.deleteIfExists(file);
+                    log.info("Deleted spool file {} left by a process that died while exporting", file.getFileName());
+                }
+            }
+        } catch (IOException e) {
+            log.warn("Could not sweep old export spool files in {}: {}", spoolDirectory, e.toString());
+        }
     }
 
     /** One running export; closing it (once or more) frees its place. */

@@ -45,7 +45,9 @@ class WebConfiguration implements WebMvcConfigurer {
 
     @Bean
     ExportPermits exportPermits(ApiProperties properties) {
-        return new ExportPermits(properties.exports());
+        ExportPermits permits = new ExportPermits(properties.exports());
+        permits.sweepOrphans();
+        return permits;
     }
 
     @Bean
