@@ -316,6 +316,28 @@ class FinanceApiIntegrationTests {
         });
     }
 
+    /** A filtered page's lines carry exactly their own tags (they are loaded for the page's positions only). */
+    @Test
+    void filteredLineItemPagesCarryTheTagsOfTheirOwnLines() {
+        String path = path("lineItems");
+        JsonNode all = api.get(path + "?itemsPerPage=500", READER).json().get("results");
+        String sku = all.get(all.size() - 1).get("sku").asString();
+        JsonNode filtered = api.get(path + "?itemsPerPage=500&sku=" + sku, READER).json().get("results");
+        List<JsonNode> expected = new ArrayList<>();
+        all.forEach(line -> {
+            if (line.get("sku").asString().equals(sku)) {
+                expected.add(line);
+            }
+        });
+        assertThat(filtered).hasSize(expected.size());
+        assertThat(expected).as("the SKU's lines are spread out and some are tagged")
+                .anySatisfy(line -> assertThat(line.has("tags")).isTrue())
+                .hasSizeLessThan(all.size());
+        for (int i = 0; i < expected.size(); i++) {
+            assertThat(filtered.get(i)).isEqualTo(expected.get(i));
+        }
+    }
+
     @Test
     void readsCostAFixedNumberOfStatementsWhateverTheSize() {
         String big = "/api/v1/orgs/" + ORG_A + "/invoices/" + atlas.org(ORG_A).pendingInvoiceId();
