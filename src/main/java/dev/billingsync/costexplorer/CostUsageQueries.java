@@ -12,11 +12,12 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Isolation;
 import org.springframework.transaction.annotation.Transactional;
 
-/** Cost Explorer usage and query history for the API, from PostgreSQL. */
+/** Cost Explorer usage and query history for the API, from PostgreSQL; a page and its count in one snapshot. */
 @Component
-@Transactional(readOnly = true)
+@Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
 public class CostUsageQueries {
 
     public record Slice<T>(List<T> results, long total) {}

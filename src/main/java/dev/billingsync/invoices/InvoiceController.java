@@ -6,12 +6,15 @@ import dev.billingsync.web.CallerAccess;
 import dev.billingsync.web.Link;
 import dev.billingsync.web.PageRequest;
 import dev.billingsync.web.PageResponse;
+import dev.billingsync.web.StreamedJson;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import jakarta.servlet.http.HttpServletResponse;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
-import java.io.BufferedWriter;
-import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.List;
@@ -40,21 +43,33 @@ class InvoiceController {
 
     private final InvoiceQueries queries;
     private final CallerAccess access;
+    private final StreamedJson json;
+    private final LineItemExports exports;
 
-    InvoiceController(InvoiceQueries queries, CallerAccess access) {
+    InvoiceController(InvoiceQueries queries, CallerAccess access, StreamedJson json, LineItemExports exports) {
         this.queries = queries;
         this.access = access;
+        this.json = json;
+        this.exports = exports;
     }
 
     @GetMapping("/pending")
     @Operation(summary = "The org's pending invoices, complete (Atlas PaginatedApiInvoiceView)")
-    PageResponse<InvoiceResponse> pending(@PathVariable @AtlasId String orgId, PageRequest page) {
+    @ApiResponse(
+            responseCode = "200",
+            content = @Content(
+                    mediaType = MediaType.APPLICATION_JSON_VALUE,
+                    schema = @Schema(implementation = PendingInvoicePage.class)))
+    void pending(@PathVariable @AtlasId String orgId, PageRequest page, HttpServletResponse response) {
         requireOrg(orgId);
-        List<InvoiceResponse> all = queries.pendingInvoices(orgId);
-        int from = (int) Math.min(page.offset(), all.size());
-        int to = Math.min(from + page.itemsPerPage(), all.size());
-        return PageResponse.of(
-                page, all.subList(from, to).stream().map(InvoiceController::withSelfLink).toList(), all.size());
+        queries.inSnapshot(() -> {
+            List<String> all = queries.pendingInvoiceIds(orgId);
+            int from = (int) Math.min(page.offset(), all.size());
+            List<String> onPage = all.subList(from, Math.min(from + page.itemsPerPage(), all.size()));
+            json.page(response, page, onPage.size(), all.size(), generator -> onPage.forEach(
+                    id -> queries.writeInvoice(generator, orgId, id, selfLinks(orgId, id))));
+            return null;
+        });
     }
 
     @GetMapping
@@ -88,11 +103,22 @@ class InvoiceController {
 
     @GetMapping("/{invoiceId}")
     @Operation(summary = "One invoice, complete (Atlas BillingInvoice)")
-    InvoiceResponse one(@PathVariable @AtlasId String orgId, @PathVariable @AtlasId String invoiceId) {
+    @ApiResponse(
+            responseCode = "200",
+            content = @Content(
+                    mediaType = MediaType.APPLICATION_JSON_VALUE,
+                    schema = @Schema(implementation = InvoiceResponse.class)))
+    void one(@PathVariable @AtlasId String orgId, @PathVariable @AtlasId String invoiceId,
+            HttpServletResponse response) {
         requireOrg(orgId);
-        return queries.invoice(orgId, invoiceId)
-                .map(InvoiceController::withSelfLink)
-                .orElseThrow(() -> invoiceNotFound(orgId, invoiceId));
+        queries.inSnapshot(() -> {
+            if (!queries.invoiceExists(orgId, invoiceId)) {
+                throw invoiceNotFound(orgId, invoiceId);
+            }
+            json.resource(response,
+                    generator -> queries.writeInvoice(generator, orgId, invoiceId, selfLinks(orgId, invoiceId)));
+            return null;
+        });
     }
 
     @GetMapping(value = "/{invoiceId}/lineItems", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -115,12 +141,7 @@ class InvoiceController {
             @PathVariable @AtlasId String invoiceId,
             @Valid @ParameterObject LineItemFilter filter) {
         checkLineItemRequest(orgId, invoiceId, filter);
-        StreamingResponseBody body = out -> {
-            try (LineItemCsv csv = new LineItemCsv(
-                    new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16))) {
-                queries.streamLineItems(invoiceId, filter, csv::write);
-            }
-        };
+        StreamingResponseBody body = exports.csv(invoiceId, filter);
         return ResponseEntity.ok()
                 .contentType(new MediaType("text", "csv", StandardCharsets.UTF_8))
                 .header(HttpHeaders.CONTENT_DISPOSITION,
@@ -128,13 +149,17 @@ class InvoiceController {
                 .body(body);
     }
 
-    private static InvoiceResponse withSelfLink(InvoiceResponse invoice) {
+    /** Like Atlas, an invoice names its own URL (here, in this API). */
+    private static List<Link> selfLinks(String orgId, String invoiceId) {
         String self = ServletUriComponentsBuilder.fromCurrentContextPath()
                 .path("/api/v1/orgs/{orgId}/invoices/{invoiceId}")
-                .buildAndExpand(invoice.orgId(), invoice.id())
+                .buildAndExpand(orgId, invoiceId)
                 .toUriString();
-        return invoice.withLinks(List.of(new Link(self, "self")));
+        return List.of(new Link(self, "self"));
     }
+
+    /** The documented shape of the streamed pending list. */
+    record PendingInvoicePage(List<Link> links, List<InvoiceResponse> results, @Nullable Long totalCount) {}
 
     private void checkLineItemRequest(String orgId, String invoiceId, LineItemFilter filter) {
         requireOrg(orgId);

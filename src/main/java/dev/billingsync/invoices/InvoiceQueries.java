@@ -17,12 +17,15 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
+import dev.billingsync.web.Link;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Isolation;
 import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.cfg.JsonNodeFeature;
@@ -30,10 +33,12 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Reads invoices for the API, always from PostgreSQL (never from Atlas). Each read is a fixed number of SQL statements
- * whatever the invoice's size: one per table, never one per row.
+ * whatever the invoice's size: one per table, never one per row. Each read runs in one read-only REPEATABLE READ
+ * transaction, so all its statements see the same snapshot: a sync committing between two of them can never mix its
+ * version with the previous one (READ COMMITTED, PostgreSQL's default, gives every statement its own snapshot).
  */
 @Component
-@Transactional(readOnly = true)
+@Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
 public class InvoiceQueries {
 
     /** A page of results and the total number matching. */
@@ -85,20 +90,20 @@ public class InvoiceQueries {
                 .list();
     }
 
-    /** The org's pending invoices, complete with line items, payments, refunds and linked invoices. */
-    public List<InvoiceResponse> pendingInvoices(String orgId) {
-        List<String> ids = jdbc.sql("select id from invoices where org_id = ? and is_pending order by id")
+    /**
+     * Runs {@code read} in one read-only snapshot: every query of this class it calls joins it, so a response built
+     * from several of them (an invoice checked, then written from its cursors) shows one state of the database.
+     */
+    public <T> T inSnapshot(Supplier<T> read) {
+        return read.get();
+    }
+
+    /** The ids of the org's pending invoices, in the order they are listed. */
+    public List<String> pendingInvoiceIds(String orgId) {
+        return jdbc.sql("select id from invoices where org_id = ? and is_pending order by start_date, id")
                 .param(orgId)
                 .query(String.class)
                 .list();
-        return full(ids);
-    }
-
-    public Optional<InvoiceResponse> invoice(String orgId, String invoiceId) {
-        if (!invoiceExists(orgId, invoiceId)) {
-            return Optional.empty();
-        }
-        return full(List.of(invoiceId)).stream().findFirst();
     }
 
     public boolean invoiceExists(String orgId, String invoiceId) {
@@ -153,9 +158,9 @@ public class InvoiceQueries {
                 .param("offset", offset)
                 .query((rs, n) -> line(rs))
                 .list();
-        Map<Integer, Map<String, List<String>>> tags = lines.isEmpty()
-                ? Map.of()
-                : tags(invoiceId, lines.get(0).position(), lines.get(lines.size() - 1).position());
+        Integer[] tagged = lines.stream().filter(Line::hasTags).map(Line::position).toArray(Integer[]::new);
+        // Asked even when no line of the page is tagged, so that a page costs the same statements whatever its rows.
+        Map<Integer, Map<String, List<String>>> tags = lines.isEmpty() ? Map.of() : tags(invoiceId, tagged);
         return new Slice<>(lines.stream().map(l -> l.withTags(tags)).toList(), total);
     }
 
@@ -183,76 +188,78 @@ public class InvoiceQueries {
         }
     }
 
-    private List<InvoiceResponse> full(List<String> ids) {
-        if (ids.isEmpty()) {
-            return List.of();
-        }
-        String[] idArray = ids.toArray(String[]::new);
-        Map<String, List<LineItemResponse>> lines = new HashMap<>();
-        Map<String, Map<Integer, Map<String, List<String>>>> tags = new HashMap<>();
-        jdbc.sql("select invoice_id, line_position, key, value from line_item_tags where invoice_id = any (?)"
-                        + " order by invoice_id, line_position, key_position, value_position")
-                .param(idArray)
+    /**
+     * Writes one full invoice of the org, in the field order of {@link InvoiceResponse}, from database cursors: line
+     * items and their tags are read side by side and written one at a time, so memory does not grow with the
+     * invoice. A fixed number of statements whatever its size. Call it inside {@link #inSnapshot}, after checking the
+     * invoice exists.
+     */
+    public void writeInvoice(JsonGenerator json, String orgId, String invoiceId, List<Link> links) {
+        jdbc.sql("select " + HEADER_COLUMNS + " from invoices where id = ? and org_id = ?")
+                .params(invoiceId, orgId)
                 .query((ResultSet rs) -> {
-                    addTag(tags.computeIfAbsent(rs.getString(1), k -> new HashMap<>()), rs.getInt(2), rs.getString(3),
-                            rs.getString(4));
+                    json.writeStartObject();
+                    json.writeStringProperty("id", rs.getString(1));
+                    json.writeStringProperty("orgId", rs.getString(2));
+                    optional(json, "statusName", rs.getString(3));
+                    optional(json, "startDate", instant(rs, 4));
+                    optional(json, "endDate", instant(rs, 5));
+                    optional(json, "created", instant(rs, 6));
+                    optional(json, "updated", instant(rs, 7));
+                    optional(json, "amountBilledCents", longOrNull(rs, 8));
+                    optional(json, "amountPaidCents", longOrNull(rs, 9));
+                    optional(json, "creditsCents", longOrNull(rs, 10));
+                    optional(json, "salesTaxCents", longOrNull(rs, 11));
+                    optional(json, "startingBalanceCents", longOrNull(rs, 12));
+                    optional(json, "subtotalCents", longOrNull(rs, 13));
                 });
-        jdbc.sql("select invoice_id, " + LINE_COLUMNS + " from line_items where invoice_id = any (?)"
-                        + " order by invoice_id, position")
-                .param(idArray)
-                .query((ResultSet rs) -> {
-                    String invoiceId = rs.getString(1);
-                    Line line = line(rs, 1);
-                    lines.computeIfAbsent(invoiceId, k -> new ArrayList<>())
-                            .add(line.withTags(tags.getOrDefault(invoiceId, Map.of())));
-                });
-        Map<String, List<PaymentResponse>> payments = new HashMap<>();
-        jdbc.sql("select invoice_id, id, status_name, created, updated, currency, amount_billed_cents,"
+        json.writeName("lineItems");
+        json.writeStartArray();
+        streamLineItems(invoiceId, LineItemFilter.NONE, json::writePOJO);
+        json.writeEndArray();
+        json.writeName("payments");
+        json.writePOJO(jdbc.sql("select id, status_name, created, updated, currency, amount_billed_cents,"
                         + " amount_paid_cents, sales_tax_cents, subtotal_cents, unit_price from payments"
-                        + " where invoice_id = any (?) order by invoice_id, position")
-                .param(idArray)
-                .query((ResultSet rs) -> {
-                    payments.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
-                            .add(new PaymentResponse(rs.getString(2), rs.getString(3), instant(rs, 4), instant(rs, 5),
-                                    rs.getString(6), longOrNull(rs, 7), longOrNull(rs, 8), longOrNull(rs, 9),
-                                    longOrNull(rs, 10), rs.getString(11)));
-                });
-        Map<String, List<RefundResponse>> refunds = new HashMap<>();
-        jdbc.sql("select invoice_id, amount_cents, created, payment_id, reason from refunds"
-                        + " where invoice_id = any (?) order by invoice_id, position")
-                .param(idArray)
-                .query((ResultSet rs) -> {
-                    refunds.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
-                            .add(new RefundResponse(longOrNull(rs, 2), instant(rs, 3), rs.getString(4), rs.getString(5)));
-                });
-        Map<String, List<JsonNode>> linked = new HashMap<>();
-        jdbc.sql("select invoice_id, raw::text from linked_invoices where invoice_id = any (?)"
-                        + " order by invoice_id, position")
-                .param(idArray)
-                .query((ResultSet rs) -> {
-                    linked.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(RAW.readTree(rs.getString(2)));
-                });
-        return jdbc.sql("select " + HEADER_COLUMNS + " from invoices where id = any (?) order by start_date, id")
-                .param(idArray)
-                .query((rs, n) -> {
-                    String id = rs.getString(1);
-                    return new InvoiceResponse(id, rs.getString(2), rs.getString(3), instant(rs, 4), instant(rs, 5),
-                            instant(rs, 6), instant(rs, 7), longOrNull(rs, 8), longOrNull(rs, 9), longOrNull(rs, 10),
-                            longOrNull(rs, 11), longOrNull(rs, 12), longOrNull(rs, 13),
-                            List.copyOf(lines.getOrDefault(id, List.of())),
-                            List.copyOf(payments.getOrDefault(id, List.of())),
-                            List.copyOf(refunds.getOrDefault(id, List.of())),
-                            List.copyOf(linked.getOrDefault(id, List.of())),
-                            null);
-                })
-                .list();
+                        + " where invoice_id = ? order by position")
+                .param(invoiceId)
+                .query((rs, n) -> new PaymentResponse(rs.getString(1), rs.getString(2), instant(rs, 3), instant(rs, 4),
+                        rs.getString(5), longOrNull(rs, 6), longOrNull(rs, 7), longOrNull(rs, 8), longOrNull(rs, 9),
+                        rs.getString(10)))
+                .list());
+        json.writeName("refunds");
+        json.writePOJO(jdbc.sql("select amount_cents, created, payment_id, reason from refunds"
+                        + " where invoice_id = ? order by position")
+                .param(invoiceId)
+                .query((rs, n) -> new RefundResponse(longOrNull(rs, 1), instant(rs, 2), rs.getString(3),
+                        rs.getString(4)))
+                .list());
+        json.writeName("linkedInvoices");
+        json.writePOJO(jdbc.sql("select raw::text from linked_invoices where invoice_id = ? order by position")
+                .param(invoiceId)
+                .query((rs, n) -> RAW.readTree(rs.getString(1)))
+                .list());
+        json.writeName("links");
+        json.writePOJO(links);
+        json.writeEndObject();
     }
 
-    private Map<Integer, Map<String, List<String>>> tags(String invoiceId, int fromPosition, int toPosition) {
+    /** A field of the invoice header, left out when the column is null (absent upstream, absent here). */
+    private static void optional(JsonGenerator json, String name, @Nullable Object value) {
+        if (value != null) {
+            json.writeName(name);
+            json.writePOJO(value);
+        }
+    }
+
+    /**
+     * The tags of exactly these lines: a filtered page may skip thousands of positions between its first and last row,
+     * whose tags are none of its business.
+     */
+    private Map<Integer, Map<String, List<String>>> tags(String invoiceId, Integer[] positions) {
         Map<Integer, Map<String, List<String>>> tags = new HashMap<>();
         jdbc.sql("select line_position, key, value from line_item_tags where invoice_id = ?"
-                        + " and line_position between ? and ? order by line_position, key_position, value_position")
-                .params(invoiceId, fromPosition, toPosition)
+                        + " and line_position = any (?) order by line_position, key_position, value_position")
+                .params(invoiceId, positions)
                 .query((ResultSet rs) -> {
                     addTag(tags, rs.getInt(1), rs.getString(2), rs.getString(3));
                 });

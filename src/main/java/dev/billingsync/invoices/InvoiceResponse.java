@@ -9,7 +9,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * A full invoice in the shape of Atlas's {@code BillingInvoice}: same field names and formats, absent fields absent.
- * {@code linkedInvoices} are returned exactly as Atlas sent them; {@code links} point into this API, not Atlas.
+ * {@code linkedInvoices} are returned exactly as Atlas sent them; {@code links} point into this API, not Atlas. Full
+ * invoices are streamed ({@link InvoiceQueries#writeInvoice}) in the order of these components; the record documents
+ * the shape (OpenAPI) and the order the stream follows.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record InvoiceResponse(
@@ -31,13 +33,6 @@ public record InvoiceResponse(
         List<RefundResponse> refunds,
         List<JsonNode> linkedInvoices,
         @Nullable List<Link> links) {
-
-    /** The same invoice with its {@code links}: like Atlas, an invoice names its own URL (here, in this API). */
-    public InvoiceResponse withLinks(List<Link> links) {
-        return new InvoiceResponse(id, orgId, statusName, startDate, endDate, created, updated, amountBilledCents,
-                amountPaidCents, creditsCents, salesTaxCents, startingBalanceCents, subtotalCents, lineItems, payments,
-                refunds, linkedInvoices, List.copyOf(links));
-    }
 
     /** An Atlas {@code BillingPayment}. */
     @JsonInclude(JsonInclude.Include.NON_NULL)

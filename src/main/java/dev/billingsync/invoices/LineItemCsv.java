@@ -37,10 +37,12 @@ final class LineItemCsv implements AutoCloseable {
 
     void write(LineItemResponse l) {
         try {
-            printer.printRecord(l.clusterName(), text(l.created()), text(l.startDate()), text(l.endDate()), l.groupId(),
-                    l.groupName(), l.sku(), l.unit(), text(l.quantity()), text(l.unitPriceDollars()),
-                    l.totalPriceCents(), l.discountCents(), text(l.percentDiscount()), text(l.tierLowerBound()),
-                    text(l.tierUpperBound()), l.note(), l.stitchAppName(), l.cloudProvider(), tags(l.tags()));
+            // Free text is neutralised; numbers and instants are ours to format and go out as they are.
+            printer.printRecord(cell(l.clusterName()), text(l.created()), text(l.startDate()), text(l.endDate()),
+                    cell(l.groupId()), cell(l.groupName()), cell(l.sku()), cell(l.unit()), text(l.quantity()),
+                    text(l.unitPriceDollars()), l.totalPriceCents(), l.discountCents(), text(l.percentDiscount()),
+                    text(l.tierLowerBound()), text(l.tierUpperBound()), cell(l.note()), cell(l.stitchAppName()),
+                    cell(l.cloudProvider()), tags(l.tags()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -58,14 +60,34 @@ final class LineItemCsv implements AutoCloseable {
         return value == null ? null : value.toString();
     }
 
+    /**
+     * A text value as a cell a spreadsheet will not run (CSV injection, OWASP "CSV Injection"): text starting with
+     * {@code =}, {@code +}, {@code -}, {@code @}, tab or carriage return is prefixed with a single quote, which Excel,
+     * LibreOffice and Google Sheets show as text instead of evaluating a formula. Any project member can set a tag or a
+     * cluster name, and finance opens these files. Numeric columns never pass here: a negative amount stays a number.
+     */
+    static @Nullable String cell(@Nullable String text) {
+        if (text == null || text.isEmpty()) {
+            return text;
+        }
+        return switch (text.charAt(0)) {
+            case '=', '+', '-', '@', '\t', '\r' -> "'" + text;
+            default -> text;
+        };
+    }
+
+    /**
+     * Keys and values are neutralised one by one, not only the cell: a reader who splits the column on {@code ;} and
+     * {@code =} (as the format invites) would otherwise get a value such as {@code =1+1} in a cell of its own.
+     */
     private static @Nullable String tags(@Nullable Map<String, List<String>> tags) {
         if (tags == null) {
             return null;
         }
         return tags.entrySet().stream()
                 .flatMap(e -> e.getValue().isEmpty()
-                        ? Stream.of(e.getKey() + "=")
-                        : e.getValue().stream().map(v -> e.getKey() + "=" + v))
+                        ? Stream.of(cell(e.getKey()) + "=")
+                        : e.getValue().stream().map(v -> cell(e.getKey()) + "=" + cell(v)))
                 .collect(Collectors.joining(";"));
     }
 }

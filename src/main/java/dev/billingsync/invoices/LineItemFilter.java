@@ -22,4 +22,8 @@ public record LineItemFilter(
         @Parameter(description = "Only lines ending on or before this UTC day (yyyy-MM-dd)")
                 @DateTimeFormat(iso = DateTimeFormat.ISO.DATE)
                 @Nullable
-                LocalDate toDate) {}
+                LocalDate toDate) {
+
+    /** Every line item. */
+    static final LineItemFilter NONE = new LineItemFilter(null, null, null, null, null);
+}

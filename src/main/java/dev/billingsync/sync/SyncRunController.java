@@ -93,9 +93,9 @@ class SyncRunController {
                             "SYNC_ALREADY_RUNNING", "A sync of organization " + orgId + " is running; try again later.",
                             orgId));
         } catch (RejectedExecutionException e) {
-            throw ApiException.retryLater(HttpStatus.SERVICE_UNAVAILABLE, "SYNC_CAPACITY_EXHAUSTED",
-                    "This replica runs as many manual syncs as it can take now; try again later.", RETRY_AFTER,
-                    orgId);
+            throw ApiException.of(HttpStatus.SERVICE_UNAVAILABLE, "SYNC_CAPACITY_EXHAUSTED",
+                            "This replica runs as many manual syncs as it can take now; try again later.", orgId)
+                    .withRetryAfter(RETRY_AFTER);
         }
         return ResponseEntity.accepted()
                 .location(ServletUriComponentsBuilder.fromCurrentContextPath()

@@ -3,6 +3,7 @@ package dev.billingsync.web;
 import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -27,7 +28,14 @@ class ApiErrorController implements ErrorController {
     private static final Logger log = LoggerFactory.getLogger(ApiErrorController.class);
 
     @RequestMapping("${server.error.path:${error.path:/error}}")
-    ResponseEntity<ApiError> error(HttpServletRequest request) {
+    @Nullable
+    ResponseEntity<ApiError> error(HttpServletRequest request, HttpServletResponse response) {
+        if (response.isCommitted()) {
+            // A streamed body failed part-way (CommittedResponseResolver). Tomcat includes the error page into what
+            // was sent and then closes the connection without the final chunk; an error body appended here would
+            // fail or read as data, and a failing include makes Tomcat end the response cleanly instead.
+            return null;
+        }
         @Nullable Throwable failure = (Throwable) request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
         ApiError clientError = clientError(failure);
         if (clientError != null) {

@@ -74,15 +74,6 @@ public class ApiException extends RuntimeException {
         return new ApiException(status.value(), errorCode, detail, normalize(parameters), List.of(), null);
     }
 
-    /**
-     * A temporary refusal (429, 503) that tells the caller when to try again: the response carries {@code Retry-After}
-     * in whole seconds, at least one.
-     */
-    public static ApiException retryLater(
-            HttpStatusCode status, String errorCode, String detail, Duration retryAfter, @Nullable Object... parameters) {
-        return new ApiException(status.value(), errorCode, detail, normalize(parameters), List.of(), retryAfter);
-    }
-
     static ApiException invalidParameters(List<FieldViolation> fields) {
         List<String> names =
                 fields.stream().map(FieldViolation::field).distinct().toList();
@@ -94,6 +85,14 @@ public class ApiException extends RuntimeException {
                 };
         return new ApiException(
                 HttpStatus.BAD_REQUEST.value(), INVALID_PARAMETER, detail, List.copyOf(names), fields, null);
+    }
+
+    /**
+     * The same failure as a temporary refusal (429, 503) that tells the caller when to try again: a
+     * {@code Retry-After} header in whole seconds, rounded up, at least one.
+     */
+    public ApiException withRetryAfter(Duration retryAfter) {
+        return new ApiException(status, errorCode, detail(), parameters, fields, retryAfter);
     }
 
     public int status() {

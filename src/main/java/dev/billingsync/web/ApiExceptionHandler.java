@@ -545,7 +545,7 @@ class ApiExceptionHandler {
         return false;
     }
 
-    private static boolean isClientAbort(Throwable e) {
+    static boolean isClientAbort(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof AsyncRequestNotUsableException
                     || (t instanceof IOException && t.getClass().getSimpleName().equals("ClientAbortException"))) {

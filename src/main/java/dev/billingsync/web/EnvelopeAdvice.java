@@ -15,7 +15,9 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyAdvice;
 
 /**
  * Applies {@code envelope} and {@code pretty} to every JSON body our controllers and our error handlers write; the
- * HTTP status stays the real one. Other bodies (CSV streams, strings) are left alone.
+ * HTTP status stays the real one. Other bodies (CSV streams, strings) are left alone. JSON written while it is read
+ * (full invoices) bypasses this advice and gets the same shapes from {@link StreamedJson}, through the same
+ * {@link ResponseOptions}.
  */
 @RestControllerAdvice(basePackages = "dev.billingsync")
 class EnvelopeAdvice implements ResponseBodyAdvice<Object> {

@@ -41,16 +41,22 @@ public record PageResponse<T>(
      *     not shown
      */
     public static <T> PageResponse<T> of(PageRequest page, List<T> results, long totalCount) {
+        return new PageResponse<>(
+                links(page, results.size(), totalCount), results, page.includeCount() ? totalCount : null);
+    }
+
+    /** The links of a page of {@code resultCount} items for the request being handled (see {@link #of}). */
+    static List<Link> links(PageRequest page, int resultCount, long totalCount) {
         UriComponentsBuilder current = ServletUriComponentsBuilder.fromCurrentRequest();
         List<Link> links = new ArrayList<>(3);
         links.add(new Link(href(current, page.pageNum()), "self"));
-        if (page.offset() + results.size() < totalCount) {
+        if (page.offset() + resultCount < totalCount) {
             links.add(new Link(href(current, page.pageNum() + 1), "next"));
         }
         if (page.pageNum() > 1) {
             links.add(new Link(href(current, page.pageNum() - 1), "previous"));
         }
-        return new PageResponse<>(links, results, page.includeCount() ? totalCount : null);
+        return links;
     }
 
     private static String href(UriComponentsBuilder current, int pageNum) {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 import org.springframework.security.web.firewall.RequestRejectedException;
+import tools.jackson.core.JsonGenerator;
 
 /**
  * The {@code envelope} and {@code pretty} query parameters every API call takes (MongoDB IPA-115), and the one place
@@ -62,6 +63,48 @@ record ResponseOptions(boolean envelope, boolean pretty) {
             return new EnvelopedPage(page.links(), page.results(), page.totalCount(), status);
         }
         return new Enveloped(status, body);
+    }
+
+    /**
+     * Writes a streamed single resource the way {@link #shape} shapes a returned one: the content, or
+     * {@code {"status": ..., "content": ...}}.
+     */
+    void writeResource(JsonGenerator generator, int status, StreamedJson.Content content) {
+        if (!envelope) {
+            content.writeTo(generator);
+            return;
+        }
+        generator.writeStartObject();
+        generator.writeNumberProperty("status", status);
+        generator.writeName("content");
+        content.writeTo(generator);
+        generator.writeEndObject();
+    }
+
+    /**
+     * Writes a streamed list the way a returned {@link PageResponse} is written, {@code status} last when enveloped
+     * (the field order of {@link EnvelopedPage}).
+     */
+    void writePage(
+            JsonGenerator generator,
+            int status,
+            List<Link> links,
+            @Nullable Long totalCount,
+            StreamedJson.Content results) {
+        generator.writeStartObject();
+        generator.writeName("links");
+        generator.writePOJO(links);
+        generator.writeName("results");
+        generator.writeStartArray();
+        results.writeTo(generator);
+        generator.writeEndArray();
+        if (totalCount != null) {
+            generator.writeNumberProperty("totalCount", totalCount);
+        }
+        if (envelope) {
+            generator.writeNumberProperty("status", status);
+        }
+        generator.writeEndObject();
     }
 
     private static boolean parse(HttpServletRequest request, String name, List<FieldViolation> violations) {

@@ -23,7 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
  * controller tests in other modules see the same errors, envelope and security as production.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({ApiSecurityProperties.class, JwtProperties.class})
+@EnableConfigurationProperties({ApiSecurityProperties.class, JwtProperties.class, ApiProperties.class})
 @Import({SecurityConfiguration.class, OpenApiConfiguration.class})
 class WebConfiguration implements WebMvcConfigurer {
 
@@ -36,6 +36,23 @@ class WebConfiguration implements WebMvcConfigurer {
     @Bean
     ApiErrorWriter apiErrorWriter() {
         return new ApiErrorWriter(json.getMapper());
+    }
+
+    @Bean
+    StreamedJson streamedJson() {
+        return new StreamedJson(json.getMapper());
+    }
+
+    @Bean
+    ExportPermits exportPermits(ApiProperties properties) {
+        ExportPermits permits = new ExportPermits(properties.exports());
+        permits.sweepOrphans();
+        return permits;
+    }
+
+    @Bean
+    CommittedResponseResolver committedResponseResolver() {
+        return new CommittedResponseResolver();
     }
 
     /** Replaces Boot's form filter (Boot backs off when one is defined). */

@@ -127,6 +127,31 @@ class FinanceApiIntegrationTests {
         }
     }
 
+    /** Streamed invoices are written field by field: same order and formats as the response records would give. */
+    @Test
+    void streamedInvoicesKeepTheFieldOrderOfTheResponseRecords() {
+        ApiTestClient.Response response = api.get(path("invoice"), READER);
+        assertThat(response.headers().firstValue("Content-Type").orElseThrow()).isEqualTo("application/json");
+        JsonNode invoice = response.json();
+        assertThat(List.copyOf(invoice.propertyNames()))
+                .isEqualTo(componentsPresentIn(dev.billingsync.invoices.InvoiceResponse.class, invoice));
+        for (JsonNode line : invoice.get("lineItems")) {
+            assertThat(List.copyOf(line.propertyNames()))
+                    .isEqualTo(componentsPresentIn(dev.billingsync.invoices.LineItemResponse.class, line));
+        }
+        assertThat(invoice.get("startDate").asString()).endsWith("Z");
+        JsonNode pending = api.get("/api/v1/orgs/" + ORG_A + "/invoices/pending", READER).json();
+        assertThat(List.copyOf(pending.propertyNames())).containsExactly("links", "results", "totalCount");
+        assertThat(pending.get("results").get(0)).isEqualTo(invoice);
+    }
+
+    private static List<String> componentsPresentIn(Class<? extends Record> type, JsonNode node) {
+        return Stream.of(type.getRecordComponents())
+                .map(java.lang.reflect.RecordComponent::getName)
+                .filter(node::has)
+                .toList();
+    }
+
     @Test
     void costExplorerUsageFiltersByMonthAndGrouping() {
         String usage = "/api/v1/orgs/" + ORG_A + "/billing/costExplorer/usage";
@@ -289,6 +314,28 @@ class FinanceApiIntegrationTests {
             assertThat(line.get("sku").asString()).isEqualTo(sku);
             assertThat(line.get("groupId").asString()).isEqualTo(group);
         });
+    }
+
+    /** A filtered page's lines carry exactly their own tags (they are loaded for the page's positions only). */
+    @Test
+    void filteredLineItemPagesCarryTheTagsOfTheirOwnLines() {
+        String path = path("lineItems");
+        JsonNode all = api.get(path + "?itemsPerPage=500", READER).json().get("results");
+        String sku = all.get(all.size() - 1).get("sku").asString();
+        JsonNode filtered = api.get(path + "?itemsPerPage=500&sku=" + sku, READER).json().get("results");
+        List<JsonNode> expected = new ArrayList<>();
+        all.forEach(line -> {
+            if (line.get("sku").asString().equals(sku)) {
+                expected.add(line);
+            }
+        });
+        assertThat(filtered).hasSize(expected.size());
+        assertThat(expected).as("the SKU's lines are spread out and some are tagged")
+                .anySatisfy(line -> assertThat(line.has("tags")).isTrue())
+                .hasSizeLessThan(all.size());
+        for (int i = 0; i < expected.size(); i++) {
+            assertThat(filtered.get(i)).isEqualTo(expected.get(i));
+        }
     }
 
     @Test

@@ -142,8 +142,9 @@ class WebTestController {
 
     @GetMapping("/busy")
     Sample busy() {
-        throw ApiException.retryLater(HttpStatus.SERVICE_UNAVAILABLE, "SYNC_CAPACITY_EXHAUSTED",
-                "No capacity to start a sync now.", Duration.ofMillis(1500));
+        throw ApiException.of(HttpStatus.SERVICE_UNAVAILABLE, "SYNC_CAPACITY_EXHAUSTED",
+                        "No capacity to start a sync now.")
+                .withRetryAfter(Duration.ofMillis(1500));
     }
 
     @GetMapping("/conflict")
