@@ -16,6 +16,7 @@ import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Locale;
@@ -87,6 +88,12 @@ class InvoiceController {
             @Parameter(description = "START_DATE or END_DATE (default)")
                     @RequestParam(defaultValue = "END_DATE") String sortBy,
             @Parameter(description = "asc or desc (default)") @RequestParam(defaultValue = "desc") String orderBy,
+            @Parameter(description = "Keep invoices whose stored content changed, or that were flagged missing"
+                            + " upstream, at or after this instant (ISO-8601, e.g. 2026-12-01T00:00:00Z): a finance app"
+                            + " that keeps the time of its last pull gets only what changed since, refunds on old"
+                            + " invoices included")
+                    @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) @Nullable
+                    Instant updatedSince,
             PageRequest page) {
         requireOrg(orgId);
         checkRange(fromDate, toDate);
@@ -94,6 +101,7 @@ class InvoiceController {
                 statusNames == null ? List.of() : statusNames,
                 fromDate,
                 toDate,
+                updatedSince,
                 parse(InvoiceFilter.SortBy.class, "sortBy", sortBy),
                 parse(InvoiceFilter.Order.class, "orderBy", orderBy));
         InvoiceQueries.Slice<InvoiceMetadataResponse> slice =

@@ -5,8 +5,9 @@ import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An invoice without its line items, payments and refunds, like Atlas's {@code BillingInvoiceMetadata}, plus
- * {@code pending} (ours: whether it is the org's current pending invoice).
+ * An invoice without its line items, payments and refunds, like Atlas's {@code BillingInvoiceMetadata}, plus two
+ * fields of ours: {@code pending} (whether it is the org's current pending invoice) and {@code missingUpstreamAt} (when
+ * we noticed that Atlas no longer serves it; absent while it does).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record InvoiceMetadataResponse(
@@ -23,4 +24,5 @@ public record InvoiceMetadataResponse(
         @Nullable Long salesTaxCents,
         @Nullable Long startingBalanceCents,
         @Nullable Long subtotalCents,
-        boolean pending) {}
+        boolean pending,
+        @Nullable Instant missingUpstreamAt) {}

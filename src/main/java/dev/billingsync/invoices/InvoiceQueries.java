@@ -46,7 +46,7 @@ public class InvoiceQueries {
 
     private static final String HEADER_COLUMNS = "id, org_id, status_name, start_date, end_date, created, updated,"
             + " amount_billed_cents, amount_paid_cents, credits_cents, sales_tax_cents, starting_balance_cents,"
-            + " subtotal_cents, is_pending";
+            + " subtotal_cents, is_pending, missing_upstream_at";
     private static final String LINE_COLUMNS = "position, cluster_name, created, start_date, end_date, group_id,"
             + " group_name, sku, unit, quantity, unit_price_dollars, total_price_cents, discount_cents,"
             + " percent_discount, tier_lower_bound, tier_upper_bound, note, stitch_app_name, cloud_provider, has_tags";
@@ -73,7 +73,8 @@ public class InvoiceQueries {
     /** The current pending invoice id of each of these orgs that has one. */
     public Map<String, String> pendingInvoiceIds(Collection<String> orgIds) {
         Map<String, String> ids = new HashMap<>();
-        jdbc.sql("select org_id, id from invoices where is_pending and org_id = any (?)")
+        // Ordered so that, should an org briefly have two pending invoices, the latest period's wins.
+        jdbc.sql("select org_id, id from invoices where is_pending and org_id = any (?) order by start_date nulls first")
                 .param(orgIds.toArray(String[]::new))
                 .query((ResultSet rs) -> {
                     ids.put(rs.getString(1), rs.getString(2));
@@ -129,6 +130,11 @@ public class InvoiceQueries {
             where.append(" and end_date <= :to");
             params.put("to", startOfDay(filter.toDate().plusDays(1)));
         }
+        if (filter.updatedSince() != null) {
+            // Changed content, or flagged missing upstream since: both are news to a finance app that pulls changes.
+            where.append(" and (content_changed_at >= :updatedSince or missing_upstream_at >= :updatedSince)");
+            params.put("updatedSince", Timestamp.from(filter.updatedSince()));
+        }
         long total = jdbc.sql("select count(*)" + where).params(params).query(Long.class).single();
         String column = filter.sortBy() == InvoiceFilter.SortBy.START_DATE ? "start_date" : "end_date";
         String direction = filter.orderBy() == InvoiceFilter.Order.ASC ? "asc nulls first" : "desc nulls last";
@@ -140,7 +146,7 @@ public class InvoiceQueries {
                 .query((rs, n) -> new InvoiceMetadataResponse(rs.getString(1), rs.getString(2), rs.getString(3),
                         instant(rs, 4), instant(rs, 5), instant(rs, 6), instant(rs, 7), longOrNull(rs, 8),
                         longOrNull(rs, 9), longOrNull(rs, 10), longOrNull(rs, 11), longOrNull(rs, 12),
-                        longOrNull(rs, 13), rs.getBoolean(14)))
+                        longOrNull(rs, 13), rs.getBoolean(14), instant(rs, 15)))
                 .list();
         return new Slice<>(results, total);
     }
@@ -212,6 +218,7 @@ public class InvoiceQueries {
                     optional(json, "salesTaxCents", longOrNull(rs, 11));
                     optional(json, "startingBalanceCents", longOrNull(rs, 12));
                     optional(json, "subtotalCents", longOrNull(rs, 13));
+                    optional(json, "missingUpstreamAt", instant(rs, 15));
                 });
         json.writeName("lineItems");
         json.writeStartArray();

@@ -11,7 +11,8 @@ import tools.jackson.databind.JsonNode;
  * A full invoice in the shape of Atlas's {@code BillingInvoice}: same field names and formats, absent fields absent.
  * {@code linkedInvoices} are returned exactly as Atlas sent them; {@code links} point into this API, not Atlas. Full
  * invoices are streamed ({@link InvoiceQueries#writeInvoice}) in the order of these components; the record documents
- * the shape (OpenAPI) and the order the stream follows.
+ * the shape (OpenAPI) and the order the stream follows. {@code missingUpstreamAt} is ours: when we noticed that Atlas
+ * no longer serves the invoice (its data is kept as last seen); absent while Atlas serves it.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record InvoiceResponse(
@@ -28,6 +29,7 @@ public record InvoiceResponse(
         @Nullable Long salesTaxCents,
         @Nullable Long startingBalanceCents,
         @Nullable Long subtotalCents,
+        @Nullable Instant missingUpstreamAt,
         List<LineItemResponse> lineItems,
         List<PaymentResponse> payments,
         List<RefundResponse> refunds,

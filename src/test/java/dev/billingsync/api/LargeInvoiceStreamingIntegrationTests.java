@@ -53,6 +53,8 @@ import tools.jackson.databind.node.ObjectNode;
 @SpringBootTest(properties = {
     "billing.sync.enabled=false",
     "billing.cost-explorer.enabled=false",
+    // the pending invoice alone: its closed months would be 300,000 lines each
+    "billing.sync.history-months=0",
     "billing.test.database=large_invoice_streaming"
 })
 @Import(TestDatabaseConfiguration.class)

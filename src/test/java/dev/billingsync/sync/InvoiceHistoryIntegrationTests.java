@@ -36,15 +36,21 @@ import tools.jackson.databind.JsonNode;
  * comparing that list with what is stored, so an unchanged org costs one list call and a refund on a PAID invoice is
  * still picked up.
  */
-@SpringBootTest(properties = {"billing.sync.enabled=false", "billing.cost-explorer.enabled=false",
-        "billing.sync.history-months=12", "billing.atlas.retry.initial-backoff=10ms",
-        "billing.atlas.retry.max-backoff=20ms"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"billing.sync.enabled=false", "billing.cost-explorer.enabled=false",
+            "billing.sync.history-months=12", "billing.atlas.retry.initial-backoff=10ms",
+            "billing.atlas.retry.max-backoff=20ms", "billing.security.api-keys[0].name=finance",
+            "billing.security.api-keys[0].key=" + InvoiceHistoryIntegrationTests.API_KEY,
+            "billing.security.api-keys[0].roles=READ", "billing.security.api-keys[0].orgs=*"})
 @Import(TestDatabaseConfiguration.class)
 class InvoiceHistoryIntegrationTests {
 
     static final String ORG_HISTORY = "8c0c1a2b3c4d5e6f7a8b9c01";
     static final String ORG_WIDENED = "8c0c1a2b3c4d5e6f7a8b9c02";
     static final String ORG_RESUMED = "8c0c1a2b3c4d5e6f7a8b9c03";
+    static final String ORG_API = "8c0c1a2b3c4d5e6f7a8b9c04";
+    static final String API_KEY = "history-finance-key-0123456789";
     static final String CLIENT_ID = "history-client";
     static final String CLIENT_SECRET = "history-secret";
 
@@ -53,7 +59,7 @@ class InvoiceHistoryIntegrationTests {
     static {
         atlas.addServiceAccount(CLIENT_ID, CLIENT_SECRET);
         // 18 closed months in all: 15 added before the simulator's last three.
-        for (String org : List.of(ORG_HISTORY, ORG_WIDENED, ORG_RESUMED)) {
+        for (String org : List.of(ORG_HISTORY, ORG_WIDENED, ORG_RESUMED, ORG_API)) {
             atlas.addOrg(org, "History " + org.substring(22), org.hashCode(), 4).addHistory(15);
         }
     }
@@ -61,7 +67,7 @@ class InvoiceHistoryIntegrationTests {
     @DynamicPropertySource
     static void atlasProperties(DynamicPropertyRegistry registry) {
         SimulatorProperties.register(
-                registry, atlas, CLIENT_ID, CLIENT_SECRET, ORG_HISTORY, ORG_WIDENED, ORG_RESUMED);
+                registry, atlas, CLIENT_ID, CLIENT_SECRET, ORG_HISTORY, ORG_WIDENED, ORG_RESUMED, ORG_API);
     }
 
     @AfterAll
@@ -212,6 +218,55 @@ class InvoiceHistoryIntegrationTests {
         for (String id : window) {
             stored.assertMatches(org.invoiceResponse(id));
         }
+    }
+
+    @Test
+    void theApiShowsHowFarBackAnOrgIsSyncedWhatChangedSinceAndWhatAtlasNoLongerServes() {
+        SimulatedOrg org = atlas.org(ORG_API);
+        sync(ORG_API);
+        List<String> window = closedInvoices(org, windowStart(12));
+
+        JsonNode orgs = get("/api/v1/orgs?itemsPerPage=500");
+        JsonNode self = java.util.stream.StreamSupport.stream(orgs.get("results").spliterator(), false)
+                .filter(o -> ORG_API.equals(o.get("id").asString()))
+                .findFirst()
+                .orElseThrow();
+        assertThat(self.get("historyFrom").asString()).isEqualTo(windowStart(12).toString());
+        JsonNode all = get("/api/v1/orgs/" + ORG_API + "/invoices?itemsPerPage=500");
+        assertThat(all.get("totalCount").asLong()).isEqualTo(window.size() + 1L);
+
+        Instant before = Instant.now();
+        String refunded = window.stream()
+                .filter(id -> "PAID".equals(org.invoiceResponse(id).get("statusName").asString()))
+                .findFirst()
+                .orElseThrow();
+        String withdrawn = window.stream().filter(id -> !id.equals(refunded)).findFirst().orElseThrow();
+        org.addRefund(refunded);
+        org.withdrawInvoice(withdrawn);
+        SyncRun run = sync(ORG_API);
+        assertThat(run.status()).isEqualTo(SyncRun.Status.PARTIAL);
+        assertThat(run.errorDetail()).contains(withdrawn);
+
+        JsonNode changed = get("/api/v1/orgs/" + ORG_API + "/invoices?updatedSince=" + before);
+        assertThat(changed.get("results")).extracting(i -> i.get("id").asString())
+                .containsExactlyInAnyOrder(refunded, withdrawn);
+        JsonNode missing = get("/api/v1/orgs/" + ORG_API + "/invoices/" + withdrawn);
+        assertThat(Instant.parse(missing.get("missingUpstreamAt").asString())).isAfterOrEqualTo(before);
+        assertThat(missing.get("lineItems").size()).as("its data kept").isPositive();
+        assertThat(get("/api/v1/orgs/" + ORG_API + "/invoices/" + refunded).has("missingUpstreamAt")).isFalse();
+    }
+
+    @org.springframework.boot.test.web.server.LocalServerPort
+    int port;
+
+    private JsonNode get(String pathAndQuery) {
+        String body = org.springframework.web.client.RestClient.create("http://localhost:" + port)
+                .get()
+                .uri(java.net.URI.create("http://localhost:" + port + pathAndQuery))
+                .header("X-API-Key", API_KEY)
+                .retrieve()
+                .body(String.class);
+        return tools.jackson.databind.json.JsonMapper.builder().build().readTree(body);
     }
 
     @Autowired
