@@ -296,7 +296,7 @@ public final class AtlasOrgSession {
         WebClient.RequestBodySpec spec = webClient.method(call.method())
                 .uri(call.pathTemplate(), call.uriVariables())
                 .header(HttpHeaders.ACCEPT, call.accept().toString())
-                .attribute(ENDPOINT_ATTRIBUTE, call.pathTemplate());
+                .attribute(ENDPOINT_ATTRIBUTE, call.path());
         Duration responseTimeout = call.responseTimeout();
         if (responseTimeout != null) {
             // Per request, replacing the client's read timeout until the response is complete (Reactor Netty).
@@ -402,10 +402,15 @@ public final class AtlasOrgSession {
             return new Call(method, pathTemplate, uriVariables, accept, body, contentType, timeout);
         }
 
-        /** How exceptions, logs and metrics name the call, without its query: {@code GET /orgs/{orgId}/invoices}. */
+        /** How exceptions, logs and metrics name the call: {@code GET /orgs/{orgId}/invoices}. */
         String endpoint() {
+            return method.name() + " " + path();
+        }
+
+        /** The path template without its query, as metrics tag it: one series per endpoint, whatever the paging. */
+        String path() {
             int query = pathTemplate.indexOf('?');
-            return method.name() + " " + (query < 0 ? pathTemplate : pathTemplate.substring(0, query));
+            return query < 0 ? pathTemplate : pathTemplate.substring(0, query);
         }
     }
 }

@@ -85,6 +85,7 @@ class AtlasInvoiceSync {
     private final OrgSyncLock locks;
     private final TransactionTemplate transaction;
     private final Clock clock;
+    private final SyncShutdown shutdown;
     private final int historyMonths;
 
     AtlasInvoiceSync(
@@ -94,6 +95,7 @@ class AtlasInvoiceSync {
             OrgSyncLock locks,
             TransactionTemplate transaction,
             Clock clock,
+            SyncShutdown shutdown,
             SyncProperties properties) {
         this.reader = reader;
         this.store = store;
@@ -101,6 +103,7 @@ class AtlasInvoiceSync {
         this.locks = locks;
         this.transaction = transaction;
         this.clock = clock;
+        this.shutdown = shutdown;
         this.historyMonths = properties.historyMonths();
         if (!properties.finalInvoiceStatuses().isEmpty()) {
             log.warn("billing.sync.final-invoice-statuses is set but no longer used: closed invoices are reconciled"
@@ -179,6 +182,11 @@ class AtlasInvoiceSync {
             if (clock.instant().isAfter(until)) {
                 problems.add(new InvoiceProblem(id, "ORG_TIME_BUDGET_EXCEEDED",
                         "Invoice " + id + " was not fetched: the run used up billing.sync.org-time-budget."));
+                continue;
+            }
+            if (shutdown.stopping()) {
+                problems.add(new InvoiceProblem(id, "SHUTDOWN",
+                        "Invoice " + id + " was not fetched: the service shut down; the next run fetches it."));
                 continue;
             }
             try (AtlasPayload payload = session.invoice(id)) {

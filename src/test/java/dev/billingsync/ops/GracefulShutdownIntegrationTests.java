@@ -54,7 +54,7 @@ class GracefulShutdownIntegrationTests {
             assertThat(status(jdbc)).as("the in-flight run finished").contains("SUCCEEDED");
             int lineItems = atlas.org(ORG).pendingInvoicesResponse().get("results").get(0).get("lineItems").size();
             assertThat(jdbc.sql("select count(*) from line_items li join invoices i on i.id = li.invoice_id"
-                                    + " where i.org_id = ?")
+                                    + " where i.org_id = ? and i.is_pending")
                             .param(ORG)
                             .query(Integer.class)
                             .single())

@@ -295,7 +295,8 @@ class InvoiceHistoryIntegrationTests {
         SyncProperties other = new SyncProperties(properties.enabled(), properties.cron(), properties.runOnStartup(),
                 properties.startupGrace(), properties.lockAtMostFor(), List.of(), properties.orgTimeBudget(),
                 historyMonths);
-        return new AtlasInvoiceSync(reader, store, organizations, locks, transaction, Clock.systemUTC(), other);
+        return new AtlasInvoiceSync(
+                reader, store, organizations, locks, transaction, Clock.systemUTC(), new SyncShutdown(), other);
     }
 
     private void runWith(AtlasInvoiceSync sync, String orgId) {

@@ -2,6 +2,7 @@ package dev.billingsync.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.billingsync.SimulatorProperties;
 import dev.billingsync.TestDatabaseConfiguration;
@@ -9,8 +10,10 @@ import dev.billingsync.simulator.AtlasSimulator;
 import dev.billingsync.simulator.Fault;
 import dev.billingsync.simulator.RecordedRequest;
 import dev.billingsync.simulator.SimulatedOrg;
-import static org.awaitility.Awaitility.await;
-
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,6 +45,7 @@ class InvoiceSyncIntegrationTests {
     static final String CLIENT_SECRET = "mdb_sa_sk_s3cr3t-value-never-logged";
 
     static final AtlasSimulator atlas = AtlasSimulator.start();
+    static final Path SPOOL = temporaryDirectory();
 
     static {
         atlas.addServiceAccount(CLIENT_ID, CLIENT_SECRET);
@@ -53,6 +58,7 @@ class InvoiceSyncIntegrationTests {
     static void atlasProperties(DynamicPropertyRegistry registry) {
         SimulatorProperties.register(registry, atlas, CLIENT_ID, CLIENT_SECRET, ORG_A, ORG_B, ORG_C);
         registry.add("billing.orgs[0].name", () -> "Acme Retail");
+        registry.add("billing.atlas.spool-directory", SPOOL::toString);
     }
 
     @AfterAll
@@ -288,6 +294,21 @@ class InvoiceSyncIntegrationTests {
     }
 
     @Test
+    void aMalformedBodyFailsTheRunAndLeavesNoSpooledFileBehind() throws IOException {
+        atlas.org(ORG_A).addDay();
+        atlas.enqueueFault(ORG_A, Fault.malformedBody());
+
+        SyncRun run = sync(ORG_A);
+
+        assertThat(run.status()).isEqualTo(SyncRun.Status.FAILED);
+        assertThat(run.errorCode()).isEqualTo("MALFORMED_RESPONSE");
+        try (Stream<Path> files = Files.walk(SPOOL)) {
+            assertThat(files.filter(f -> f.getFileName().toString().endsWith(".body"))).as("spooled bodies").isEmpty();
+        }
+        assertThat(sync(ORG_A).status()).isEqualTo(SyncRun.Status.SUCCEEDED);
+    }
+
+    @Test
     void failingOrgFailsItsOwnRunOnlyAndTheNextRunHeals() {
         syncAll();
         Map<String, String> before = rowVersions();
@@ -365,6 +386,14 @@ class InvoiceSyncIntegrationTests {
     private SyncRun sync(String orgId) {
         return orgSync.run(orgs.find(orgId).orElseThrow(), SyncRun.Trigger.MANUAL, null)
                 .orElseThrow();
+    }
+
+    private static Path temporaryDirectory() {
+        try {
+            return Files.createTempDirectory("invoice-sync-spool-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private Map<String, Object> invoiceRow(String invoiceId) {
