@@ -2,16 +2,19 @@ package dev.billingsync.sync;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
+import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A configured organization: when its data was last synced successfully, how its latest run went, and the id of its
- * current pending invoice (absent until one is synced).
+ * An organization synced by the service: whether it is {@code configured} ({@code billing.orgs}) or {@code discovered}
+ * ({@code billing.orgs-discovery}), when its data was last synced successfully, how its latest run went, and the id of
+ * its current pending invoice (absent until one is synced).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record OrgResponse(
         String id,
         @Nullable String name,
+        String source,
         @Nullable Instant lastSuccessfulSyncAt,
         @Nullable LastRun lastSyncRun,
         @Nullable String pendingInvoiceId) {
@@ -21,12 +24,15 @@ record OrgResponse(
     record LastRun(long id, SyncRun.Status status, @Nullable Instant startedAt, @Nullable Instant finishedAt) {}
 
     static OrgResponse of(
-            ConfiguredOrgs.ConfiguredOrg org, OrgStatusQueries.@Nullable OrgStatus status, @Nullable String pending) {
+            ConfiguredOrgs.ConfiguredOrg org,
+            SyncedOrgs.Source source,
+            OrgStatusQueries.@Nullable OrgStatus status,
+            @Nullable String pending) {
         LastRun last = status == null || status.lastRunId() == null
                 ? null
                 : new LastRun(status.lastRunId(), status.lastRunStatus(), status.lastRunStartedAt(),
                         status.lastRunFinishedAt());
         return new OrgResponse(
-                org.id(), org.name(), status == null ? null : status.lastSyncSucceededAt(), last, pending);
+                org.id(), org.name(), source.name().toLowerCase(Locale.ROOT), status == null ? null : status.lastSyncSucceededAt(), last, pending);
     }
 }

@@ -1,5 +1,7 @@
 package dev.billingsync.sync;
 
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import java.time.Duration;
@@ -21,6 +23,8 @@ import org.springframework.validation.annotation.Validated;
  * @param finalInvoiceStatuses invoice statuses after which an invoice is no longer fetched again
  * @param orgTimeBudget how long one org's run may take: past it, no further stored invoice is fetched and Cost Explorer
  *     stops polling, so one slow org cannot hold its lock and a worker for hours
+ * @param parallelism orgs this replica syncs at the same time (1 to 64): worker threads, each holding at most one
+ *     database connection at a time, so the connection pool needs at least this many plus headroom for the API
  */
 @ConfigurationProperties("billing.sync")
 @Validated
@@ -31,4 +35,5 @@ public record SyncProperties(
         @DefaultValue("5m") Duration startupGrace,
         @DefaultValue("2m") @DurationMin(seconds = 2) Duration lockAtMostFor,
         @DefaultValue({"PAID", "FORGIVEN", "FREE", "PREPAID"}) @NotEmpty List<String> finalInvoiceStatuses,
-        @DefaultValue("30m") @DurationMin(minutes = 1) Duration orgTimeBudget) {}
+        @DefaultValue("30m") @DurationMin(minutes = 1) Duration orgTimeBudget,
+        @DefaultValue("4") @Min(1) @Max(64) int parallelism) {}
