@@ -9,6 +9,7 @@ import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import org.jspecify.annotations.Nullable;
@@ -40,6 +41,7 @@ class SyncSchedule {
     private final SyncShutdown shutdown;
     private final SyncWorkers workers;
     private final SyncMetrics metrics;
+    private volatile @Nullable Round lastRound;
 
     SyncSchedule(
             SyncedOrgs orgs,
@@ -62,10 +64,14 @@ class SyncSchedule {
     }
 
     void runTick() {
-        Instant tick = latestFireTime(cron, clock.instant());
+        runTick(latestFireTime(cron, clock.instant()));
+    }
+
+    /** The round of schedule tick {@code tick}; returns when its last run has ended. */
+    Round runTick(Instant tick) {
         log.debug("Schedule tick {}", tick);
         closeAbandonedRuns();
-        round(SyncRun.Trigger.SCHEDULED, tick, shuffled(), List.of());
+        return tally(round(SyncRun.Trigger.SCHEDULED, tick, shuffled(), List.of()));
     }
 
     /**
@@ -157,6 +163,7 @@ class SyncSchedule {
                 trigger, tally.due(), tally.duration(), tally.started(), tally.skippedLocked(),
                 tally.skippedNotDue(), tally.succeeded(), tally.partial(), tally.failed());
         metrics.roundFinished(trigger, tally);
+        lastRound = tally;
         List<Turn> all = new ArrayList<>(ended);
         notDue.forEach(org -> all.add(new Turn(org, OrgRunner.Attempt.skipped(OrgRunner.Skipped.NOT_DUE), false)));
         return List.copyOf(all);
@@ -172,6 +179,10 @@ class SyncSchedule {
             int partial,
             int failed,
             Duration duration) {}
+
+    private Round tally(List<Turn> ignored) {
+        return Objects.requireNonNull(lastRound);
+    }
 
     static Round tally(int due, int notDueBefore, List<Turn> turns, Duration duration) {
         int started = 0;

@@ -315,8 +315,9 @@ public final class AtlasSimulator implements AutoCloseable {
                         .toReply(exchange.envelope(), exchange.pretty()));
             }
         }
-        String orgId = exchange.variable("orgId");
-        return applyFault(faults.next(orgId), exchange, route, orgId);
+        // Endpoints of no org (the orgs list) take their faults by path template, and no org's bucket.
+        String orgId = exchange.variables().get("orgId");
+        return applyFault(faults.next(orgId != null ? orgId : route.template()), exchange, route, orgId);
     }
 
     private Mono<Reply> applyFault(@Nullable Fault fault, Exchange exchange, Route route, @Nullable String orgId) {
