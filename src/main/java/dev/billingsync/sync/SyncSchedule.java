@@ -9,7 +9,6 @@ import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import org.jspecify.annotations.Nullable;
@@ -41,7 +40,6 @@ class SyncSchedule {
     private final SyncShutdown shutdown;
     private final SyncWorkers workers;
     private final SyncMetrics metrics;
-    private volatile @Nullable Round lastRound;
 
     SyncSchedule(
             SyncedOrgs orgs,
@@ -71,7 +69,7 @@ class SyncSchedule {
     Round runTick(Instant tick) {
         log.debug("Schedule tick {}", tick);
         closeAbandonedRuns();
-        return tally(round(SyncRun.Trigger.SCHEDULED, tick, shuffled(), List.of()));
+        return round(SyncRun.Trigger.SCHEDULED, tick, shuffled(), List.of()).tally();
     }
 
     /**
@@ -105,7 +103,7 @@ class SyncSchedule {
                 due.add(org);
             }
         }
-        return round(SyncRun.Trigger.STARTUP, null, due, recentlySynced).stream()
+        return round(SyncRun.Trigger.STARTUP, null, due, recentlySynced).turns().stream()
                 .filter(turn -> turn.attempt() != null && turn.attempt().skipped() == OrgRunner.Skipped.LOCKED)
                 .map(Turn::org)
                 .toList();
@@ -135,7 +133,10 @@ class SyncSchedule {
      * {@code billing.sync.parallelism} at once), and the round returns when every run has ended. {@code notDue} are
      * orgs of the round skipped before it started (counted, not run).
      */
-    private List<Turn> round(SyncRun.Trigger trigger, @Nullable Instant tick, List<ConfiguredOrg> orgs,
+    /** A round's turns, one per org, and its tally. */
+    private record Ended(List<Turn> turns, Round tally) {}
+
+    private Ended round(SyncRun.Trigger trigger, @Nullable Instant tick, List<ConfiguredOrg> orgs,
             List<ConfiguredOrg> notDue) {
         long started = System.nanoTime();
         List<CompletableFuture<Turn>> turns = new ArrayList<>();
@@ -163,10 +164,9 @@ class SyncSchedule {
                 trigger, tally.due(), tally.duration(), tally.started(), tally.skippedLocked(),
                 tally.skippedNotDue(), tally.succeeded(), tally.partial(), tally.failed());
         metrics.roundFinished(trigger, tally);
-        lastRound = tally;
         List<Turn> all = new ArrayList<>(ended);
         notDue.forEach(org -> all.add(new Turn(org, OrgRunner.Attempt.skipped(OrgRunner.Skipped.NOT_DUE), false)));
-        return List.copyOf(all);
+        return new Ended(List.copyOf(all), tally);
     }
 
     /** What a round did: the orgs it had, how many it started or skipped, and how their runs ended. */
@@ -179,10 +179,6 @@ class SyncSchedule {
             int partial,
             int failed,
             Duration duration) {}
-
-    private Round tally(List<Turn> ignored) {
-        return Objects.requireNonNull(lastRound);
-    }
 
     static Round tally(int due, int notDueBefore, List<Turn> turns, Duration duration) {
         int started = 0;
