@@ -106,6 +106,7 @@ rendered; the application's defaults apply to the rest.
 {{- $_ := set $s "BILLING_SYNC_LOCK_AT_MOST_FOR" $v.sync.lockAtMostFor }}
 {{- $_ := set $s "BILLING_SYNC_ORG_TIME_BUDGET" $v.sync.orgTimeBudget }}
 {{- $_ := set $s "BILLING_SYNC_HISTORY_MONTHS" $v.sync.historyMonths }}
+{{- $_ := set $s "BILLING_SYNC_PARALLELISM" $v.sync.parallelism }}
 {{- $_ := set $s "BILLING_SYNC_FINAL_INVOICE_STATUSES" $v.sync.finalInvoiceStatuses }}
 {{- $_ := set $s "BILLING_COST_EXPLORER_ENABLED" $v.costExplorer.enabled }}
 {{- $_ := set $s "BILLING_COST_EXPLORER_MONTHS" $v.costExplorer.months }}
@@ -115,6 +116,9 @@ rendered; the application's defaults apply to the rest.
 {{- $_ := set $s "BILLING_COST_EXPLORER_POLL_INTERVAL" $v.costExplorer.pollInterval }}
 {{- $_ := set $s "BILLING_COST_EXPLORER_MAX_POLL_INTERVAL" $v.costExplorer.maxPollInterval }}
 {{- $_ := set $s "BILLING_COST_EXPLORER_DEADLINE" $v.costExplorer.deadline }}
+{{- $_ := set $s "BILLING_COST_EXPLORER_REFRESH_AFTER" $v.costExplorer.refreshAfter }}
+{{- $_ := set $s "BILLING_ORGS_DISCOVERY_ENABLED" $v.orgsDiscovery.enabled }}
+{{- $_ := set $s "BILLING_ORGS_DISCOVERY_EXCLUDE" $v.orgsDiscovery.exclude }}
 {{- $_ := set $s "BILLING_HEALTH_FRESHNESS_WARN_AFTER" $v.health.freshness.warnAfter }}
 {{- $_ := set $s "BILLING_HEALTH_FRESHNESS_STATUS" $v.health.freshness.status }}
 {{- $_ := set $s "BILLING_HEALTH_FRESHNESS_REFRESH_INTERVAL" $v.health.freshness.refreshInterval }}

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -37,6 +38,9 @@ import tools.jackson.databind.json.JsonMapper;
 public class AtlasClient implements DisposableBean {
 
     static final String API_PATH = "/api/atlas/v2";
+
+    /** How logs and retries name the orgs-list call, which belongs to no org. */
+    private static final String ORGS_LIST = "orgs-list";
 
     private static final JsonMapper OAUTH_ERROR_MAPPER = JsonMapper.builder().build();
 
@@ -123,6 +127,14 @@ public class AtlasClient implements DisposableBean {
             auth = digestFilters.computeIfAbsent((AtlasCredentials.ApiKey) credentials, AtlasDigestFilter::new);
         }
         return new AtlasOrgSession(orgId, shared, auth);
+    }
+
+    /**
+     * {@code GET /api/atlas/v2/orgs}, every page: the organizations {@code credentials} can see (deleted ones
+     * included). Retried, bounded and failing like every call ({@link AtlasApiException}).
+     */
+    public List<AtlasOrganization> organizations(AtlasCredentials credentials) {
+        return session(ORGS_LIST, credentials).organizations();
     }
 
     /** Closes the connection pool and deletes this client's spool folder. */

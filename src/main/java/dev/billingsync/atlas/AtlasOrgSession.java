@@ -3,11 +3,15 @@ package dev.billingsync.atlas;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,7 +37,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * One org's conversation with Atlas during one sync run: counts the requests it sent. Blocking API (called from a
- * scheduler thread); Reactor stays inside. Thread-safe.
+ * sync worker), plus {@link CompletableFuture} variants of the Cost Explorer calls that hold no thread while they wait;
+ * Reactor stays inside. Thread-safe.
  *
  * <p>Every call is bounded by {@code billing.atlas.timeouts.call}, retried per {@link AtlasRetry} and fails with an
  * {@link AtlasApiException}. Successful bodies are spooled to a file ({@link AtlasPayload}); the caller closes it.
@@ -47,6 +52,11 @@ import tools.jackson.databind.json.JsonMapper;
 public final class AtlasOrgSession {
 
     static final String ENDPOINT_ATTRIBUTE = AtlasOrgSession.class.getName() + ".endpoint";
+
+    static final String ORGS_PATH = "/orgs";
+    /** The orgs list has had one version since the v2 API began. */
+    static final String ORGS_VERSION = "2023-01-01";
+    static final int ORGS_PAGE_SIZE = 500;
 
     static final String COST_EXPLORER_PATH = "/orgs/{orgId}/billing/costExplorer/usage";
     static final String COST_EXPLORER_RESULT_PATH = COST_EXPLORER_PATH + "/{token}";
@@ -134,6 +144,62 @@ public final class AtlasOrgSession {
         shared.metrics().costExplorerPoll(signal(poll));
         return poll;
     }
+
+    /**
+     * {@link #createCostExplorerQuery} without holding the calling thread, not even while a retry waits out a
+     * {@code Retry-After}: the future completes on an HTTP client or timer thread (exceptionally with an
+     * {@link AtlasApiException}), so callers continue on an executor of their own.
+     */
+    public CompletableFuture<String> createCostExplorerQueryAsync(CostExplorerRequest request) {
+        Objects.requireNonNull(request, "request");
+        Call call = Call.post(COST_EXPLORER_PATH, costExplorer(CostExplorerFormat.JSON), request.toJson(), orgId);
+        return executeAsync(call, this::readToken, Mono::error);
+    }
+
+    /** {@link #pollCostExplorerQuery} without holding the calling thread; see {@link #createCostExplorerQueryAsync}. */
+    public CompletableFuture<CostExplorerPoll> pollCostExplorerQueryAsync(String token, CostExplorerFormat format) {
+        Objects.requireNonNull(token, "token");
+        Objects.requireNonNull(format, "format");
+        Call call = Call.get(COST_EXPLORER_RESULT_PATH, costExplorer(format), orgId, token)
+                .withResponseTimeout(shared.properties().timeouts().poll());
+        return executeAsync(call, (c, response) -> readPoll(c, response, format), AtlasOrgSession::notAnswered)
+                .thenApply(poll -> {
+                    shared.metrics().costExplorerPoll(signal(poll));
+                    return poll;
+                });
+    }
+
+    /**
+     * {@code GET /api/atlas/v2/orgs}, every page ({@code itemsPerPage=500}): the organizations these credentials can
+     * see, deleted ones included (the caller filters). Accept {@code application/vnd.atlas.2023-01-01+json}.
+     */
+    List<AtlasOrganization> organizations() {
+        List<AtlasOrganization> all = new ArrayList<>();
+        for (int pageNum = 1; ; pageNum++) {
+            Call call = Call.get(ORGS_PATH + "?itemsPerPage={itemsPerPage}&pageNum={pageNum}",
+                    shared.json(ORGS_VERSION), ORGS_PAGE_SIZE, pageNum);
+            OrgPage page;
+            try (AtlasPayload payload = Objects.requireNonNull(execute(call, this::spoolOrFail));
+                    InputStream in = Files.newInputStream(payload.file())) {
+                page = ERROR_MAPPER.readValue(in, OrgPage.class);
+            } catch (IOException | RuntimeException e) {
+                if (e instanceof AtlasApiException atlasError) {
+                    throw atlasError;
+                }
+                throw new AtlasApiException(200, "MALFORMED_RESPONSE", "GET " + ORGS_PATH + " answered a body that"
+                        + " is not an organization list", null, null);
+            }
+            List<AtlasOrganization> results = page.results() == null ? List.of() : page.results();
+            all.addAll(results);
+            boolean more = page.totalCount() != null ? all.size() < page.totalCount() : results.size() == ORGS_PAGE_SIZE;
+            if (results.isEmpty() || !more) {
+                return List.copyOf(all);
+            }
+        }
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record OrgPage(@Nullable List<AtlasOrganization> results, @Nullable Integer totalCount) {}
 
     /** HTTP requests sent to {@code /api/atlas/v2} for this org so far, retries and auth re-tries included. */
     public int requestCount() {
@@ -270,26 +336,45 @@ public final class AtlasOrgSession {
             BiFunction<Call, ClientResponse, Mono<T>> handler,
             Function<Throwable, Mono<T>> unanswered) {
         Duration deadline = shared.properties().timeouts().call();
-        long deadlineNanos = System.nanoTime() + deadline.toNanos();
-        Mono<T> attempt = Mono.defer(() -> request(call).exchangeToMono(response -> handler.apply(call, response)))
-                .onErrorResume(unanswered)
-                .onErrorMap(error -> AtlasRetry.classify(call.endpoint(), error));
-        Mono<T> result = attempt
-                .retryWhen(new AtlasRetry(
-                        shared.properties().retry(), orgId, call.endpoint(), deadlineNanos, shared.metrics(),
-                        retryCount::incrementAndGet))
-                .timeout(deadline)
-                .onErrorMap(TimeoutException.class, e -> AtlasApiException.timeout(call.endpoint(), e))
-                .onErrorMap(AtlasRetry::unwrap);
         try {
             // The in-chain timeout cancels the exchange and deletes any partial file; block's limit is a safety net.
-            return result.block(deadline.plusSeconds(10));
+            return call(call, handler, unanswered).block(deadline.plusSeconds(10));
         } catch (RuntimeException e) {
             if (Exceptions.unwrap(e) instanceof InterruptedException) {
                 Thread.currentThread().interrupt(); // the exchange was cancelled; let the caller see the interrupt
             }
             throw e;
         }
+    }
+
+    /**
+     * The call as a future that holds no thread while it waits (for the response, or for a retry's backoff or
+     * {@code Retry-After}); it completes on an HTTP client or timer thread, exceptionally with an
+     * {@link AtlasApiException}.
+     */
+    <T> CompletableFuture<T> executeAsync(
+            Call call,
+            BiFunction<Call, ClientResponse, Mono<T>> handler,
+            Function<Throwable, Mono<T>> unanswered) {
+        return call(call, handler, unanswered).toFuture();
+    }
+
+    private <T> Mono<T> call(
+            Call call,
+            BiFunction<Call, ClientResponse, Mono<T>> handler,
+            Function<Throwable, Mono<T>> unanswered) {
+        Duration deadline = shared.properties().timeouts().call();
+        long deadlineNanos = System.nanoTime() + deadline.toNanos();
+        Mono<T> attempt = Mono.defer(() -> request(call).exchangeToMono(response -> handler.apply(call, response)))
+                .onErrorResume(unanswered)
+                .onErrorMap(error -> AtlasRetry.classify(call.endpoint(), error));
+        return attempt
+                .retryWhen(new AtlasRetry(
+                        shared.properties().retry(), orgId, call.endpoint(), deadlineNanos, shared.metrics(),
+                        retryCount::incrementAndGet))
+                .timeout(deadline)
+                .onErrorMap(TimeoutException.class, e -> AtlasApiException.timeout(call.endpoint(), e))
+                .onErrorMap(AtlasRetry::unwrap);
     }
 
     private WebClient.RequestHeadersSpec<?> request(Call call) {

@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -54,6 +55,24 @@ public class CostUsageStore {
                         Timestamp.from(clock.instant()))
                 .query(Long.class)
                 .single();
+    }
+
+    /**
+     * When the org's latest query of {@code groupBy} over exactly these months completed READY (its usage stored),
+     * empty if none did.
+     */
+    @Transactional(readOnly = true)
+    public Optional<Instant> lastReady(String orgId, String groupBy, LocalDate start, LocalDate end) {
+        return jdbc.sql("""
+                select completed_at from cost_explorer_queries
+                where org_id = ? and group_by = ? and start_date = ? and end_date = ? and state = 'READY'
+                    and completed_at is not null
+                order by completed_at desc limit 1
+                """)
+                .params(orgId, groupBy, Date.valueOf(start), Date.valueOf(end))
+                .query(Timestamp.class)
+                .optional()
+                .map(Timestamp::toInstant);
     }
 
     @Transactional

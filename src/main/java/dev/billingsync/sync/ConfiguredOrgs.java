@@ -26,6 +26,7 @@ public class ConfiguredOrgs {
 
     private final List<ConfiguredOrg> orgs;
     private final Map<String, ConfiguredOrg> byId = new HashMap<>();
+    private final @Nullable AtlasCredentials global;
 
     public ConfiguredOrgs(OrgProperties orgProperties, AtlasProperties atlas) {
         List<String> problems = new ArrayList<>();
@@ -59,6 +60,12 @@ public class ConfiguredOrgs {
             log.warn("No organizations configured (billing.orgs[N].id): nothing will be synced");
         }
         this.orgs = List.copyOf(resolved);
+        this.global = global.orElse(null);
+    }
+
+    /** The global credentials ({@code billing.atlas.*}), used by discovered orgs; empty when none are set. */
+    public Optional<AtlasCredentials> globalCredentials() {
+        return Optional.ofNullable(global);
     }
 
     public List<ConfiguredOrg> all() {

@@ -26,6 +26,8 @@ import org.springframework.validation.annotation.Validated;
  * @param maxPollInterval the longest wait between two polls; waits grow by half each time, with jitter
  * @param deadline give up on a query this long after creating it and record it as timed out
  * @param services the service names sent as the filter of a {@code services} query (Atlas's enumeration)
+ * @param refreshAfter a scheduled or startup run queries Cost Explorer for an org only when the org's last successful
+ *     query of a grouping is older than this, or was for other months (usage is monthly data); a manual run always does
  */
 @ConfigurationProperties("billing.cost-explorer")
 @Validated
@@ -46,7 +48,8 @@ public record CostExplorerProperties(
                     "Native Reranking", "Flex Consulting", "Support", "Credits"
                 })
                 @NotEmpty
-                List<String> services) {
+                List<String> services,
+        @DefaultValue("6h") @NotNull Duration refreshAfter) {
 
     public enum Format {
         JSON,

@@ -23,6 +23,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -34,7 +37,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Syncs one org's Cost Explorer usage: per configured {@code groupBy}, one query over the trailing months (current
  * month included), polled with growing, jittered waits until ready or the deadline passes, re-created once if Atlas
- * forgot its token. Each completed query replaces, atomically, the months whose rows changed.
+ * forgot its token. Each completed query replaces, atomically, the months whose rows changed. A wait between polls
+ * holds no thread ({@link SyncWorkers#delay}); scheduled runs query only when the last result is old enough
+ * ({@code billing.cost-explorer.refresh-after}).
  */
 @Component
 class CostSync {
@@ -62,6 +67,7 @@ class CostSync {
     private final SyncShutdown shutdown;
     private final OrgSyncLock locks;
     private final TransactionTemplate transaction;
+    private final SyncWorkers workers;
     private final JsonMapper json = JsonMapper.builder().build();
 
     CostSync(
@@ -73,7 +79,9 @@ class CostSync {
             MeterRegistry meters,
             SyncShutdown shutdown,
             OrgSyncLock locks,
-            TransactionTemplate transaction) {
+            TransactionTemplate transaction,
+            SyncWorkers workers) {
+        this.workers = workers;
         this.shutdown = shutdown;
         this.locks = locks;
         this.transaction = transaction;
@@ -89,111 +97,212 @@ class CostSync {
         return properties.enabled();
     }
 
-    /** Runs the org's queries; none polls past {@code until}, the run's time budget. */
-    Result sync(String orgId, long syncRunId, AtlasOrgSession session, Instant until) {
-        LocalDate currentMonth = LocalDate.now(clock.withZone(ZoneOffset.UTC)).withDayOfMonth(1);
-        LocalDate start = currentMonth.minusMonths(properties.months() - 1L);
-        LocalDate end = currentMonth.plusMonths(1);
-        int written = 0;
-        String errorCode = null;
-        String errorDetail = null;
-        for (String groupBy : properties.groupBy()) {
-            CostExplorerRequest request = request(orgId, groupBy, start, end);
-            if (request == null) {
-                log.info("Cost Explorer by {} skipped for org {}: no {} in its invoices yet", groupBy, orgId, groupBy);
-                continue;
-            }
-            long queryId = store.startQuery(orgId, syncRunId, groupBy, start, end, json.writeValueAsString(request));
-            Timer.Sample sample = Timer.start(meters);
-            Outcome outcome;
-            try {
-                outcome = run(session, request, until);
-            } catch (AtlasApiException e) {
-                outcome = new Outcome(QueryState.FAILED, null, 0, 0, null, e.getMessage());
-                errorCode = errorCode == null ? "COST_EXPLORER_" + e.errorCode() : errorCode;
-                errorDetail = errorDetail == null ? "Cost Explorer by " + groupBy + ": " + e.getMessage() : errorDetail;
-            }
-            sample.stop(meters.timer("billing.costexplorer.query.duration", "outcome", outcome.state().name()));
-            DistributionSummary.builder("billing.costexplorer.query.polls")
-                    .description("Polls a Cost Explorer query needed")
-                    .register(meters)
-                    .record(outcome.polls());
-            meters.counter("billing.costexplorer.queries", "outcome", outcome.state().name(), "group_by", groupBy)
-                    .increment();
-            if (outcome.state() == QueryState.READY) {
-                try (var payload = outcome.ready().payload()) {
-                    List<AtlasUsageDetail> details = reader.read(payload, outcome.ready().format());
-                    Map<LocalDate, List<UpstreamUsageRow>> byMonth = byMonth(groupBy, details);
-                    written += transaction.execute(tx -> {
-                        int replaced = store.replaceMonths(orgId, groupBy, queryId, months(start, end), byMonth);
-                        locks.fence(orgId);
-                        return replaced;
-                    });
-                    store.finishQuery(queryId, QueryState.READY, outcome.token(), outcome.polls(), outcome.recreated(),
-                            details.size(), null, null);
-                } catch (LockLostException e) {
-                    store.finishQuery(queryId, QueryState.FAILED, outcome.token(), outcome.polls(),
-                            outcome.recreated(), null, "LOCK_LOST", e.getMessage());
-                    throw e;
-                } catch (AtlasApiException e) {
-                    store.finishQuery(queryId, QueryState.FAILED, outcome.token(), outcome.polls(),
-                            outcome.recreated(), null, e.errorCode(), e.getMessage());
-                    errorCode = errorCode == null ? "COST_EXPLORER_" + e.errorCode() : errorCode;
-                    errorDetail = errorDetail == null ? "Cost Explorer by " + groupBy + ": " + e.getMessage() : errorDetail;
-                }
-            } else {
-                String code = outcome.state() == QueryState.TIMED_OUT ? "COST_EXPLORER_TIMED_OUT" : "COST_EXPLORER_FAILED";
-                store.finishQuery(queryId, outcome.state(), outcome.token(), outcome.polls(), outcome.recreated(), null,
-                        code, outcome.detail());
-                if (errorCode == null) {
-                    errorCode = code;
-                    errorDetail = "Cost Explorer by " + groupBy + ": " + outcome.detail();
-                }
-                log.warn("Cost Explorer query by {} for org {} ended {}: {}", groupBy, orgId, outcome.state(),
-                        outcome.detail());
+    /**
+     * Whether a scheduled or startup run queries the grouping: when its last successful query (over the same months)
+     * completed at least {@code billing.cost-explorer.refresh-after} ago, or never did. A manual run always queries.
+     */
+    static boolean refreshDue(@Nullable Instant lastReady, Instant now, Duration refreshAfter) {
+        return lastReady == null || !lastReady.plus(refreshAfter).isAfter(now);
+    }
+
+    /** The groupings a run of {@code trigger} queries now; empty when Cost Explorer is not due for the org. */
+    List<String> dueGroupings(String orgId, SyncRun.Trigger trigger) {
+        if (!properties.enabled()) {
+            return List.of();
+        }
+        if (trigger == SyncRun.Trigger.MANUAL) {
+            return properties.groupBy();
+        }
+        LocalDate start = firstMonth();
+        LocalDate end = endMonth();
+        Instant now = clock.instant();
+        return properties.groupBy().stream()
+                .filter(groupBy -> refreshDue(
+                        store.lastReady(orgId, groupBy, start, end).orElse(null), now, properties.refreshAfter()))
+                .toList();
+    }
+
+    /**
+     * Runs the org's queries of {@code groupings}, one after the other; none polls past {@code until}, the run's time
+     * budget. Waits between polls, and Atlas calls in flight, hold no thread: each step continues on
+     * {@code continueOn} (a sync worker), where the database work happens too.
+     */
+    CompletableFuture<Result> sync(String orgId, long syncRunId, AtlasOrgSession session, Instant until,
+            List<String> groupings, Executor continueOn) {
+        LocalDate start = firstMonth();
+        LocalDate end = endMonth();
+        Totals totals = new Totals();
+        CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+        for (String groupBy : groupings) {
+            chain = chain.thenComposeAsync(
+                    ignored -> query(orgId, syncRunId, session, until, groupBy, start, end, totals, continueOn),
+                    continueOn);
+        }
+        return chain.thenApply(ignored -> new Result(totals.written, totals.errorCode, totals.errorDetail));
+    }
+
+    /** What the queries of one run wrote so far, and their first failure; its steps run one after the other. */
+    private static final class Totals {
+        int written;
+        @Nullable String errorCode;
+        @Nullable String errorDetail;
+
+        void failed(String code, String detail) {
+            if (errorCode == null) {
+                errorCode = code;
+                errorDetail = detail;
             }
         }
-        return new Result(written, errorCode, errorDetail);
+    }
+
+    private CompletableFuture<Void> query(String orgId, long syncRunId, AtlasOrgSession session, Instant until,
+            String groupBy, LocalDate start, LocalDate end, Totals totals, Executor continueOn) {
+        CostExplorerRequest request = request(orgId, groupBy, start, end);
+        if (request == null) {
+            log.info("Cost Explorer by {} skipped for org {}: no {} in its invoices yet", groupBy, orgId, groupBy);
+            return CompletableFuture.completedFuture(null);
+        }
+        long queryId = store.startQuery(orgId, syncRunId, groupBy, start, end, json.writeValueAsString(request));
+        Timer.Sample sample = Timer.start(meters);
+        return run(session, request, until, continueOn)
+                .handle((outcome, error) -> {
+                    if (error == null) {
+                        return outcome;
+                    }
+                    if (unwrap(error) instanceof AtlasApiException e) {
+                        totals.failed("COST_EXPLORER_" + e.errorCode(), "Cost Explorer by " + groupBy + ": " + e.getMessage());
+                        return new Outcome(QueryState.FAILED, null, 0, 0, null, e.getMessage());
+                    }
+                    throw new CompletionException(unwrap(error));
+                })
+                .thenAcceptAsync(outcome -> finish(orgId, groupBy, queryId, start, end, outcome, sample, totals),
+                        continueOn);
+    }
+
+    private void finish(String orgId, String groupBy, long queryId, LocalDate start, LocalDate end, Outcome outcome,
+            Timer.Sample sample, Totals totals) {
+        sample.stop(meters.timer("billing.costexplorer.query.duration", "outcome", outcome.state().name()));
+        DistributionSummary.builder("billing.costexplorer.query.polls")
+                .description("Polls a Cost Explorer query needed")
+                .register(meters)
+                .record(outcome.polls());
+        meters.counter("billing.costexplorer.queries", "outcome", outcome.state().name(), "group_by", groupBy)
+                .increment();
+        if (outcome.state() == QueryState.READY) {
+            try (var payload = outcome.ready().payload()) {
+                List<AtlasUsageDetail> details = reader.read(payload, outcome.ready().format());
+                Map<LocalDate, List<UpstreamUsageRow>> byMonth = byMonth(groupBy, details);
+                totals.written += transaction.execute(tx -> {
+                    int replaced = store.replaceMonths(orgId, groupBy, queryId, months(start, end), byMonth);
+                    locks.fence(orgId);
+                    return replaced;
+                });
+                store.finishQuery(queryId, QueryState.READY, outcome.token(), outcome.polls(), outcome.recreated(),
+                        details.size(), null, null);
+            } catch (LockLostException e) {
+                store.finishQuery(queryId, QueryState.FAILED, outcome.token(), outcome.polls(),
+                        outcome.recreated(), null, "LOCK_LOST", e.getMessage());
+                throw e;
+            } catch (AtlasApiException e) {
+                store.finishQuery(queryId, QueryState.FAILED, outcome.token(), outcome.polls(),
+                        outcome.recreated(), null, e.errorCode(), e.getMessage());
+                totals.failed("COST_EXPLORER_" + e.errorCode(), "Cost Explorer by " + groupBy + ": " + e.getMessage());
+            }
+        } else {
+            String code = outcome.state() == QueryState.TIMED_OUT ? "COST_EXPLORER_TIMED_OUT" : "COST_EXPLORER_FAILED";
+            store.finishQuery(queryId, outcome.state(), outcome.token(), outcome.polls(), outcome.recreated(), null,
+                    code, outcome.detail());
+            totals.failed(code, "Cost Explorer by " + groupBy + ": " + outcome.detail());
+            log.warn("Cost Explorer query by {} for org {} ended {}: {}", groupBy, orgId, outcome.state(),
+                    outcome.detail());
+        }
+    }
+
+    /** Where one query stands between two polls; touched by one step at a time. */
+    private static final class Polling {
+        String token;
+        int polls;
+        int recreated;
+        Duration wait;
+        Instant deadline;
+
+        Polling(String token, Duration wait, Instant deadline) {
+            this.token = token;
+            this.wait = wait;
+            this.deadline = deadline;
+        }
+
+        Outcome end(QueryState state, CostExplorerPoll.@Nullable Ready ready, @Nullable String detail) {
+            return new Outcome(state, token, polls, recreated, ready, detail);
+        }
     }
 
     /** Creates the query and polls it until ready, unknown twice, or past the deadline. */
-    private Outcome run(AtlasOrgSession session, CostExplorerRequest request, Instant until) {
-        CostExplorerFormat format = CostExplorerFormat.valueOf(properties.format().name());
+    private CompletableFuture<Outcome> run(AtlasOrgSession session, CostExplorerRequest request, Instant until,
+            Executor continueOn) {
         Instant deadline = earliest(clock.instant().plus(properties.deadline()), until);
-        String token = session.createCostExplorerQuery(request);
-        int polls = 0;
-        int recreated = 0;
-        Duration wait = properties.pollInterval();
-        while (true) {
-            if (clock.instant().plus(wait).isAfter(deadline)) {
-                return new Outcome(QueryState.TIMED_OUT, token, polls, recreated, null,
-                        "not ready after " + polls + " poll(s) by its deadline (" + properties.deadline()
-                                + " per query, within the run's billing.sync.org-time-budget)");
-            }
-            pause(wait);
-            if (shutdown.stopping()) {
-                return new Outcome(QueryState.FAILED, token, polls, recreated, null,
-                        "the service shut down while the query was processing; the next run asks again");
-            }
-            CostExplorerPoll poll = session.pollCostExplorerQuery(token, format);
-            polls++;
-            if (poll instanceof CostExplorerPoll.Ready ready) {
-                return new Outcome(QueryState.READY, token, polls, recreated, ready, null);
-            }
-            if (poll instanceof CostExplorerPoll.UnknownToken) {
-                if (recreated > 0) {
-                    return new Outcome(QueryState.FAILED, token, polls, recreated, null,
-                            "Atlas did not know the query's token, even after creating it again");
-                }
-                // A new query gets a deadline of its own; this happens at most once per query.
-                token = session.createCostExplorerQuery(request);
-                recreated++;
-                deadline = earliest(clock.instant().plus(properties.deadline()), until);
-                wait = properties.pollInterval();
-                continue;
-            }
-            wait = next(wait);
+        return session.createCostExplorerQueryAsync(request).thenComposeAsync(
+                token -> pollLater(session, request, until, new Polling(token, properties.pollInterval(), deadline),
+                        continueOn),
+                continueOn);
+    }
+
+    /** Waits (on the timer, no thread held), then polls once, and goes on from what the poll said. */
+    private CompletableFuture<Outcome> pollLater(AtlasOrgSession session, CostExplorerRequest request, Instant until,
+            Polling polling, Executor continueOn) {
+        if (clock.instant().plus(polling.wait).isAfter(polling.deadline)) {
+            return CompletableFuture.completedFuture(polling.end(QueryState.TIMED_OUT, null,
+                    "not ready after " + polling.polls + " poll(s) by its deadline (" + properties.deadline()
+                            + " per query, within the run's billing.sync.org-time-budget)"));
         }
+        CostExplorerFormat format = CostExplorerFormat.valueOf(properties.format().name());
+        return workers.delay(polling.wait)
+                .thenComposeAsync(ignored -> shutdown.stopping()
+                        ? CompletableFuture.completedFuture((CostExplorerPoll) null)
+                        : session.pollCostExplorerQueryAsync(polling.token, format), continueOn)
+                .thenComposeAsync(poll -> {
+                    if (poll == null) {
+                        return CompletableFuture.completedFuture(polling.end(QueryState.FAILED, null,
+                                "the service shut down while the query was processing; the next run asks again"));
+                    }
+                    polling.polls++;
+                    if (poll instanceof CostExplorerPoll.Ready ready) {
+                        return CompletableFuture.completedFuture(polling.end(QueryState.READY, ready, null));
+                    }
+                    if (poll instanceof CostExplorerPoll.UnknownToken) {
+                        if (polling.recreated > 0) {
+                            return CompletableFuture.completedFuture(polling.end(QueryState.FAILED, null,
+                                    "Atlas did not know the query's token, even after creating it again"));
+                        }
+                        // A new query gets a deadline of its own; this happens at most once per query.
+                        return session.createCostExplorerQueryAsync(request).thenComposeAsync(token -> {
+                            polling.token = token;
+                            polling.recreated++;
+                            polling.deadline = earliest(clock.instant().plus(properties.deadline()), until);
+                            polling.wait = properties.pollInterval();
+                            return pollLater(session, request, until, polling, continueOn);
+                        }, continueOn);
+                    }
+                    polling.wait = next(polling.wait);
+                    return pollLater(session, request, until, polling, continueOn);
+                }, continueOn);
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        Throwable t = error;
+        while ((t instanceof CompletionException || t instanceof java.util.concurrent.ExecutionException)
+                && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    private LocalDate firstMonth() {
+        return endMonth().minusMonths(properties.months());
+    }
+
+    private LocalDate endMonth() {
+        return LocalDate.now(clock.withZone(ZoneOffset.UTC)).withDayOfMonth(1).plusMonths(1);
     }
 
     private static Instant earliest(Instant a, Instant b) {
@@ -206,19 +315,6 @@ class CostSync {
         long jitter = ThreadLocalRandom.current().nextLong(grown / 5 + 1);
         long millis = Math.min(grown + jitter, properties.maxPollInterval().toMillis());
         return Duration.ofMillis(Math.max(millis, properties.pollInterval().toMillis()));
-    }
-
-    /** Waits between polls, waking early when the service starts shutting down. */
-    private void pause(Duration wait) {
-        long end = System.nanoTime() + wait.toNanos();
-        try {
-            for (long left = wait.toNanos(); left > 0 && !shutdown.stopping(); left = end - System.nanoTime()) {
-                Thread.sleep(Math.max(1, Math.min(250, left / 1_000_000)));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw AtlasApiException.timeout("Cost Explorer polling (interrupted)", e);
-        }
     }
 
     /** The request for one grouping, or null when the dimension has no filter values to send yet. */

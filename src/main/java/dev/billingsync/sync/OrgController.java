@@ -14,17 +14,17 @@ import java.util.stream.Collectors;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** The configured organizations the caller may see, with the freshness of their data. */
+/** The organizations synced (configured or discovered) that the caller may see, with the freshness of their data. */
 @RestController
 @Tag(name = "Organizations", description = "Configured Atlas organizations and how fresh their data is")
 class OrgController {
 
-    private final ConfiguredOrgs orgs;
+    private final SyncedOrgs orgs;
     private final OrgStatusQueries statuses;
     private final InvoiceQueries invoices;
     private final CallerAccess access;
 
-    OrgController(ConfiguredOrgs orgs, OrgStatusQueries statuses, InvoiceQueries invoices, CallerAccess access) {
+    OrgController(SyncedOrgs orgs, OrgStatusQueries statuses, InvoiceQueries invoices, CallerAccess access) {
         this.orgs = orgs;
         this.statuses = statuses;
         this.invoices = invoices;
@@ -34,8 +34,9 @@ class OrgController {
     @GetMapping("/api/v1/orgs")
     @Operation(summary = "Organizations visible to the caller, with last sync and current pending invoice id")
     PageResponse<OrgResponse> list(PageRequest page) {
-        Set<String> visible = access.visible(orgs.all().stream().map(ConfiguredOrgs.ConfiguredOrg::id).toList());
-        List<ConfiguredOrgs.ConfiguredOrg> shown = orgs.all().stream()
+        Map<ConfiguredOrgs.ConfiguredOrg, SyncedOrgs.Source> all = orgs.all();
+        Set<String> visible = access.visible(all.keySet().stream().map(ConfiguredOrgs.ConfiguredOrg::id).toList());
+        List<ConfiguredOrgs.ConfiguredOrg> shown = all.keySet().stream()
                 .filter(org -> visible.contains(org.id()))
                 .sorted((a, b) -> a.id().compareTo(b.id()))
                 .toList();
@@ -46,7 +47,7 @@ class OrgController {
                 .collect(Collectors.toMap(OrgStatusQueries.OrgStatus::orgId, Function.identity()));
         Map<String, String> pending = invoices.pendingInvoiceIds(ids);
         List<OrgResponse> results = slice.stream()
-                .map(org -> OrgResponse.of(org, status.get(org.id()), pending.get(org.id())))
+                .map(org -> OrgResponse.of(org, all.get(org), status.get(org.id()), pending.get(org.id())))
                 .toList();
         return PageResponse.of(page, results, shown.size());
     }

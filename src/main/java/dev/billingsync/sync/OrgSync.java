@@ -9,7 +9,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.stream.Collectors;
@@ -41,6 +44,7 @@ public class OrgSync implements OrgRunner {
     private final Clock clock;
     private final Duration budget;
     private final String runner;
+    private final SyncWorkers workers;
 
     OrgSync(
             OrgSyncLock lock,
@@ -52,7 +56,9 @@ public class OrgSync implements OrgRunner {
             SyncShutdown shutdown,
             Clock clock,
             SyncProperties properties,
-            ReplicaName replica) {
+            ReplicaName replica,
+            SyncWorkers workers) {
+        this.workers = workers;
         this.lock = lock;
         this.runLog = runLog;
         this.atlas = atlas;
@@ -66,12 +72,33 @@ public class OrgSync implements OrgRunner {
     }
 
     /**
-     * Syncs {@code org} now, on this thread. Empty when another replica holds the org's lock, or when {@code tick} is
-     * given and the org already has a run for that schedule tick.
+     * Syncs {@code org} now, on this thread, until its run ends. Empty when another replica holds the org's lock, or
+     * when {@code tick} is given and the org already has a run for that schedule tick.
      */
     @Override
     public Optional<SyncRun> run(ConfiguredOrg org, SyncRun.Trigger trigger, @Nullable Instant tick) {
-        return begin(org, trigger, tick).map(this::complete);
+        try {
+            return Optional.ofNullable(runAsync(org, trigger, tick).join().run());
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Starts the org's run on this thread: takes the lock, records the run, syncs the invoices; Cost Explorer goes on
+     * without this thread (its waits hold none), its steps on the sync workers. The future completes with the run as
+     * recorded when its last part ended.
+     */
+    @Override
+    public CompletableFuture<Attempt> runAsync(ConfiguredOrg org, SyncRun.Trigger trigger, @Nullable Instant tick) {
+        Begun begun = begin(org, trigger, tick);
+        if (begun.started() == null) {
+            return CompletableFuture.completedFuture(Attempt.skipped(Objects.requireNonNull(begun.skipped())));
+        }
+        return execute(begun.started()).thenApply(Attempt::ran);
     }
 
     /**
@@ -80,9 +107,9 @@ public class OrgSync implements OrgRunner {
      * run is recorded as failed, the lock released and the rejection rethrown.
      */
     public Optional<SyncRun> start(ConfiguredOrg org, SyncRun.Trigger trigger, Executor executor) {
-        return begin(org, trigger, null).map(started -> {
+        return Optional.ofNullable(begin(org, trigger, null).started()).map(started -> {
             try {
-                executor.execute(() -> complete(started));
+                executor.execute(() -> execute(started));
             } catch (RejectedExecutionException rejected) {
                 try {
                     runLog.fail(started.run().id(), SyncCounts.NONE, "REJECTED", "No capacity to run the sync now.");
@@ -99,6 +126,7 @@ public class OrgSync implements OrgRunner {
      * Closes the runs left running by replicas that died, for every org whose lock is free now; an org whose lock is
      * held has a live run somewhere (or a dead one whose lock has not expired yet, closed on a later call).
      */
+    @Override
     public void closeAbandonedRuns() {
         for (String orgId : runLog.orgsWithRunningRuns()) {
             lock.tryLock(orgId).ifPresent(held -> {
@@ -114,43 +142,79 @@ public class OrgSync implements OrgRunner {
         }
     }
 
-    private Optional<Started> begin(ConfiguredOrg org, SyncRun.Trigger trigger, @Nullable Instant tick) {
+    /** A started run, or why the org got none. */
+    private record Begun(@Nullable Started started, OrgRunner.@Nullable Skipped skipped) {}
+
+    private Begun begin(ConfiguredOrg org, SyncRun.Trigger trigger, @Nullable Instant tick) {
         Optional<OrgSyncLock.Held> held = lock.tryLock(org.id());
         if (held.isEmpty()) {
-            return Optional.empty();
+            return new Begun(null, Skipped.LOCKED);
         }
         try {
             Optional<SyncRun> run = runLog.start(org.id(), org.name(), trigger, tick, runner);
             if (run.isEmpty()) {
                 held.get().release();
-                return Optional.empty();
+                return new Begun(null, Skipped.NOT_DUE);
             }
-            return Optional.of(new Started(org, run.get(), held.get()));
+            return new Begun(new Started(org, run.get(), held.get()), null);
         } catch (RuntimeException e) {
             held.get().release();
             throw e;
         }
     }
 
-    private SyncRun complete(Started started) {
+    /**
+     * The run's invoice part on this thread, written as soon as it is fetched; then its Cost Explorer part, if due,
+     * without this thread; then its record, on a sync worker. The lock is kept alive until the record is written.
+     */
+    private CompletableFuture<SyncRun> execute(Started started) {
         ConfiguredOrg org = started.org();
         long runId = started.run().id();
+        Executor continueOn = withMdc(workers.continuations(), runId, org.id());
         MDC.put("syncRunId", Long.toString(runId));
         MDC.put("orgId", org.id());
         try {
             if (shutdown.stopping()) {
-                log.info("Sync run {} of org {} not started: the service is shutting down", runId, org.id());
-                return runLog.fail(runId, SyncCounts.NONE, "SHUTDOWN",
-                        "The service shut down before this sync started; the next run syncs the organization.");
+                try {
+                    log.info("Sync run {} of org {} not started: the service is shutting down", runId, org.id());
+                    return CompletableFuture.completedFuture(runLog.fail(runId, SyncCounts.NONE, "SHUTDOWN",
+                            "The service shut down before this sync started; the next run syncs the organization."));
+                } finally {
+                    started.lock().release();
+                }
             }
-            AtlasOrgSession session = atlas.session(org.id(), org.credentials());
-            log.info("Sync run {} of org {} started ({})", runId, org.id(), started.run().trigger());
-            Instant until = clock.instant().plus(budget);
-            Part invoicePart = invoicePart(org.id(), runId, session, until);
-            Part costPart = costSync.enabled() && !started.lock().lost()
-                    ? costPart(org.id(), runId, session, until)
-                    : null;
-            SyncRun run = record(runId, session, invoicePart, costPart);
+            AtlasOrgSession session;
+            Instant until;
+            Part invoicePart;
+            CompletableFuture<@Nullable Part> costPart;
+            try {
+                session = atlas.session(org.id(), org.credentials());
+                log.info("Sync run {} of org {} started ({})", runId, org.id(), started.run().trigger());
+                until = clock.instant().plus(budget);
+                invoicePart = invoicePart(org.id(), runId, session, until);
+                costPart = costSync.enabled() && !started.lock().lost()
+                        ? costPart(org.id(), runId, started.run().trigger(), session, until, continueOn)
+                        : CompletableFuture.completedFuture(null);
+            } catch (RuntimeException e) {
+                started.lock().release();
+                throw e;
+            }
+            return workers.track(costPart.handleAsync(
+                    (part, error) -> finish(started, session, invoicePart, part, error), continueOn));
+        } finally {
+            MDC.remove("syncRunId");
+            MDC.remove("orgId");
+        }
+    }
+
+    private SyncRun finish(
+            Started started, AtlasOrgSession session, Part invoicePart, @Nullable Part costPart,
+            @Nullable Throwable error) {
+        ConfiguredOrg org = started.org();
+        long runId = started.run().id();
+        try {
+            Part cost = error == null ? costPart : costFailure(org.id(), runId, unwrap(error));
+            SyncRun run = record(runId, session, invoicePart, cost);
             log.info("Sync run {} of org {} {}: {} invoice(s), {} line item(s), {} usage row(s), {} Atlas request(s)",
                     runId, org.id(), run.status().name().toLowerCase(Locale.ROOT), run.invoicesWritten(),
                     run.lineItemsWritten(), run.usageRowsWritten(), run.atlasRequests());
@@ -158,9 +222,28 @@ public class OrgSync implements OrgRunner {
             return run;
         } finally {
             started.lock().release();
-            MDC.remove("syncRunId");
-            MDC.remove("orgId");
         }
+    }
+
+    private static Executor withMdc(Executor executor, long runId, String orgId) {
+        return work -> executor.execute(() -> {
+            MDC.put("syncRunId", Long.toString(runId));
+            MDC.put("orgId", orgId);
+            try {
+                work.run();
+            } finally {
+                MDC.remove("syncRunId");
+                MDC.remove("orgId");
+            }
+        });
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        Throwable t = error;
+        while (t instanceof CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
     }
 
     /**
@@ -220,17 +303,31 @@ public class OrgSync implements OrgRunner {
         }
     }
 
-    private Part costPart(String orgId, long runId, AtlasOrgSession session, Instant until) {
+    /** The Cost Explorer part when it is due for the run (always for a manual one); null when it is not. */
+    private CompletableFuture<@Nullable Part> costPart(String orgId, long runId, SyncRun.Trigger trigger,
+            AtlasOrgSession session, Instant until, Executor continueOn) {
         try {
-            CostSync.Result cost = costSync.sync(orgId, runId, session, until);
-            return new Part(0, 0, cost.usageRowsWritten(), cost.errorCode(), cost.errorDetail(), cost.failed());
-        } catch (LockLostException e) {
+            List<String> groupings = costSync.dueGroupings(orgId, trigger);
+            if (groupings.isEmpty()) {
+                log.info("Cost Explorer of org {} not due in run {}: refreshed within billing.cost-explorer.refresh-after",
+                        orgId, runId);
+                return CompletableFuture.completedFuture(null);
+            }
+            return costSync.sync(orgId, runId, session, until, groupings, continueOn)
+                    .thenApply(cost -> new Part(
+                            0, 0, cost.usageRowsWritten(), cost.errorCode(), cost.errorDetail(), cost.failed()));
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(costFailure(orgId, runId, e));
+        }
+    }
+
+    private Part costFailure(String orgId, long runId, Throwable error) {
+        if (error instanceof LockLostException e) {
             log.error("Cost Explorer usage of org {} not written in run {}: {}", orgId, runId, e.getMessage());
             return Part.failed("LOCK_LOST", e.getMessage());
-        } catch (RuntimeException e) {
-            log.error("Cost Explorer of org {} failed in run {}", orgId, runId, e);
-            return Part.failed("INTERNAL_ERROR",
-                    "Cost Explorer failed inside billing-sync; the service log of run " + runId + " has the cause.");
         }
+        log.error("Cost Explorer of org {} failed in run {}", orgId, runId, error);
+        return Part.failed("INTERNAL_ERROR",
+                "Cost Explorer failed inside billing-sync; the service log of run " + runId + " has the cause.");
     }
 }

@@ -1,8 +1,8 @@
 package dev.billingsync.sync;
 
-import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
 import java.time.Duration;
 import java.util.List;
 import org.hibernate.validator.constraints.time.DurationMin;
@@ -25,6 +25,8 @@ import org.springframework.validation.annotation.Validated;
  *     stops polling, so one slow org cannot hold its lock and a worker for hours
  * @param historyMonths closed invoices kept in sync: those whose period starts within this many whole months before
  *     the current one (0: pending invoices only, at most 60)
+ * @param parallelism orgs this replica syncs at the same time (1 to 64): worker threads, each holding at most one
+ *     database connection at a time, so the connection pool needs at least this many plus headroom for the API
  */
 @ConfigurationProperties("billing.sync")
 @Validated
@@ -36,4 +38,5 @@ public record SyncProperties(
         @DefaultValue("2m") @DurationMin(seconds = 2) Duration lockAtMostFor,
         @DefaultValue List<String> finalInvoiceStatuses,
         @DefaultValue("30m") @DurationMin(minutes = 1) Duration orgTimeBudget,
-        @DefaultValue("12") @Min(0) @Max(60) int historyMonths) {}
+        @DefaultValue("12") @Min(0) @Max(60) int historyMonths,
+        @DefaultValue("4") @Min(1) @Max(64) int parallelism) {}

@@ -32,14 +32,14 @@ class SyncRunController {
     private static final Duration RETRY_AFTER = Duration.ofSeconds(30);
 
     private final SyncRunQueries queries;
-    private final ConfiguredOrgs orgs;
+    private final SyncedOrgs orgs;
     private final OrgSync orgSync;
     private final ManualSyncExecutor executor;
     private final CallerAccess access;
 
     SyncRunController(
             SyncRunQueries queries,
-            ConfiguredOrgs orgs,
+            SyncedOrgs orgs,
             OrgSync orgSync,
             ManualSyncExecutor executor,
             CallerAccess access) {
@@ -85,7 +85,7 @@ class SyncRunController {
         access.requireSync(orgId);
         ConfiguredOrgs.ConfiguredOrg org = orgs.find(orgId)
                 .orElseThrow(() -> ApiException.notFound(
-                        "ORG_NOT_FOUND", "Organization " + orgId + " is not configured for sync.", orgId));
+                        "ORG_NOT_FOUND", "Organization " + orgId + " is not configured for sync (nor discovered).", orgId));
         SyncRun run;
         try {
             run = orgSync.start(org, SyncRun.Trigger.MANUAL, executor::submit)

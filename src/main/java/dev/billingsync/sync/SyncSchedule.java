@@ -9,6 +9,8 @@ import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,9 +18,10 @@ import org.springframework.scheduling.support.CronExpression;
 import org.springframework.stereotype.Component;
 
 /**
- * Runs every configured org for a schedule tick or at startup. Each replica walks the orgs in its own random order,
- * so replicas share the orgs between them; the per-org lock and the tick recorded on each run make every org run once
- * per tick, whichever replica gets it.
+ * Runs every org for a schedule tick or at startup, up to {@code billing.sync.parallelism} at once on the sync workers
+ * ({@link SyncWorkers}). Each replica walks the orgs in its own random order, so replicas share the orgs between them;
+ * the per-org lock and the tick recorded on each run make every org run once per tick, whichever replica gets it. A
+ * round ends when the last of its runs has ended, and records what it did ({@link SyncMetrics#roundFinished}).
  */
 @Component
 class SyncSchedule {
@@ -28,21 +31,27 @@ class SyncSchedule {
     /** The scheduler may fire a hair early; a tick is the latest fire time up to this long after now. */
     private static final Duration FIRE_TOLERANCE = Duration.ofMillis(1000);
 
-    private final ConfiguredOrgs orgs;
+    private final SyncedOrgs orgs;
     private final OrgRunner orgSync;
     private final SyncRunLog runLog;
     private final SyncProperties properties;
     private final CronExpression cron;
     private final Clock clock;
     private final SyncShutdown shutdown;
+    private final SyncWorkers workers;
+    private final SyncMetrics metrics;
 
     SyncSchedule(
-            ConfiguredOrgs orgs,
+            SyncedOrgs orgs,
             OrgRunner orgSync,
             SyncRunLog runLog,
             SyncProperties properties,
             Clock clock,
-            SyncShutdown shutdown) {
+            SyncShutdown shutdown,
+            SyncWorkers workers,
+            SyncMetrics metrics) {
+        this.workers = workers;
+        this.metrics = metrics;
         this.orgs = orgs;
         this.orgSync = orgSync;
         this.runLog = runLog;
@@ -53,15 +62,14 @@ class SyncSchedule {
     }
 
     void runTick() {
-        Instant tick = latestFireTime(cron, clock.instant());
+        runTick(latestFireTime(cron, clock.instant()));
+    }
+
+    /** The round of schedule tick {@code tick}; returns when its last run has ended. */
+    Round runTick(Instant tick) {
         log.debug("Schedule tick {}", tick);
         closeAbandonedRuns();
-        for (ConfiguredOrg org : shuffled()) {
-            if (shutdown.stopping()) {
-                return;
-            }
-            runIsolated(org, SyncRun.Trigger.SCHEDULED, tick);
-        }
+        return round(SyncRun.Trigger.SCHEDULED, tick, shuffled(), List.of()).tally();
     }
 
     /**
@@ -80,43 +88,144 @@ class SyncSchedule {
     }
 
     private List<ConfiguredOrg> startup(List<ConfiguredOrg> candidates) {
+        if (shutdown.stopping()) {
+            return List.of();
+        }
         Instant recent = clock.instant().minus(properties.startupGrace());
-        List<ConfiguredOrg> busy = new ArrayList<>();
+        List<ConfiguredOrg> due = new ArrayList<>();
+        List<ConfiguredOrg> recentlySynced = new ArrayList<>();
         for (ConfiguredOrg org : candidates) {
-            if (shutdown.stopping()) {
-                return List.of();
-            }
             if (succeededSince(org, recent)) {
                 log.info("Startup sync of org {} skipped: it synced successfully less than {} ago", org.id(),
                         properties.startupGrace());
-            } else if (runIsolated(org, SyncRun.Trigger.STARTUP, null) == Started.BUSY) {
-                busy.add(org);
+                recentlySynced.add(org);
+            } else {
+                due.add(org);
             }
         }
-        return List.copyOf(busy);
+        return round(SyncRun.Trigger.STARTUP, null, due, recentlySynced).turns().stream()
+                .filter(turn -> turn.attempt() != null && turn.attempt().skipped() == OrgRunner.Skipped.LOCKED)
+                .map(Turn::org)
+                .toList();
     }
 
     private boolean succeededSince(ConfiguredOrg org, Instant since) {
-        return runLog.latest(org.id())
-                .filter(run -> run.status() == SyncRun.Status.SUCCEEDED)
-                .map(SyncRun::finishedAt)
-                .filter(finished -> finished.isAfter(since))
-                .isPresent();
+        try {
+            return runLog.latest(org.id())
+                    .filter(run -> run.status() == SyncRun.Status.SUCCEEDED)
+                    .map(SyncRun::finishedAt)
+                    .filter(finished -> finished.isAfter(since))
+                    .isPresent();
+        } catch (RuntimeException e) {
+            log.error("Could not read the latest run of org {}; syncing it", org.id(), e);
+            return false;
+        }
     }
 
-    private enum Started {
-        RAN,
-        BUSY,
-        BROKE
+    /**
+     * One org's turn in a round: its attempt, or null when it broke (the runner threw) or did not start because the
+     * service is stopping.
+     */
+    record Turn(ConfiguredOrg org, OrgRunner.@Nullable Attempt attempt, boolean broke) {}
+
+    /**
+     * Runs a round: each org of {@code orgs} starts on a sync worker when one is free (up to
+     * {@code billing.sync.parallelism} at once), and the round returns when every run has ended. {@code notDue} are
+     * orgs of the round skipped before it started (counted, not run).
+     */
+    /** A round's turns, one per org, and its tally. */
+    private record Ended(List<Turn> turns, Round tally) {}
+
+    private Ended round(SyncRun.Trigger trigger, @Nullable Instant tick, List<ConfiguredOrg> orgs,
+            List<ConfiguredOrg> notDue) {
+        long started = System.nanoTime();
+        List<CompletableFuture<Turn>> turns = new ArrayList<>();
+        for (ConfiguredOrg org : orgs) {
+            CompletableFuture<Turn> turn = new CompletableFuture<>();
+            turns.add(turn);
+            try {
+                workers.startOrg(() -> {
+                    if (shutdown.stopping()) {
+                        turn.complete(new Turn(org, null, false));
+                    } else {
+                        runIsolated(org, trigger, tick).whenComplete((done, impossible) -> turn.complete(done));
+                    }
+                });
+            } catch (RejectedExecutionException stopped) {
+                turn.complete(new Turn(org, null, false));
+            }
+        }
+        CompletableFuture.allOf(turns.toArray(CompletableFuture[]::new)).join();
+        List<Turn> ended = turns.stream().map(CompletableFuture::join).toList();
+        Round tally = tally(orgs.size() + notDue.size(), notDue.size(), ended,
+                Duration.ofNanos(System.nanoTime() - started));
+        log.info("Sync round ({}) of {} org(s) took {}: {} started, {} skipped (locked elsewhere), {} not due,"
+                        + " {} succeeded, {} partial, {} failed",
+                trigger, tally.due(), tally.duration(), tally.started(), tally.skippedLocked(),
+                tally.skippedNotDue(), tally.succeeded(), tally.partial(), tally.failed());
+        metrics.roundFinished(trigger, tally);
+        List<Turn> all = new ArrayList<>(ended);
+        notDue.forEach(org -> all.add(new Turn(org, OrgRunner.Attempt.skipped(OrgRunner.Skipped.NOT_DUE), false)));
+        return new Ended(List.copyOf(all), tally);
+    }
+
+    /** What a round did: the orgs it had, how many it started or skipped, and how their runs ended. */
+    record Round(
+            int due,
+            int started,
+            int skippedLocked,
+            int skippedNotDue,
+            int succeeded,
+            int partial,
+            int failed,
+            Duration duration) {}
+
+    static Round tally(int due, int notDueBefore, List<Turn> turns, Duration duration) {
+        int started = 0;
+        int locked = 0;
+        int notDue = notDueBefore;
+        int succeeded = 0;
+        int partial = 0;
+        int failed = 0;
+        for (Turn turn : turns) {
+            if (turn.broke()) {
+                failed++;
+                continue;
+            }
+            OrgRunner.Attempt attempt = turn.attempt();
+            if (attempt == null) {
+                continue;
+            }
+            if (attempt.skipped() == OrgRunner.Skipped.LOCKED) {
+                locked++;
+            } else if (attempt.skipped() == OrgRunner.Skipped.NOT_DUE) {
+                notDue++;
+            } else if (attempt.run() != null) {
+                started++;
+                switch (attempt.run().status()) {
+                    case SUCCEEDED -> succeeded++;
+                    case PARTIAL -> partial++;
+                    case FAILED -> failed++;
+                    default -> {}
+                }
+            }
+        }
+        return new Round(due, started, locked, notDue, succeeded, partial, failed, duration);
     }
 
     /** One org's run; whatever it throws ends that org's run only, never the round. */
-    private Started runIsolated(ConfiguredOrg org, SyncRun.Trigger trigger, @Nullable Instant tick) {
+    private CompletableFuture<Turn> runIsolated(ConfiguredOrg org, SyncRun.Trigger trigger, @Nullable Instant tick) {
         try {
-            return orgSync.run(org, trigger, tick).isPresent() ? Started.RAN : Started.BUSY;
+            return orgSync.runAsync(org, trigger, tick).handle((attempt, error) -> {
+                if (error != null) {
+                    log.error("Sync of org {} could not run; the round goes on with the other orgs", org.id(), error);
+                    return new Turn(org, null, true);
+                }
+                return new Turn(org, attempt, false);
+            });
         } catch (RuntimeException e) {
             log.error("Sync of org {} could not run; the round goes on with the other orgs", org.id(), e);
-            return Started.BROKE;
+            return CompletableFuture.completedFuture(new Turn(org, null, true));
         }
     }
 
@@ -129,7 +238,7 @@ class SyncSchedule {
     }
 
     private List<ConfiguredOrg> shuffled() {
-        List<ConfiguredOrg> order = new ArrayList<>(orgs.all());
+        List<ConfiguredOrg> order = new ArrayList<>(orgs.forRound());
         Collections.shuffle(order);
         return order;
     }

@@ -23,6 +23,8 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -262,6 +264,27 @@ class AtlasCostExplorerClientTests {
     }
 
     @Test
+    void anAsyncPollWaitsOutRetryAfterWithoutHoldingTheCallingThread() throws Exception {
+        org.costExplorer().notReadyPolls(0);
+        String token = session.createCostExplorerQueryAsync(servicesRequest()).get(30, TimeUnit.SECONDS);
+        simulator.enqueueFault(ORG, Fault.tooManyRequests(Duration.ofSeconds(2)));
+
+        CompletableFuture<CostExplorerPoll> polling = session.pollCostExplorerQueryAsync(token, CostExplorerFormat.JSON);
+
+        assertThat(polling).as("the caller is back while the retry waits out Retry-After").isNotDone();
+        CostExplorerPoll poll = polling.get(30, TimeUnit.SECONDS);
+        assertThat(poll).isInstanceOf(CostExplorerPoll.Ready.class);
+        ((CostExplorerPoll.Ready) poll).payload().close();
+        List<RecordedRequest> attempts = apiRequests().stream()
+                .filter(request -> request.path().equals(USAGE + "/" + token))
+                .toList();
+        assertThat(attempts).extracting(RecordedRequest::status).containsExactly(429, 200);
+        assertThat(Duration.between(attempts.get(0).completedAt(), attempts.get(1).receivedAt()))
+                .isGreaterThanOrEqualTo(Duration.ofMillis(1950));
+        assertThat(polls("READY")).isEqualTo(1);
+    }
+
+    @Test
     void throwsOtherErrorsAfterTheRetries() {
         String token = createServicesQuery();
         simulator.failAlways(ORG, 500);
@@ -347,8 +370,12 @@ class AtlasCostExplorerClientTests {
     }
 
     private String createServicesQuery() {
-        return session.createCostExplorerQuery(new CostExplorerRequest(START, END, List.of(ORG), null, null,
-                SimulatedCostExplorer.services(), "services", null));
+        return session.createCostExplorerQuery(servicesRequest());
+    }
+
+    private static CostExplorerRequest servicesRequest() {
+        return new CostExplorerRequest(START, END, List.of(ORG), null, null, SimulatedCostExplorer.services(),
+                "services", null);
     }
 
     /** A normal request gets exactly its own bytes at once, then the poll that follows gets the result. */

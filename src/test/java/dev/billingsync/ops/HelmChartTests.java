@@ -9,6 +9,7 @@ import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
 import dev.billingsync.atlas.AtlasProperties;
 import dev.billingsync.config.DatabaseProperties;
+import dev.billingsync.sync.OrgDiscoveryProperties;
 import dev.billingsync.sync.OrgProperties;
 import dev.billingsync.sync.SyncHealthProperties;
 import dev.billingsync.sync.SyncProperties;
@@ -268,6 +269,13 @@ class HelmChartTests {
         assertThat(sync.lockAtMostFor()).isEqualTo(Duration.ofMinutes(3));
         assertThat(sync.orgTimeBudget()).isEqualTo(Duration.ofMinutes(45));
         assertThat(sync.historyMonths()).isEqualTo(24);
+        assertThat(sync.parallelism()).isEqualTo(8);
+
+        OrgDiscoveryProperties discovery = binder.bindOrCreate("billing.orgs-discovery", OrgDiscoveryProperties.class);
+        assertThat(discovery.enabled()).isTrue();
+        assertThat(discovery.exclude()).containsExactly("5f0c1a2b3c4d5e6f7a8b9cff");
+        assertThat(binder.bind("billing.cost-explorer.refresh-after", Duration.class).get())
+                .isEqualTo(Duration.ofHours(4));
 
         DatabaseProperties database = binder.bindOrCreate("billing.database", DatabaseProperties.class);
         assertThat(database.connectTimeout()).isEqualTo(Duration.ofSeconds(5));

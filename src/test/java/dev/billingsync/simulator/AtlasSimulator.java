@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
@@ -40,7 +41,8 @@ import reactor.netty.resources.LoopResources;
  * {@code Accept} version (406), path ids (400), then scripted faults, the org's bucket (429) and the handler.
  * New endpoints only add routes; {@link Reply.Wire} gives them raw wire access.
  *
- * <p>Endpoints: pending invoices, invoice by id, and Cost Explorer ({@code POST .../billing/costExplorer/usage} with
+ * <p>Endpoints: the orgs list ({@code GET /api/atlas/v2/orgs}, paged; see {@link #hideOrg}), pending invoices, invoice
+ * by id, and Cost Explorer ({@code POST .../billing/costExplorer/usage} with
  * versioned Content-Type (415 otherwise) and a validated body (400), {@code GET .../usage/{token}} answering "not
  * ready" in a scripted wire form, then JSON or CSV by Accept); see {@link SimulatedOrg#costExplorer()}.
  *
@@ -71,6 +73,7 @@ public final class AtlasSimulator implements AutoCloseable {
     private final RateLimiter rateLimiter = new RateLimiter(System::nanoTime);
     private final FaultPlan faults = new FaultPlan();
     private final RequestLog requestLog = new RequestLog(Clock.systemUTC());
+    private final Set<String> hidden = ConcurrentHashMap.newKeySet();
 
     private AtlasSimulator(Clock dataClock) {
         this.dataClock = dataClock;
@@ -82,6 +85,7 @@ public final class AtlasSimulator implements AutoCloseable {
                 .map(body -> serviceAccounts.revoke(exchange.header("Authorization"), body))));
         new InvoiceEndpoints(orgs::get).register(router);
         new CostExplorerEndpoints(orgs::get, () -> LocalDate.now(dataClock), Clock.systemUTC()).register(router);
+        new OrgListEndpoint(this::visibleOrgs).register(router);
         this.server = HttpServer.create()
                 .host("127.0.0.1")
                 .port(0)
@@ -182,6 +186,26 @@ public final class AtlasSimulator implements AutoCloseable {
 
     public List<SimulatedOrg> orgs() {
         return List.copyOf(orgs.values());
+    }
+
+    /**
+     * Takes the org off {@code GET /api/atlas/v2/orgs} (the service account no longer sees it); its data and
+     * endpoints stay. Every org is listed from {@link #addOrg} on until hidden.
+     */
+    public void hideOrg(String orgId) {
+        org(orgId);
+        hidden.add(orgId);
+    }
+
+    /** Lists a hidden org again on {@code GET /api/atlas/v2/orgs}. */
+    public void showOrg(String orgId) {
+        org(orgId);
+        hidden.remove(orgId);
+    }
+
+    /** The orgs {@code GET /api/atlas/v2/orgs} lists now. */
+    public List<SimulatedOrg> visibleOrgs() {
+        return orgs.values().stream().filter(org -> !hidden.contains(org.id())).toList();
     }
 
     // --- rate limit ---
@@ -291,8 +315,9 @@ public final class AtlasSimulator implements AutoCloseable {
                         .toReply(exchange.envelope(), exchange.pretty()));
             }
         }
-        String orgId = exchange.variable("orgId");
-        return applyFault(faults.next(orgId), exchange, route, orgId);
+        // Endpoints of no org (the orgs list) take their faults by path template, and no org's bucket.
+        String orgId = exchange.variables().get("orgId");
+        return applyFault(faults.next(orgId != null ? orgId : route.template()), exchange, route, orgId);
     }
 
     private Mono<Reply> applyFault(@Nullable Fault fault, Exchange exchange, Route route, @Nullable String orgId) {

@@ -94,6 +94,57 @@ class ConfigurationValidationTests {
     }
 
     @Test
+    void rejectsAParallelismOutsideOneToSixtyFourNamingTheProperty() {
+        for (String parallelism : new String[] {"0", "65"}) {
+            runner.withPropertyValues("billing.atlas.client-id=id", "billing.atlas.client-secret=secret",
+                            "billing.orgs[0].id=" + ORG, "billing.sync.parallelism=" + parallelism)
+                    .run(context -> assertThat(failureText(context.getStartupFailure()))
+                            .contains("billing.sync")
+                            .contains("parallelism"));
+        }
+        runner.withPropertyValues("billing.atlas.client-id=id", "billing.atlas.client-secret=secret",
+                        "billing.orgs[0].id=" + ORG)
+                .run(context -> assertThat(context.getBean(SyncProperties.class).parallelism()).isEqualTo(4));
+    }
+
+    @Test
+    void rejectsDiscoveryWithoutGlobalCredentialsNamingTheProperty() {
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(ValidationAutoConfiguration.class))
+                .withUserConfiguration(DiscoveryConfig.class)
+                .withPropertyValues("billing.orgs[0].id=" + ORG, "billing.orgs[0].client-id=own",
+                        "billing.orgs[0].client-secret=own-secret", "billing.orgs-discovery.enabled=true")
+                .run(context -> assertThat(failureText(context.getStartupFailure()))
+                        .contains("billing.orgs-discovery.enabled")
+                        .contains("billing.atlas.client-id"));
+    }
+
+    @Test
+    void rejectsAMalformedExcludedOrgIdNamingTheProperty() {
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(ValidationAutoConfiguration.class))
+                .withUserConfiguration(DiscoveryConfig.class)
+                .withPropertyValues("billing.atlas.client-id=id", "billing.atlas.client-secret=secret",
+                        "billing.orgs-discovery.enabled=true", "billing.orgs-discovery.exclude[0]=not-an-org")
+                .run(context -> assertThat(failureText(context.getStartupFailure()))
+                        .contains("billing.orgs-discovery")
+                        .contains("exclude[0]"));
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableConfigurationProperties({
+        AtlasProperties.class, OrgProperties.class, SyncProperties.class, OrgDiscoveryProperties.class
+    })
+    @Import({ConfiguredOrgs.class, SyncedOrgs.class})
+    static class DiscoveryConfig {
+
+        @org.springframework.context.annotation.Bean
+        java.time.Clock clock() {
+            return java.time.Clock.systemUTC();
+        }
+    }
+
+    @Test
     void neverPrintsASecretInTheFailure() {
         runner.withPropertyValues("billing.atlas.client-secret=top-secret-value", "billing.orgs[0].id=" + ORG)
                 .run(context -> assertThat(failureText(context.getStartupFailure()))

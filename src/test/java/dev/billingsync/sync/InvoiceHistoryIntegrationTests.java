@@ -294,7 +294,7 @@ class InvoiceHistoryIntegrationTests {
     private AtlasInvoiceSync invoiceSync(int historyMonths) {
         SyncProperties other = new SyncProperties(properties.enabled(), properties.cron(), properties.runOnStartup(),
                 properties.startupGrace(), properties.lockAtMostFor(), List.of(), properties.orgTimeBudget(),
-                historyMonths);
+                historyMonths, properties.parallelism());
         return new AtlasInvoiceSync(
                 reader, store, organizations, locks, transaction, Clock.systemUTC(), new SyncShutdown(), other);
     }
