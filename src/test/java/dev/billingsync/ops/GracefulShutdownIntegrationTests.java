@@ -89,6 +89,8 @@ class GracefulShutdownIntegrationTests {
                         "billing.sync.run-on-startup=true",
                         "billing.sync.cron=0 0 0 1 1 *",
                         "billing.cost-explorer.enabled=false",
+                        // The pending write is what is in flight here; history fetches stop at shutdown by design.
+                        "billing.sync.history-months=0",
                         "billing.atlas.base-url=" + atlas.baseUrl(),
                         "billing.atlas.client-id=shutdown-client",
                         "billing.atlas.client-secret=shutdown-secret",
