@@ -87,8 +87,10 @@ class SpendQueries {
         }
     }
 
+    /** The org's current pending invoice: of several (Atlas may list more than one), the latest billing period. */
     Optional<PendingInvoice> pendingInvoice(String orgId) {
-        return jdbc.sql("select id, start_date from invoices where org_id = ? and is_pending")
+        return jdbc.sql("select id, start_date from invoices where org_id = ? and is_pending"
+                        + " order by start_date desc nulls last, id limit 1")
                 .param(orgId)
                 .query((rs, n) -> new PendingInvoice(rs.getString(1), instant(rs, 2)))
                 .optional();
