@@ -53,7 +53,7 @@ class FocusQueries {
                                where pay.currency is null and earlier.org_id = i.org_id
                                  and earlier.start_date < i.start_date and p.currency is not null
                                order by earlier.start_date desc, p.position limit 1) known on true
-            join line_items l on l.invoice_id = i.id
+            cross join lateral (select * from line_items l where l.invoice_id = i.id offset 0) l
             where i.org_id = any (string_to_array(:orgs, ','))
               and i.start_date >= :from and i.start_date < :to
             order by i.org_id, i.start_date, i.id, l.position

@@ -40,6 +40,14 @@ class SpendQueries {
     /** An org's current pending invoice and the month its billing period starts in. */
     record PendingInvoice(String id, @Nullable Instant startDate) {}
 
+    /**
+     * The lines of invoice {@code i} in the range, read by {@code line_items_invoice_usage_idx}. {@code offset 0} keeps
+     * the subquery a per-invoice index range scan: flattened into a plain join, the planner may prefer one scan of
+     * every line item when the range spans most of the stored dates, reading other orgs' lines to throw them away.
+     */
+    static final String LINES_OF_INVOICE = " cross join lateral (select * from line_items l where l.invoice_id = i.id"
+            + " and l.start_date >= :from and l.start_date < :to offset 0) l";
+
     private final JdbcClient jdbc;
 
     SpendQueries(JdbcClient jdbc) {
@@ -148,9 +156,8 @@ class SpendQueries {
         params.put("to", Timestamp.from(startOfDay(query.endDate())));
         String cte = "with g as (select " + select + groupName + " gn,"
                 + " coalesce(sum(l.total_price_cents), 0) t, coalesce(sum(l.discount_cents), 0) d, count(*) n"
-                + " from invoices i join line_items l on l.invoice_id = i.id" + joins
+                + " from invoices i" + LINES_OF_INVOICE + joins
                 + " where i.org_id = any (string_to_array(:orgs, ','))"
-                + " and l.start_date >= :from and l.start_date < :to"
                 + " group by " + groupBy + ")";
         return new Grouped(cte, orderBy.toString(), params);
     }

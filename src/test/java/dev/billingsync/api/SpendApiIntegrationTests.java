@@ -254,6 +254,22 @@ class SpendApiIntegrationTests {
         }
     }
 
+    @Test
+    void theOpenApiDescriptionDocumentsTheEndpointsAndTheirParameters() {
+        JsonNode paths = api.get("/v3/api-docs", null).json().get("paths");
+        assertThat(parameterNames(paths.get("/api/v1/spend").get("get")))
+                .contains("orgId", "startDate", "endDate", "groupBy", "itemsPerPage", "pageNum", "includeCount");
+        assertThat(parameterNames(paths.get("/api/v1/orgs/{orgId}/spend/forecast").get("get")))
+                .contains("orgId", "groupBy");
+        assertThat(parameterNames(paths.get("/api/v1/focus").get("get"))).contains("billingPeriod", "orgId");
+    }
+
+    private static List<String> parameterNames(JsonNode operation) {
+        List<String> names = new ArrayList<>();
+        operation.get("parameters").forEach(p -> names.add(p.get("name").asString()));
+        return names;
+    }
+
     // ---- forecast ----------------------------------------------------------------------------------------------
 
     @Test

@@ -75,18 +75,19 @@ class SpendBenchmark {
         String perProjectSql = """
                 select l.group_id, to_char(l.start_date at time zone 'UTC', 'YYYY-MM'), sum(l.total_price_cents),
                        sum(coalesce(l.discount_cents, 0)), count(*)
-                from invoices i join line_items l on l.invoice_id = i.id
-                where i.org_id = '%s' and l.start_date >= '2026-01-01Z' and l.start_date < '2027-01-01Z'
+                from invoices i cross join lateral (select * from line_items l where l.invoice_id = i.id
+                    and l.start_date >= '2026-01-01Z' and l.start_date < '2027-01-01Z' offset 0) l
+                where i.org_id = '%s'
                 group by 1, 2 order by 3 desc""".formatted(org);
         String perTag = "/api/v1/spend?groupBy=tag:team&startDate=2026-06-01&endDate=2026-07-01&itemsPerPage=500";
         String perTagSql = """
                 select tag.v, sum(l.total_price_cents), sum(coalesce(l.discount_cents, 0)), count(*)
-                from invoices i join line_items l on l.invoice_id = i.id
+                from invoices i cross join lateral (select * from line_items l where l.invoice_id = i.id
+                    and l.start_date >= '2026-06-01Z' and l.start_date < '2026-07-01Z' offset 0) l
                 left join lateral (select string_agg(t.value, ',' order by t.value collate "C") v
                                    from line_item_tags t where l.has_tags and t.invoice_id = l.invoice_id
                                    and t.line_position = l.position and t.key = 'team') tag on true
                 where i.org_id = any (string_to_array('%s', ','))
-                  and l.start_date >= '2026-06-01Z' and l.start_date < '2026-07-01Z'
                 group by 1 order by 2 desc""".formatted(String.join(",", allOrgs()));
 
         StringBuilder report = new StringBuilder("\n=== Spend benchmark: " + ORGS + " orgs x " + LINES_PER_ORG
