@@ -19,6 +19,7 @@ class ArchitectureTests {
             "atlas", List.of(),
             "invoices", List.of("web"),
             "costexplorer", List.of("web"),
+            "spend", List.of("invoices", "web"),
             "sync", List.of("atlas", "invoices", "costexplorer", "web"),
             "web", List.of(),
             "config", List.of());

@@ -1,5 +1,6 @@
 package dev.billingsync.invoices;
 
+import dev.billingsync.web.CsvCell;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -60,20 +61,9 @@ final class LineItemCsv implements AutoCloseable {
         return value == null ? null : value.toString();
     }
 
-    /**
-     * A text value as a cell a spreadsheet will not run (CSV injection, OWASP "CSV Injection"): text starting with
-     * {@code =}, {@code +}, {@code -}, {@code @}, tab or carriage return is prefixed with a single quote, which Excel,
-     * LibreOffice and Google Sheets show as text instead of evaluating a formula. Any project member can set a tag or a
-     * cluster name, and finance opens these files. Numeric columns never pass here: a negative amount stays a number.
-     */
+    /** A text value neutralised for spreadsheets ({@link CsvCell}). */
     static @Nullable String cell(@Nullable String text) {
-        if (text == null || text.isEmpty()) {
-            return text;
-        }
-        return switch (text.charAt(0)) {
-            case '=', '+', '-', '@', '\t', '\r' -> "'" + text;
-            default -> text;
-        };
+        return CsvCell.text(text);
     }
 
     /**

@@ -1,15 +1,24 @@
 package dev.billingsync.web;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
 /**
  * The per-replica cap on concurrent exports ({@code billing.api.exports.max-concurrent}) and where their spool files
@@ -46,6 +55,55 @@ public final class ExportPermits {
                     .withRetryAfter(retryAfter);
         }
         return new Permit();
+    }
+
+    /** Writes an export's text to a spool file; called with a permit held and no response bytes sent. */
+    @FunctionalInterface
+    public interface Spooler {
+        void writeTo(Writer writer) throws IOException;
+    }
+
+    /**
+     * An export bounded in what it holds: {@code spooler} writes the whole body (from one snapshot, as fast as
+     * PostgreSQL delivers it) into a spool file, the pooled connection goes back, and only then is the file sent at
+     * the client's pace. A client that reads slowly, or not at all, holds a file and an async thread (both capped here,
+     * and cut by {@code spring.mvc.async.request-timeout}), never a database connection. A 429 when the replica is
+     * serving its maximum of exports.
+     */
+    public StreamingResponseBody spooled(Spooler spooler) {
+        Permit permit = acquire();
+        @Nullable Path file = null;
+        try {
+            file = spoolFile();
+            try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+                spooler.writeTo(writer);
+            }
+            // On Linux the file leaves the directory as soon as it is opened with DELETE_ON_CLOSE; its blocks go with
+            // the channel, whichever way the body ends.
+            FileChannel spool = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.DELETE_ON_CLOSE);
+            return out -> {
+                try (permit;
+                        spool;
+                        InputStream in = Channels.newInputStream(spool)) {
+                    in.transferTo(out);
+                }
+            };
+        } catch (IOException | RuntimeException e) {
+            permit.close();
+            deleteQuietly(file, e);
+            throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+        }
+    }
+
+    private static void deleteQuietly(@Nullable Path file, Exception failure) {
+        if (file == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            failure.addSuppressed(e);
+        }
     }
 
     /** A new empty spool file; its owner deletes it. */

@@ -62,6 +62,9 @@ record ResponseOptions(boolean envelope, boolean pretty) {
         if (body instanceof PageResponse<?> page) {
             return new EnvelopedPage(page.links(), page.results(), page.totalCount(), status);
         }
+        if (body instanceof ListBody list) {
+            return list.withStatus(status);
+        }
         return new Enveloped(status, body);
     }
 

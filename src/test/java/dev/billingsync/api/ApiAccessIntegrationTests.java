@@ -130,6 +130,9 @@ class ApiAccessIntegrationTests {
                 "/api/v1/orgs/" + orgId + "/invoices/" + invoice + "/lineItems",
                 "/api/v1/orgs/" + orgId + "/billing/costExplorer/usage",
                 "/api/v1/orgs/" + orgId + "/billing/costExplorer/queries",
+                "/api/v1/spend?groupBy=sku&orgId=" + orgId,
+                "/api/v1/orgs/" + orgId + "/spend/forecast",
+                "/api/v1/focus?billingPeriod=" + java.time.YearMonth.now(java.time.ZoneOffset.UTC) + "&orgId=" + orgId,
                 "/api/v1/syncRuns?orgId=" + orgId,
                 "/api/v1/syncRuns/" + runOf(orgId));
     }

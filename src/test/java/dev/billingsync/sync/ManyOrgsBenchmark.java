@@ -25,7 +25,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * answers two 102s before its result, synced in one scheduled round by one replica with the default settings
  * (parallelism 4, 5 s minimum poll spacing). Prints the round time, the slowest single org's run time, their ratio
  * (target: at most 3) and whether any 429 occurred (target: none). Not part of {@code ./mvnw verify}; run it with
- * {@code ./mvnw -B -ntp -Pbench verify}.
+ * {@code ./mvnw -B -ntp -Pbench verify -Dit.test=ManyOrgsBenchmark}.
  */
 @SpringBootTest(properties = {"billing.sync.enabled=false"})
 @Import(TestDatabaseConfiguration.class)

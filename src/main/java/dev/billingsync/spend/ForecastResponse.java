@@ -1,0 +1,43 @@
+package dev.billingsync.spend;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.time.LocalDate;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The month-end projection of an org's pending invoice (DESIGN §5.1). {@code asOf} is absent while the invoice has no
+ * line item with a usage date; every sum is then 0.
+ *
+ * @param month the month the invoice's billing period starts in, {@code YYYY-MM}
+ * @param results with {@code groupBy=groupId}: one projection per project, highest first
+ */
+@JsonPropertyOrder({"orgId", "invoiceId", "month", "asOf", "daysInMonth", "monthToDateCents", "dailyRunRateCents",
+    "projectedMonthEndCents", "results"})
+record ForecastResponse(
+        String orgId,
+        String invoiceId,
+        String month,
+        @Nullable LocalDate asOf,
+        int daysInMonth,
+        long monthToDateCents,
+        long dailyRunRateCents,
+        long projectedMonthEndCents,
+        @Nullable List<ProjectForecast> results) {
+
+    /** One project's projection, on the invoice's {@code asOf}; lines without a project have {@code groupId} null. */
+    @JsonPropertyOrder({"groupId", "groupName", "orgId", "invoiceId", "month", "asOf", "daysInMonth",
+        "monthToDateCents", "dailyRunRateCents", "projectedMonthEndCents"})
+    record ProjectForecast(
+            @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable String groupId,
+            @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable String groupName,
+            String orgId,
+            String invoiceId,
+            String month,
+            @Nullable LocalDate asOf,
+            int daysInMonth,
+            long monthToDateCents,
+            long dailyRunRateCents,
+            long projectedMonthEndCents) {}
+}

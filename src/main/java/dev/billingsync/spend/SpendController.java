@@ -1,0 +1,200 @@
+package dev.billingsync.spend;
+
+import dev.billingsync.invoices.InvoiceQueries;
+import dev.billingsync.web.ApiException;
+import dev.billingsync.web.AtlasId;
+import dev.billingsync.web.CallerAccess;
+import dev.billingsync.web.PageRequest;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.springframework.format.annotation.DateTimeFormat;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
+
+/** Spend sums, the month-end forecast and the FOCUS export (DESIGN §5.1, §5.2), for the orgs the caller may read. */
+@RestController
+@Tag(name = "Spend", description = "Spend sums, month-end forecast and FOCUS 1.3 export over stored line items")
+class SpendController {
+
+    static final String TEXT_CSV = "text/csv";
+    static final int MAX_MONTHS = 36;
+    private static final Pattern ORG_ID = Pattern.compile("^[a-f0-9]{24}$");
+    private static final Pattern MONTH = Pattern.compile("^\\d{4}-\\d{2}$");
+
+    private final SpendQueries queries;
+    private final InvoiceQueries invoices;
+    private final Forecasts forecasts;
+    private final SpendExports exports;
+    private final CallerAccess access;
+    private final Clock clock;
+
+    SpendController(SpendQueries queries, InvoiceQueries invoices, Forecasts forecasts, SpendExports exports,
+            CallerAccess access, Clock clock) {
+        this.queries = queries;
+        this.invoices = invoices;
+        this.forecasts = forecasts;
+        this.exports = exports;
+        this.access = access;
+        this.clock = clock;
+    }
+
+    @GetMapping(value = "/api/v1/spend", produces = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(summary = "Spend sums grouped by 1 to 3 keys, in exact cents, with totals over all rows;"
+            + " Accept: text/csv streams every row")
+    @ApiResponse(responseCode = "200", content = {
+        @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = SpendPageDoc.class)),
+        @Content(mediaType = TEXT_CSV, schema = @Schema(type = "string"))
+    })
+    SpendPage spend(
+            @Parameter(description = "Org to include (repeatable); default every org the caller may read")
+                    @RequestParam(required = false) @Nullable List<String> orgId,
+            @Parameter(description = "First usage day included (YYYY-MM-DD, UTC); default the first of this month")
+                    @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) @Nullable
+                    LocalDate startDate,
+            @Parameter(description = "First usage day excluded (YYYY-MM-DD, UTC); default a month after startDate;"
+                            + " at most 36 months after it")
+                    @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) @Nullable
+                    LocalDate endDate,
+            @Parameter(description = "1 to 3 of orgId, groupId, clusterName, sku, usageDate, usageMonth, invoiceId,"
+                            + " tag:<key> (repeatable)", required = true)
+                    @RequestParam(required = false) @Nullable List<String> groupBy,
+            PageRequest page) {
+        SpendQueries.SpendQuery query = query(orgId, startDate, endDate, groupBy);
+        return SpendPage.of(page, query.orgIds().isEmpty()
+                ? new SpendQueries.Result(List.of(), 0, new SpendTotals(0, 0, 0))
+                : queries.page(query, page.offset(), page.itemsPerPage()));
+    }
+
+    @GetMapping(value = "/api/v1/spend", produces = TEXT_CSV)
+    @Operation(hidden = true)
+    ResponseEntity<StreamingResponseBody> spendCsv(
+            @RequestParam(required = false) @Nullable List<String> orgId,
+            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) @Nullable
+                    LocalDate startDate,
+            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) @Nullable LocalDate endDate,
+            @RequestParam(required = false) @Nullable List<String> groupBy) {
+        SpendQueries.SpendQuery query = query(orgId, startDate, endDate, groupBy);
+        return csv(exports.spend(query), "spend-" + query.startDate() + "-" + query.endDate() + ".csv");
+    }
+
+    @GetMapping("/api/v1/orgs/{orgId}/spend/forecast")
+    @Operation(summary = "Month-end projection of the org's pending invoice from its 7-day run rate")
+    ForecastResponse forecast(
+            @PathVariable @AtlasId String orgId,
+            @Parameter(description = "groupId adds one projection per project in results")
+                    @RequestParam(required = false) @Nullable String groupBy) {
+        access.requireRead(orgId);
+        requireExists(orgId);
+        if (groupBy != null && !groupBy.isEmpty() && !"groupId".equals(groupBy)) {
+            throw ApiException.invalidParameter("groupBy", "must be groupId");
+        }
+        return forecasts.forecast(orgId, "groupId".equals(groupBy));
+    }
+
+    @GetMapping(value = "/api/v1/focus", produces = {TEXT_CSV, MediaType.ALL_VALUE})
+    @Operation(summary = "FOCUS 1.3 Cost and Usage CSV of the invoices whose billing period starts in a month,"
+            + " one row per line item")
+    @ApiResponse(responseCode = "200", content = @Content(mediaType = TEXT_CSV, schema = @Schema(type = "string")))
+    ResponseEntity<StreamingResponseBody> focus(
+            @Parameter(description = "Month the billing periods start in (YYYY-MM)", required = true)
+                    @RequestParam(required = false) @Nullable String billingPeriod,
+            @Parameter(description = "Org to include (repeatable); default every org the caller may read")
+                    @RequestParam(required = false) @Nullable List<String> orgId) {
+        YearMonth month = month(billingPeriod);
+        Set<String> orgs = orgs(orgId);
+        return csv(exports.focus(orgs, month), "focus-1.3-" + month + ".csv");
+    }
+
+    private SpendQueries.SpendQuery query(@Nullable List<String> orgId, @Nullable LocalDate startDate,
+            @Nullable LocalDate endDate, @Nullable List<String> groupBy) {
+        List<SpendKey> keys = SpendKey.parse(groupBy);
+        LocalDate start;
+        LocalDate end;
+        if (startDate == null && endDate == null) {
+            start = YearMonth.now(clock).atDay(1);
+            end = start.plusMonths(1);
+        } else if (endDate == null) {
+            start = startDate;
+            end = startDate.plusMonths(1);
+        } else {
+            end = endDate;
+            start = startDate != null ? startDate : endDate.minusMonths(1);
+        }
+        if (!end.isAfter(start)) {
+            throw ApiException.invalidParameter("endDate", "must be after startDate (" + start + ")");
+        }
+        if (end.isAfter(start.plusMonths(MAX_MONTHS))) {
+            throw ApiException.invalidParameter(
+                    "endDate", "must be at most " + MAX_MONTHS + " months after startDate (" + start + ")");
+        }
+        return new SpendQueries.SpendQuery(orgs(orgId), start, end, keys);
+    }
+
+    /** The orgs asked for (each one readable, else 403), or every stored org the caller may read. */
+    private Set<String> orgs(@Nullable List<String> orgId) {
+        if (orgId == null || orgId.isEmpty()) {
+            return access.visible(queries.orgIds());
+        }
+        Set<String> orgs = new LinkedHashSet<>();
+        for (String id : orgId) {
+            if (!ORG_ID.matcher(id).matches()) {
+                throw ApiException.invalidParameter("orgId", "must be 24 lower-case hexadecimal digits");
+            }
+            orgs.add(id);
+        }
+        orgs.forEach(access::requireRead);
+        orgs.forEach(this::requireExists);
+        return orgs;
+    }
+
+    private void requireExists(String orgId) {
+        if (!invoices.orgExists(orgId)) {
+            throw ApiException.notFound("ORG_NOT_FOUND", "No organization with ID " + orgId + " is synced here.", orgId);
+        }
+    }
+
+    private static YearMonth month(@Nullable String billingPeriod) {
+        if (billingPeriod == null || !MONTH.matcher(billingPeriod).matches()) {
+            throw ApiException.invalidParameter("billingPeriod", "must be a month, YYYY-MM");
+        }
+        try {
+            return YearMonth.parse(billingPeriod);
+        } catch (DateTimeParseException e) {
+            throw ApiException.invalidParameter("billingPeriod", "must be a month, YYYY-MM");
+        }
+    }
+
+    private static ResponseEntity<StreamingResponseBody> csv(StreamingResponseBody body, String filename) {
+        return ResponseEntity.ok()
+                .contentType(new MediaType("text", "csv", StandardCharsets.UTF_8))
+                .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + filename + "\"")
+                .body(body);
+    }
+
+    /** The documented shape of the spend list (rows are objects whose key fields follow groupBy). */
+    record SpendPageDoc(
+            List<dev.billingsync.web.Link> links,
+            List<Object> results,
+            @Nullable Long totalCount,
+            SpendTotals totals) {}
+}

@@ -1,0 +1,41 @@
+package dev.billingsync.spend;
+
+import dev.billingsync.web.ExportPermits;
+import java.time.YearMonth;
+import java.util.Collection;
+import org.springframework.stereotype.Component;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
+
+/**
+ * The CSV bodies of spend and FOCUS: read through a cursor into a spool file, then sent at the client's pace, within
+ * the replica's export cap ({@link ExportPermits#spooled}), like the line-item export.
+ */
+@Component
+class SpendExports {
+
+    private final SpendQueries spend;
+    private final FocusQueries focus;
+    private final ExportPermits permits;
+
+    SpendExports(SpendQueries spend, FocusQueries focus, ExportPermits permits) {
+        this.spend = spend;
+        this.focus = focus;
+        this.permits = permits;
+    }
+
+    StreamingResponseBody spend(SpendQueries.SpendQuery query) {
+        return permits.spooled(writer -> {
+            try (SpendCsv csv = new SpendCsv(writer, SpendRow.csvHeader(query.keys()))) {
+                spend.stream(query, csv::spend);
+            }
+        });
+    }
+
+    StreamingResponseBody focus(Collection<String> orgIds, YearMonth billingPeriod) {
+        return permits.spooled(writer -> {
+            try (SpendCsv csv = new SpendCsv(writer, FocusRow.HEADER)) {
+                focus.stream(orgIds, billingPeriod, line -> csv.focus(FocusRow.of(line)));
+            }
+        });
+    }
+}
