@@ -140,31 +140,10 @@ class CsvExportMemoryIntegrationTests {
 
             // The FOCUS export of the same month: 52 columns a row, several times the line-item CSV's bytes, through
             // the same spool-then-send path.
-            HttpResponse<InputStream> focus = http.send(
-                    HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/focus?billingPeriod="
-                                    + java.time.YearMonth.now(java.time.ZoneOffset.UTC)))
-                            .header("X-API-Key", KEY)
-                            .header("Accept", "text/csv")
-                            .build(),
-                    HttpResponse.BodyHandlers.ofInputStream());
-            assertThat(focus.statusCode()).isEqualTo(200);
-            long focusRows = 0;
-            java.math.BigDecimal billed = java.math.BigDecimal.ZERO;
-            try (Reader reader = new InputStreamReader(focus.body(), StandardCharsets.UTF_8);
-                    CSVParser csv = CSVFormat.RFC4180.builder()
-                            .setHeader()
-                            .setSkipHeaderRecord(true)
-                            .get()
-                            .parse(reader)) {
-                for (CSVRecord record : csv) {
-                    if (record.get("InvoiceId").equals(invoice)) {
-                        focusRows++;
-                        billed = billed.add(new java.math.BigDecimal(record.get("BilledCost")));
-                    }
-                }
-            }
-            assertThat(focusRows).isEqualTo(run.lineItemsWritten());
-            assertThat(billed).isEqualByComparingTo(java.math.BigDecimal.valueOf(expectedCents, 2));
+            FocusExport.Totals focus = FocusExport.read(http, "http://localhost:" + port, KEY,
+                    java.time.YearMonth.now(java.time.ZoneOffset.UTC), invoice);
+            assertThat(focus.rows()).isEqualTo(run.lineItemsWritten());
+            assertThat(focus.billedCost()).isEqualByComparingTo(java.math.BigDecimal.valueOf(expectedCents, 2));
             assertThat(child.isAlive()).as("the 128 MB instance survived the FOCUS export").isTrue();
             assertThat(Files.readString(log)).doesNotContain("OutOfMemoryError");
         } finally {

@@ -13,6 +13,7 @@ import dev.billingsync.sync.OrgSync;
 import dev.billingsync.sync.SyncRun;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.math.BigDecimal;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,6 +24,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -123,6 +126,11 @@ class LargeInvoiceStreamingIntegrationTests {
             assertThat(digests.get(3)).isEqualTo(expectedInvoice);
             assertThat(child.isAlive()).as("the 256 MB instance survived").isTrue();
             assertThat(status(http, readiness)).isEqualTo(200);
+            // FOCUS 1.3 of the same 200,000 lines, streamed through the bounded export path in the same small heap.
+            FocusExport.Totals focus = FocusExport.read(http, base, KEY, YearMonth.now(ZoneOffset.UTC), invoice);
+            assertThat(focus.rows()).isEqualTo(expectedInvoice.lines());
+            assertThat(focus.billedCost()).isEqualByComparingTo(BigDecimal.valueOf(expectedInvoice.cents(), 2));
+            assertThat(child.isAlive()).as("the 256 MB instance survived the FOCUS export").isTrue();
             assertThat(Files.readString(log)).doesNotContain("OutOfMemoryError");
             long[] heap = peakHeapMegabytes(gcLog);
             System.out.printf("large invoice reads: 4 concurrent reads of %d lines (%d cents) in %d ms; peak heap %d MB"
