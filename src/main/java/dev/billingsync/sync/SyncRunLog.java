@@ -84,8 +84,8 @@ class SyncRunLog {
     private SyncRun finish(long runId, Consumer<SyncRun> outcome) {
         SyncRun run = runs.findById(runId).orElseThrow();
         if (run.status() != SyncRun.Status.RUNNING) {
-            log.warn("Sync run {} of org {} was already closed as {} ({}) by {}", runId, run.orgId(), run.status(),
-                    run.errorCode(), "another replica");
+            log.warn("Sync run {} of org {} was already closed as {} ({}) by another replica", runId, run.orgId(),
+                    run.status(), run.errorCode());
             return run;
         }
         outcome.accept(run);
