@@ -18,6 +18,7 @@ class LocalAtlasConfiguration {
     static final String CLIENT_SECRET = "mdb_sa_sk_local_demo_secret";
     /** The local demo's API key (READ and SYNC on every org); printed at startup. Never use it anywhere else. */
     static final String DEMO_API_KEY = "local-demo-key-change-me-0001";
+
     static final List<String[]> ORGS = List.of(
             new String[] {"5f0c1a2b3c4d5e6f7a8b9c01", "Acme Retail"},
             new String[] {"5f0c1a2b3c4d5e6f7a8b9c02", "Acme Labs"},
@@ -32,8 +33,11 @@ class LocalAtlasConfiguration {
             simulator.addOrg(ORGS.get(i)[0], ORGS.get(i)[1], 100 + i, 60).addHistory(9 + 6 * i);
         }
         log.info("Atlas simulator listening on {} with {} organizations", simulator.baseUrl(), ORGS.size());
-        log.info("Local demo API key (READ and SYNC, every org): {}  e.g. curl -H 'X-API-Key: {}' "
-                + "'http://localhost:8080/api/v1/orgs?pretty=true'", DEMO_API_KEY, DEMO_API_KEY);
+        log.info(
+                "Local demo API key (READ and SYNC, every org): {}  e.g. curl -H 'X-API-Key: {}' "
+                        + "'http://localhost:8080/api/v1/orgs?pretty=true'",
+                DEMO_API_KEY,
+                DEMO_API_KEY);
         return simulator;
     }
 

@@ -22,14 +22,16 @@ class LocalRunIntegrationTests {
                 TestBillingSyncApplication.start("--server.port=0", "--billing.test.database=local_run_test")) {
             int port = ((WebServerApplicationContext) context).getWebServer().getPort();
             HttpResponse<String> health = HttpClient.newHttpClient()
-                    .send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health"))
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health"))
                                     .build(),
                             HttpResponse.BodyHandlers.ofString());
             assertThat(health.statusCode()).isEqualTo(200);
             assertThat(health.body()).contains("\"status\":\"UP\"");
 
             HttpResponse<String> orgs = HttpClient.newHttpClient()
-                    .send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/orgs"))
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/orgs"))
                                     .header("X-API-Key", LocalAtlasConfiguration.DEMO_API_KEY)
                                     .build(),
                             HttpResponse.BodyHandlers.ofString());
@@ -42,7 +44,9 @@ class LocalRunIntegrationTests {
                                     .query(Long.class)
                                     .single()
                             >= LocalAtlasConfiguration.ORGS.size());
-            assertThat(jdbc.sql("select count(*) from line_items").query(Long.class).single())
+            assertThat(jdbc.sql("select count(*) from line_items")
+                            .query(Long.class)
+                            .single())
                     .isPositive();
         }
     }

@@ -9,7 +9,11 @@ public final class SimulatorProperties {
     private SimulatorProperties() {}
 
     public static void register(
-            DynamicPropertyRegistry registry, AtlasSimulator atlas, String clientId, String clientSecret, String... orgIds) {
+            DynamicPropertyRegistry registry,
+            AtlasSimulator atlas,
+            String clientId,
+            String clientSecret,
+            String... orgIds) {
         registry.add("billing.atlas.base-url", () -> atlas.baseUrl().toString());
         registry.add("billing.atlas.client-id", () -> clientId);
         registry.add("billing.atlas.client-secret", () -> clientSecret);

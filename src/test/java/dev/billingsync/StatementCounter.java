@@ -54,9 +54,13 @@ public class StatementCounter {
             } catch (InvocationTargetException e) {
                 throw e.getCause();
             }
-            if (isDataSource && result instanceof Connection connection && method.getName().equals("getConnection")) {
-                return Proxy.newProxyInstance(StatementCounter.class.getClassLoader(),
-                        new Class<?>[] {Connection.class}, countingConnection(connection));
+            if (isDataSource
+                    && result instanceof Connection connection
+                    && method.getName().equals("getConnection")) {
+                return Proxy.newProxyInstance(
+                        StatementCounter.class.getClassLoader(),
+                        new Class<?>[] {Connection.class},
+                        countingConnection(connection));
             }
             return result;
         };

@@ -94,7 +94,8 @@ public final class TestPostgres {
         if (dockerAvailable()) {
             PostgreSQLContainer container = new PostgreSQLContainer(IMAGE);
             container.start();
-            return new Server(container.getJdbcUrl(), container.getUsername(), container.getPassword(), "Testcontainers");
+            return new Server(
+                    container.getJdbcUrl(), container.getUsername(), container.getPassword(), "Testcontainers");
         }
         try {
             EmbeddedPostgres embedded = EmbeddedPostgres.builder().start();
@@ -105,7 +106,8 @@ public final class TestPostgres {
                     // the JVM is going away; the data directory is temporary
                 }
             }));
-            return new Server(embedded.getJdbcUrl("postgres", "postgres"), "postgres", "postgres", "embedded PostgreSQL");
+            return new Server(
+                    embedded.getJdbcUrl("postgres", "postgres"), "postgres", "postgres", "embedded PostgreSQL");
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start embedded PostgreSQL", e);
         }

@@ -14,7 +14,8 @@ public class AtlasApiException extends RuntimeException {
     private final String errorCode;
     private final @Nullable AtlasError error;
 
-    public AtlasApiException(int status, String errorCode, String message, @Nullable AtlasError error, @Nullable Throwable cause) {
+    public AtlasApiException(
+            int status, String errorCode, String message, @Nullable AtlasError error, @Nullable Throwable cause) {
         super(message, cause);
         this.status = status;
         this.errorCode = errorCode;
@@ -36,7 +37,8 @@ public class AtlasApiException extends RuntimeException {
     }
 
     public static AtlasApiException malformed(String what, Throwable cause) {
-        return new AtlasApiException(0, "MALFORMED_RESPONSE", what + " could not be read: " + describe(cause), null, cause);
+        return new AtlasApiException(
+                0, "MALFORMED_RESPONSE", what + " could not be read: " + describe(cause), null, cause);
     }
 
     private static String describe(Throwable cause) {

@@ -57,7 +57,11 @@ public class AtlasClient implements DisposableBean {
             MeterRegistry meterRegistry,
             ObjectProvider<BuildProperties> buildProperties,
             ObjectProvider<Clock> clock) {
-        this(properties, webClientBuilder, meterRegistry, clock.getIfAvailable(Clock::systemUTC),
+        this(
+                properties,
+                webClientBuilder,
+                meterRegistry,
+                clock.getIfAvailable(Clock::systemUTC),
                 version(buildProperties.getIfAvailable()));
     }
 
@@ -79,7 +83,8 @@ public class AtlasClient implements DisposableBean {
                 .evictInBackground(Duration.ofSeconds(30))
                 .build();
         HttpClient httpClient = HttpClient.create(connections)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeouts.connect().toMillis()))
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
+                        Math.min(Integer.MAX_VALUE, timeouts.connect().toMillis()))
                 // Between reads, not for the whole body: a large body may take long but must keep moving.
                 .responseTimeout(timeouts.read())
                 .compress(true)
@@ -98,12 +103,14 @@ public class AtlasClient implements DisposableBean {
         String userAgent = "billing-sync/" + version;
         String base = properties.baseUrl().toString().replaceAll("/+$", "");
 
-        WebClient apiClient = webClientBuilder.clone()
+        WebClient apiClient = webClientBuilder
+                .clone()
                 .clientConnector(connector)
                 .baseUrl(base + API_PATH)
                 .defaultHeader(HttpHeaders.USER_AGENT, userAgent)
                 .build();
-        WebClient tokenClient = webClientBuilder.clone()
+        WebClient tokenClient = webClientBuilder
+                .clone()
                 .clientConnector(connector)
                 .defaultHeader(HttpHeaders.USER_AGENT, userAgent)
                 .filter(ExchangeFilterFunction.ofResponseProcessor(AtlasClient::tokenEndpointErrors))
@@ -164,10 +171,18 @@ public class AtlasClient implements DisposableBean {
         return AtlasResponseSpooler.head(response, AtlasOrgSession.MAX_ERROR_BODY)
                 .mapNotNull(AtlasClient::oauthErrorCode)
                 .onErrorResume(e -> Mono.empty())
-                .map(code -> new AtlasApiException(status, "OAUTH_" + code.toUpperCase(Locale.ROOT),
-                        "POST " + AtlasOAuthFilter.TOKEN_PATH + " answered " + status + " " + code, null, null))
-                .defaultIfEmpty(new AtlasApiException(status, "HTTP_" + status,
-                        "POST " + AtlasOAuthFilter.TOKEN_PATH + " answered " + status, null, null))
+                .map(code -> new AtlasApiException(
+                        status,
+                        "OAUTH_" + code.toUpperCase(Locale.ROOT),
+                        "POST " + AtlasOAuthFilter.TOKEN_PATH + " answered " + status + " " + code,
+                        null,
+                        null))
+                .defaultIfEmpty(new AtlasApiException(
+                        status,
+                        "HTTP_" + status,
+                        "POST " + AtlasOAuthFilter.TOKEN_PATH + " answered " + status,
+                        null,
+                        null))
                 .flatMap(Mono::error);
     }
 

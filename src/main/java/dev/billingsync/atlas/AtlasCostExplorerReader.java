@@ -50,7 +50,8 @@ import tools.jackson.databind.json.JsonMapper;
 public class AtlasCostExplorerReader {
 
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
-    private static final CSVFormat CSV = CSVFormat.RFC4180.builder()
+    private static final CSVFormat CSV = CSVFormat.RFC4180
+            .builder()
             .setIgnoreEmptyLines(true)
             .setIgnoreSurroundingSpaces(true)
             .get();
@@ -61,8 +62,12 @@ public class AtlasCostExplorerReader {
     public List<AtlasUsageDetail> read(AtlasPayload payload, CostExplorerFormat format) {
         try {
             return format == CostExplorerFormat.JSON ? readJson(payload) : readCsv(payload);
-        } catch (IOException | UncheckedIOException | JacksonException | IllegalArgumentException
-                | IllegalStateException | DateTimeParseException e) {
+        } catch (IOException
+                | UncheckedIOException
+                | JacksonException
+                | IllegalArgumentException
+                | IllegalStateException
+                | DateTimeParseException e) {
             throw AtlasApiException.malformed("Cost Explorer " + format + " result", e);
         }
     }
@@ -103,8 +108,9 @@ public class AtlasCostExplorerReader {
                 // The number's own text: every digit as sent, never through double.
                 case VALUE_STRING, VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> row.set(field, parser.getString());
                 case VALUE_NULL -> row.set(field, null);
-                default -> throw new IllegalArgumentException(
-                        "usageDetails[" + index + "]." + parser.currentName() + " is not a string or number");
+                default ->
+                    throw new IllegalArgumentException(
+                            "usageDetails[" + index + "]." + parser.currentName() + " is not a string or number");
             }
         }
         return row.toDetail();
@@ -169,7 +175,9 @@ public class AtlasCostExplorerReader {
         if (text.matches("\\d{4}-\\d{2}-\\d{2}")) {
             date = LocalDate.parse(text);
         } else if (text.matches("\\d{4}-\\d{2}-\\d{2}T.*")) {
-            date = OffsetDateTime.parse(text).withOffsetSameInstant(ZoneOffset.UTC).toLocalDate();
+            date = OffsetDateTime.parse(text)
+                    .withOffsetSameInstant(ZoneOffset.UTC)
+                    .toLocalDate();
         } else if (text.matches("\\d{1,2}/\\d{1,2}/\\d{4}")) {
             date = LocalDate.parse(text, US_DATE);
         } else {
@@ -252,8 +260,8 @@ public class AtlasCostExplorerReader {
             String amount = values.get(Field.USAGE_AMOUNT);
             String date = values.get(Field.USAGE_DATE);
             if (amount == null || date == null) {
-                throw new IllegalArgumentException("usage row " + index + " has no "
-                        + (amount == null ? "usage amount" : "usage date"));
+                throw new IllegalArgumentException(
+                        "usage row " + index + " has no " + (amount == null ? "usage amount" : "usage date"));
             }
             return new AtlasUsageDetail(
                     values.get(Field.INVOICE_ID),

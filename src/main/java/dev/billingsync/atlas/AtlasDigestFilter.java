@@ -52,7 +52,8 @@ final class AtlasDigestFilter implements ExchangeFilterFunction {
         this.publicKey = apiKey.publicKey();
         credentialsProvider.setCredentials(
                 new AuthScope(null, -1),
-                new UsernamePasswordCredentials(apiKey.publicKey(), apiKey.privateKey().toCharArray()));
+                new UsernamePasswordCredentials(
+                        apiKey.publicKey(), apiKey.privateKey().toCharArray()));
     }
 
     @Override

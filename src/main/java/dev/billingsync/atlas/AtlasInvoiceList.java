@@ -9,7 +9,8 @@ import org.jspecify.annotations.Nullable;
  * {@code statusName}, {@code *Cents} and {@code updated} tell whether a stored invoice changed upstream.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record AtlasInvoiceList(@Nullable List<AtlasInvoice> results, @Nullable Integer totalCount) {
+public record AtlasInvoiceList(
+        @Nullable List<AtlasInvoice> results, @Nullable Integer totalCount) {
 
     public List<AtlasInvoice> resultsOrEmpty() {
         return results == null ? List.of() : results;

@@ -159,7 +159,12 @@ public class AtlasInvoiceReader {
             }
         }
         return new AtlasInvoiceSummary(
-                index, header, List.copyOf(linked), raw, lineItems, HexFormat.of().formatHex(digest.digest()));
+                index,
+                header,
+                List.copyOf(linked),
+                raw,
+                lineItems,
+                HexFormat.of().formatHex(digest.digest()));
     }
 
     private static void expect(JsonToken actual, JsonToken expected) {
@@ -204,8 +209,8 @@ public class AtlasInvoiceReader {
                         depth++;
                     }
                     case END_OBJECT, END_ARRAY -> depth--;
-                    case PROPERTY_NAME, VALUE_STRING, VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> chars(
-                            parser.getStringCharacters(), parser.getStringOffset(), parser.getStringLength());
+                    case PROPERTY_NAME, VALUE_STRING, VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT ->
+                        chars(parser.getStringCharacters(), parser.getStringOffset(), parser.getStringLength());
                     default -> {
                         // true, false and null are fully described by the token kind
                     }

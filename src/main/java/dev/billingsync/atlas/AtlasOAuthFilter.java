@@ -69,13 +69,15 @@ final class AtlasOAuthFilter implements ExchangeFilterFunction {
 
     @Override
     public Mono<ClientResponse> filter(ClientRequest request, ExchangeFunction next) {
-        return tokens.authorize(registrationId).flatMap(client -> send(request, next, client.getAccessToken())
-                .flatMap(response -> {
+        return tokens.authorize(registrationId)
+                .flatMap(client -> send(request, next, client.getAccessToken()).flatMap(response -> {
                     if (response.statusCode().value() != HttpStatus.UNAUTHORIZED.value()) {
                         return Mono.just(response);
                     }
-                    log.info("Atlas rejected the access token of service account {} (401): fetching a new one and "
-                            + "resending once", clientId);
+                    log.info(
+                            "Atlas rejected the access token of service account {} (401): fetching a new one and "
+                                    + "resending once",
+                            clientId);
                     return response.releaseBody()
                             .then(tokens.forget(registrationId, client.getAccessToken()))
                             .then(tokens.authorize(registrationId))
@@ -109,8 +111,8 @@ final class AtlasOAuthFilter implements ExchangeFilterFunction {
         Tokens(URI baseUrl, WebClient tokenWebClient, Duration timeout, Clock clock, AtlasMetrics metrics) {
             this.tokenUri = baseUrl.toString().replaceAll("/+$", "") + TOKEN_PATH;
             this.timeout = timeout;
-            this.authorizedClients = new InMemoryReactiveOAuth2AuthorizedClientService(
-                    id -> Mono.justOrEmpty(registrations.get(id)));
+            this.authorizedClients =
+                    new InMemoryReactiveOAuth2AuthorizedClientService(id -> Mono.justOrEmpty(registrations.get(id)));
             WebClientReactiveClientCredentialsTokenResponseClient tokenClient =
                     new WebClientReactiveClientCredentialsTokenResponseClient();
             tokenClient.setWebClient(tokenWebClient);
@@ -121,7 +123,8 @@ final class AtlasOAuthFilter implements ExchangeFilterFunction {
                     id -> Mono.justOrEmpty(registrations.get(id)), authorizedClients);
             // Default clock skew (60 s): a token is renewed a minute before it expires. Atlas tokens live 3600 s.
             this.manager.setAuthorizedClientProvider(ReactiveOAuth2AuthorizedClientProviderBuilder.builder()
-                    .clientCredentials(builder -> builder.accessTokenResponseClient(countingClient).clock(clock))
+                    .clientCredentials(builder ->
+                            builder.accessTokenResponseClient(countingClient).clock(clock))
                     .build());
         }
 
@@ -137,12 +140,15 @@ final class AtlasOAuthFilter implements ExchangeFilterFunction {
             ClientRegistration previous = registrations.put(registrationId, registration);
             if (previous != null && !previous.getClientSecret().equals(account.clientSecret())) {
                 // The secret was rotated (or two orgs disagree on it): the cached token may belong to the old one.
-                log.warn("Service account {} is configured with a different secret than before; dropping its cached "
-                        + "token", account.clientId());
-                authorizedClients.removeAuthorizedClient(registrationId, PRINCIPAL).subscribe(); // in memory: synchronous
+                log.warn(
+                        "Service account {} is configured with a different secret than before; dropping its cached "
+                                + "token",
+                        account.clientId());
+                authorizedClients
+                        .removeAuthorizedClient(registrationId, PRINCIPAL)
+                        .subscribe(); // in memory: synchronous
             }
-            return filters.computeIfAbsent(
-                    registrationId, id -> new AtlasOAuthFilter(this, id, account.clientId()));
+            return filters.computeIfAbsent(registrationId, id -> new AtlasOAuthFilter(this, id, account.clientId()));
         }
 
         Mono<OAuth2AuthorizedClient> authorize(String registrationId) {
@@ -150,15 +156,20 @@ final class AtlasOAuthFilter implements ExchangeFilterFunction {
                     .principal(PRINCIPAL)
                     .build();
             return manager.authorize(request)
-                    .switchIfEmpty(Mono.error(() -> new IllegalStateException(
-                            "no access token for registration " + registrationId)))
-                    .onErrorMap(OAuth2AuthorizationException.class, e -> AtlasApiException.malformed(
-                            "the token response of " + TOKEN_PATH + " (" + e.getError().getErrorCode() + ")", e));
+                    .switchIfEmpty(Mono.error(
+                            () -> new IllegalStateException("no access token for registration " + registrationId)))
+                    .onErrorMap(
+                            OAuth2AuthorizationException.class,
+                            e -> AtlasApiException.malformed(
+                                    "the token response of " + TOKEN_PATH + " ("
+                                            + e.getError().getErrorCode() + ")",
+                                    e));
         }
 
         /** Drops the cached token if it is still the one Atlas rejected (another call may have replaced it). */
         Mono<Void> forget(String registrationId, OAuth2AccessToken rejected) {
-            return authorizedClients.<OAuth2AuthorizedClient>loadAuthorizedClient(registrationId, PRINCIPAL)
+            return authorizedClients
+                    .<OAuth2AuthorizedClient>loadAuthorizedClient(registrationId, PRINCIPAL)
                     .filter(cached -> cached.getAccessToken().getTokenValue().equals(rejected.getTokenValue()))
                     .flatMap(cached -> authorizedClients.removeAuthorizedClient(registrationId, PRINCIPAL));
         }
@@ -168,15 +179,19 @@ final class AtlasOAuthFilter implements ExchangeFilterFunction {
                 OAuth2ClientCredentialsGrantRequest grantRequest,
                 AtlasMetrics metrics) {
             String clientId = grantRequest.getClientRegistration().getClientId();
-            return tokenClient.getTokenResponse(grantRequest)
+            return tokenClient
+                    .getTokenResponse(grantRequest)
                     .timeout(timeout)
                     .doOnNext(response -> {
                         metrics.tokenFetch("success");
-                        log.info("Obtained an Atlas access token for service account {}, valid until {}",
-                                clientId, response.getAccessToken().getExpiresAt());
+                        log.info(
+                                "Obtained an Atlas access token for service account {}, valid until {}",
+                                clientId,
+                                response.getAccessToken().getExpiresAt());
                     })
                     .doOnError(e -> metrics.tokenFetch("failure"))
-                    .onErrorMap(java.util.concurrent.TimeoutException.class,
+                    .onErrorMap(
+                            java.util.concurrent.TimeoutException.class,
                             e -> AtlasApiException.timeout("POST " + TOKEN_PATH, e));
         }
 

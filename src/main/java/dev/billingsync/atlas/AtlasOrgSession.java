@@ -56,6 +56,7 @@ public final class AtlasOrgSession {
     static final String ORGS_PATH = "/orgs";
     /** The orgs list has had one version since the v2 API began. */
     static final String ORGS_VERSION = "2023-01-01";
+
     static final int ORGS_PAGE_SIZE = 500;
 
     static final String COST_EXPLORER_PATH = "/orgs/{orgId}/billing/costExplorer/usage";
@@ -78,7 +79,8 @@ public final class AtlasOrgSession {
     AtlasOrgSession(String orgId, AtlasClient.Shared shared, ExchangeFilterFunction auth) {
         this.orgId = orgId;
         this.shared = shared;
-        this.webClient = shared.webClient().mutate()
+        this.webClient = shared.webClient()
+                .mutate()
                 .filter(auth)
                 .filter(this::countAndMeasure) // inside auth: auth re-tries are counted too
                 .build();
@@ -108,9 +110,15 @@ public final class AtlasOrgSession {
      */
     public AtlasPayload invoiceList(LocalDate fromDate, int pageNum, int itemsPerPage) {
         Objects.requireNonNull(fromDate, "fromDate");
-        return Objects.requireNonNull(execute(Call.get("/orgs/{orgId}/invoices?fromDate={fromDate}"
+        return Objects.requireNonNull(execute(
+                Call.get(
+                        "/orgs/{orgId}/invoices?fromDate={fromDate}"
                                 + "&viewLinkedInvoices=false&itemsPerPage={itemsPerPage}&pageNum={pageNum}",
-                        invoicesJson(), orgId, fromDate.toString(), itemsPerPage, pageNum),
+                        invoicesJson(),
+                        orgId,
+                        fromDate.toString(),
+                        itemsPerPage,
+                        pageNum),
                 this::spoolOrFail));
     }
 
@@ -139,8 +147,8 @@ public final class AtlasOrgSession {
         Objects.requireNonNull(format, "format");
         Call call = Call.get(COST_EXPLORER_RESULT_PATH, costExplorer(format), orgId, token)
                 .withResponseTimeout(shared.properties().timeouts().poll());
-        CostExplorerPoll poll = Objects.requireNonNull(execute(
-                call, (c, response) -> readPoll(c, response, format), AtlasOrgSession::notAnswered));
+        CostExplorerPoll poll = Objects.requireNonNull(
+                execute(call, (c, response) -> readPoll(c, response, format), AtlasOrgSession::notAnswered));
         shared.metrics().costExplorerPoll(signal(poll));
         return poll;
     }
@@ -176,8 +184,11 @@ public final class AtlasOrgSession {
     List<AtlasOrganization> organizations() {
         List<AtlasOrganization> all = new ArrayList<>();
         for (int pageNum = 1; ; pageNum++) {
-            Call call = Call.get(ORGS_PATH + "?itemsPerPage={itemsPerPage}&pageNum={pageNum}",
-                    shared.json(ORGS_VERSION), ORGS_PAGE_SIZE, pageNum);
+            Call call = Call.get(
+                    ORGS_PATH + "?itemsPerPage={itemsPerPage}&pageNum={pageNum}",
+                    shared.json(ORGS_VERSION),
+                    ORGS_PAGE_SIZE,
+                    pageNum);
             OrgPage page;
             try (AtlasPayload payload = Objects.requireNonNull(execute(call, this::spoolOrFail));
                     InputStream in = Files.newInputStream(payload.file())) {
@@ -186,12 +197,17 @@ public final class AtlasOrgSession {
                 if (e instanceof AtlasApiException atlasError) {
                     throw atlasError;
                 }
-                throw new AtlasApiException(200, "MALFORMED_RESPONSE", "GET " + ORGS_PATH + " answered a body that"
-                        + " is not an organization list", null, null);
+                throw new AtlasApiException(
+                        200,
+                        "MALFORMED_RESPONSE",
+                        "GET " + ORGS_PATH + " answered a body that" + " is not an organization list",
+                        null,
+                        null);
             }
             List<AtlasOrganization> results = page.results() == null ? List.of() : page.results();
             all.addAll(results);
-            boolean more = page.totalCount() != null ? all.size() < page.totalCount() : results.size() == ORGS_PAGE_SIZE;
+            boolean more =
+                    page.totalCount() != null ? all.size() < page.totalCount() : results.size() == ORGS_PAGE_SIZE;
             if (results.isEmpty() || !more) {
                 return List.copyOf(all);
             }
@@ -199,7 +215,9 @@ public final class AtlasOrgSession {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record OrgPage(@Nullable List<AtlasOrganization> results, @Nullable Integer totalCount) {}
+    record OrgPage(
+            @Nullable List<AtlasOrganization> results,
+            @Nullable Integer totalCount) {}
 
     /** HTTP requests sent to {@code /api/atlas/v2} for this org so far, retries and auth re-tries included. */
     public int requestCount() {
@@ -234,8 +252,12 @@ public final class AtlasOrgSession {
         int status = response.statusCode().value();
         return AtlasResponseSpooler.head(response, MAX_ERROR_BODY)
                 .mapNotNull(AtlasOrgSession::decodeToken)
-                .switchIfEmpty(Mono.error(() -> new AtlasApiException(status, "MALFORMED_RESPONSE",
-                        call.endpoint() + " answered " + status + " without a usable token", null, null)));
+                .switchIfEmpty(Mono.error(() -> new AtlasApiException(
+                        status,
+                        "MALFORMED_RESPONSE",
+                        call.endpoint() + " answered " + status + " without a usable token",
+                        null,
+                        null)));
     }
 
     private static @Nullable String decodeToken(DataBuffer buffer) {
@@ -271,7 +293,8 @@ public final class AtlasOrgSession {
 
     /** The format of a result body: by its media type when that names one, else the one asked for. */
     private static CostExplorerFormat formatOf(ClientResponse response, CostExplorerFormat asked) {
-        return response.headers().contentType()
+        return response.headers()
+                .contentType()
                 .map(type -> {
                     String subtype = type.getSubtype().toLowerCase(Locale.ROOT);
                     if (subtype.equals("csv") || subtype.endsWith("+csv")) {
@@ -332,9 +355,7 @@ public final class AtlasOrgSession {
      * classified and retried as usual.
      */
     <T> @Nullable T execute(
-            Call call,
-            BiFunction<Call, ClientResponse, Mono<T>> handler,
-            Function<Throwable, Mono<T>> unanswered) {
+            Call call, BiFunction<Call, ClientResponse, Mono<T>> handler, Function<Throwable, Mono<T>> unanswered) {
         Duration deadline = shared.properties().timeouts().call();
         try {
             // The in-chain timeout cancels the exchange and deletes any partial file; block's limit is a safety net.
@@ -353,24 +374,23 @@ public final class AtlasOrgSession {
      * {@link AtlasApiException}.
      */
     <T> CompletableFuture<T> executeAsync(
-            Call call,
-            BiFunction<Call, ClientResponse, Mono<T>> handler,
-            Function<Throwable, Mono<T>> unanswered) {
+            Call call, BiFunction<Call, ClientResponse, Mono<T>> handler, Function<Throwable, Mono<T>> unanswered) {
         return call(call, handler, unanswered).toFuture();
     }
 
     private <T> Mono<T> call(
-            Call call,
-            BiFunction<Call, ClientResponse, Mono<T>> handler,
-            Function<Throwable, Mono<T>> unanswered) {
+            Call call, BiFunction<Call, ClientResponse, Mono<T>> handler, Function<Throwable, Mono<T>> unanswered) {
         Duration deadline = shared.properties().timeouts().call();
         long deadlineNanos = System.nanoTime() + deadline.toNanos();
         Mono<T> attempt = Mono.defer(() -> request(call).exchangeToMono(response -> handler.apply(call, response)))
                 .onErrorResume(unanswered)
                 .onErrorMap(error -> AtlasRetry.classify(call.endpoint(), error));
-        return attempt
-                .retryWhen(new AtlasRetry(
-                        shared.properties().retry(), orgId, call.endpoint(), deadlineNanos, shared.metrics(),
+        return attempt.retryWhen(new AtlasRetry(
+                        shared.properties().retry(),
+                        orgId,
+                        call.endpoint(),
+                        deadlineNanos,
+                        shared.metrics(),
                         retryCount::incrementAndGet))
                 .timeout(deadline)
                 .onErrorMap(TimeoutException.class, e -> AtlasApiException.timeout(call.endpoint(), e))
@@ -378,7 +398,8 @@ public final class AtlasOrgSession {
     }
 
     private WebClient.RequestHeadersSpec<?> request(Call call) {
-        WebClient.RequestBodySpec spec = webClient.method(call.method())
+        WebClient.RequestBodySpec spec = webClient
+                .method(call.method())
                 .uri(call.pathTemplate(), call.uriVariables())
                 .header(HttpHeaders.ACCEPT, call.accept().toString())
                 .attribute(ENDPOINT_ATTRIBUTE, call.path());
@@ -395,7 +416,8 @@ public final class AtlasOrgSession {
             return spec;
         }
         // bodyValue, not a Publisher: the auth filters must be able to send the body a second time.
-        return spec.contentType(call.contentType() != null ? call.contentType() : call.accept()).bodyValue(call.body());
+        return spec.contentType(call.contentType() != null ? call.contentType() : call.accept())
+                .bodyValue(call.body());
     }
 
     /** 2xx: the body spooled to a file; anything else: {@link #failure}. */
@@ -441,17 +463,23 @@ public final class AtlasOrgSession {
             long start = System.nanoTime();
             return next.exchange(request)
                     .doOnError(error -> {
-                        shared.metrics().request(endpoint, method, AtlasRetry.isTimeout(error) ? "TIMEOUT" : "IO_ERROR");
+                        shared.metrics()
+                                .request(endpoint, method, AtlasRetry.isTimeout(error) ? "TIMEOUT" : "IO_ERROR");
                         shared.metrics().duration(endpoint, Duration.ofNanos(System.nanoTime() - start));
                     })
                     .map(response -> {
-                        shared.metrics().request(endpoint, method, String.valueOf(response.statusCode().value()));
+                        shared.metrics()
+                                .request(
+                                        endpoint,
+                                        method,
+                                        String.valueOf(response.statusCode().value()));
                         // The body may be subscribed more than once (a release after it was read): time it once.
                         AtomicBoolean timed = new AtomicBoolean();
                         return response.mutate()
                                 .body(body -> body.doFinally(signal -> {
                                     if (timed.compareAndSet(false, true)) {
-                                        shared.metrics().duration(endpoint, Duration.ofNanos(System.nanoTime() - start));
+                                        shared.metrics()
+                                                .duration(endpoint, Duration.ofNanos(System.nanoTime() - start));
                                     }
                                 }))
                                 .build();

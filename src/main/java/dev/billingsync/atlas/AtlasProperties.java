@@ -103,10 +103,17 @@ public record AtlasProperties(
      *     ready result's body (a stall there is an I/O error, retried).
      */
     public record Timeouts(
-            @DefaultValue("10s") @NotNull @DurationMin(nanos = 1) Duration connect,
-            @DefaultValue("60s") @NotNull @DurationMin(nanos = 1) Duration read,
-            @DefaultValue("15m") @NotNull @DurationMin(nanos = 1) Duration call,
-            @DefaultValue("20s") @NotNull @DurationMin(nanos = 1) Duration poll) {
+            @DefaultValue("10s") @NotNull @DurationMin(nanos = 1)
+            Duration connect,
+
+            @DefaultValue("60s") @NotNull @DurationMin(nanos = 1)
+            Duration read,
+
+            @DefaultValue("15m") @NotNull @DurationMin(nanos = 1)
+            Duration call,
+
+            @DefaultValue("20s") @NotNull @DurationMin(nanos = 1)
+            Duration poll) {
 
         /** The canonical constructor is the one properties bind to. */
         @ConstructorBinding
@@ -130,9 +137,15 @@ public record AtlasProperties(
      */
     public record Retry(
             @DefaultValue("5") @Min(1) int maxAttempts,
-            @DefaultValue("1s") @NotNull @DurationMin(nanos = 1) Duration initialBackoff,
-            @DefaultValue("60s") @NotNull @DurationMin(nanos = 1) Duration maxBackoff,
-            @DefaultValue("5m") @NotNull @DurationMin(nanos = 1) Duration maxRetryAfter) {
+
+            @DefaultValue("1s") @NotNull @DurationMin(nanos = 1)
+            Duration initialBackoff,
+
+            @DefaultValue("60s") @NotNull @DurationMin(nanos = 1)
+            Duration maxBackoff,
+
+            @DefaultValue("5m") @NotNull @DurationMin(nanos = 1)
+            Duration maxRetryAfter) {
 
         public Retry {
             if (initialBackoff != null && maxBackoff != null && maxBackoff.compareTo(initialBackoff) < 0) {
@@ -150,6 +163,9 @@ public record AtlasProperties(
      * @param costExplorer Version of the Cost Explorer endpoints.
      */
     public record Versions(
-            @DefaultValue("2023-01-01") @NotNull @Pattern(regexp = "\\d{4}-\\d{2}-\\d{2}") String invoices,
-            @DefaultValue("2023-01-01") @NotNull @Pattern(regexp = "\\d{4}-\\d{2}-\\d{2}") String costExplorer) {}
+            @DefaultValue("2023-01-01") @NotNull @Pattern(regexp = "\\d{4}-\\d{2}-\\d{2}")
+            String invoices,
+
+            @DefaultValue("2023-01-01") @NotNull @Pattern(regexp = "\\d{4}-\\d{2}-\\d{2}")
+            String costExplorer) {}
 }

@@ -7,4 +7,7 @@ import org.jspecify.annotations.Nullable;
 /** An Atlas {@code BillingRefund}. */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record AtlasRefund(
-        @Nullable Long amountCents, @Nullable Instant created, @Nullable String paymentId, @Nullable String reason) {}
+        @Nullable Long amountCents,
+        @Nullable Instant created,
+        @Nullable String paymentId,
+        @Nullable String reason) {}

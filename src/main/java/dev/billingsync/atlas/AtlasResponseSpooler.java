@@ -39,8 +39,10 @@ final class AtlasResponseSpooler {
                 .onErrorResume(e -> response.releaseBody().then(Mono.error(e)))
                 .flatMap(file -> {
                     Sha256 sha256 = new Sha256();
-                    Flux<DataBuffer> body = response.bodyToFlux(DataBuffer.class).doOnNext(sha256::update);
-                    return DataBufferUtils.write(body, file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)
+                    Flux<DataBuffer> body =
+                            response.bodyToFlux(DataBuffer.class).doOnNext(sha256::update);
+                    return DataBufferUtils.write(
+                                    body, file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)
                             .then(Mono.fromCallable(() -> new AtlasPayload(file, sha256.hex(), sha256.size())))
                             .doOnError(e -> deleteQuietly(file))
                             .doOnCancel(() -> deleteQuietly(file));
@@ -49,7 +51,8 @@ final class AtlasResponseSpooler {
 
     /** At most {@code maxBytes} of a body, joined into one buffer (empty if there is no body); the rest is dropped. */
     static Mono<DataBuffer> head(ClientResponse response, int maxBytes) {
-        return DataBufferUtils.join(DataBufferUtils.takeUntilByteCount(response.bodyToFlux(DataBuffer.class), maxBytes));
+        return DataBufferUtils.join(
+                DataBufferUtils.takeUntilByteCount(response.bodyToFlux(DataBuffer.class), maxBytes));
     }
 
     private Path createFile() {

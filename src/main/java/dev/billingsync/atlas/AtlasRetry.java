@@ -73,15 +73,23 @@ final class AtlasRetry extends reactor.util.retry.Retry {
             if (System.nanoTime() + delay.toNanos() > deadlineNanos) {
                 withCallersMdc(() -> log.debug(
                         "Atlas {} for org {}: not retrying, a wait of {} ms would pass the call deadline",
-                        endpoint, orgId, delay.toMillis()));
+                        endpoint,
+                        orgId,
+                        delay.toMillis()));
                 return Mono.error(error);
             }
             String reason = reason(exception);
-            String asked = failure.retryAfter() != null && honoursRetryAfter(exception.status())
-                    ? " as Retry-After asks"
-                    : "";
-            withCallersMdc(() -> log.warn("Atlas {} for org {} failed with {} (attempt {} of {}); retrying in {} ms{}",
-                    endpoint, orgId, reason, attempt, policy.maxAttempts(), delay.toMillis(), asked));
+            String asked =
+                    failure.retryAfter() != null && honoursRetryAfter(exception.status()) ? " as Retry-After asks" : "";
+            withCallersMdc(() -> log.warn(
+                    "Atlas {} for org {} failed with {} (attempt {} of {}); retrying in {} ms{}",
+                    endpoint,
+                    orgId,
+                    reason,
+                    attempt,
+                    policy.maxAttempts(),
+                    delay.toMillis(),
+                    asked));
             metrics.retry(endpoint, reason);
             onRetry.run();
             return Mono.delay(delay).thenReturn(attempt);
@@ -211,7 +219,8 @@ final class AtlasRetry extends reactor.util.retry.Retry {
             return exception;
         }
 
-        @Nullable Duration retryAfter() {
+        @Nullable
+        Duration retryAfter() {
             return retryAfter;
         }
     }

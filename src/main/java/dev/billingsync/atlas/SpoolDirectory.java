@@ -50,8 +50,8 @@ final class SpoolDirectory implements AutoCloseable {
             Files.createDirectories(base);
             sweep(base);
             Path own = Files.createTempDirectory(base, PREFIX);
-            FileChannel channel = FileChannel.open(own.resolve(OWNER), StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE);
+            FileChannel channel =
+                    FileChannel.open(own.resolve(OWNER), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             channel.lock(); // held until the channel closes, or the process dies
             OWNED.add(own.toAbsolutePath());
             return new SpoolDirectory(own, channel);

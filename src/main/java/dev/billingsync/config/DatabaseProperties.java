@@ -25,11 +25,15 @@ public record DatabaseProperties(
         @DefaultValue("2m") Duration statementTimeout,
         @DefaultValue("true") boolean tcpKeepAlive) {
 
-    @AssertTrue(message = "billing.database.socket-timeout must be longer than billing.database.statement-timeout"
-            + " (both above zero), so a slow statement is ended by PostgreSQL before the connection is given up")
+    @AssertTrue(
+            message =
+                    "billing.database.socket-timeout must be longer than billing.database.statement-timeout"
+                            + " (both above zero), so a slow statement is ended by PostgreSQL before the connection is given up")
     boolean isSocketTimeoutAboveStatementTimeout() {
-        return !statementTimeout.isNegative() && !statementTimeout.isZero()
-                && !connectTimeout.isNegative() && !connectTimeout.isZero()
+        return !statementTimeout.isNegative()
+                && !statementTimeout.isZero()
+                && !connectTimeout.isNegative()
+                && !connectTimeout.isZero()
                 && socketTimeout.compareTo(statementTimeout) > 0;
     }
 }

@@ -25,7 +25,9 @@ class DatabaseTimeoutsConfiguration {
                     pool.addDataSourceProperty("socketTimeout", Long.toString(seconds(timeouts.socketTimeout())));
                     pool.addDataSourceProperty("tcpKeepAlive", Boolean.toString(timeouts.tcpKeepAlive()));
                     pool.addDataSourceProperty(
-                            "options", "-c statement_timeout=" + timeouts.statementTimeout().toMillis());
+                            "options",
+                            "-c statement_timeout="
+                                    + timeouts.statementTimeout().toMillis());
                 }
                 return bean;
             }

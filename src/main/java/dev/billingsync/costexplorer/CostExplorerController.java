@@ -39,13 +39,19 @@ class CostExplorerController {
     PageResponse<UsageResponse> usage(
             @PathVariable @AtlasId String orgId,
             @Parameter(description = "First month included, yyyy-MM-dd, the first day of a month")
-                    @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) @Nullable
+                    @RequestParam(required = false)
+                    @DateTimeFormat(iso = DateTimeFormat.ISO.DATE)
+                    @Nullable
                     LocalDate startDate,
             @Parameter(description = "First month excluded, yyyy-MM-dd, the first day of a month")
-                    @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) @Nullable
+                    @RequestParam(required = false)
+                    @DateTimeFormat(iso = DateTimeFormat.ISO.DATE)
+                    @Nullable
                     LocalDate endDate,
-            @Parameter(description = "organizations, projects, clusters or services") @RequestParam(required = false)
-                    @Nullable String groupBy,
+            @Parameter(description = "organizations, projects, clusters or services")
+                    @RequestParam(required = false)
+                    @Nullable
+                    String groupBy,
             PageRequest page) {
         requireOrg(orgId);
         firstOfMonth("startDate", startDate);
@@ -54,7 +60,8 @@ class CostExplorerController {
             throw ApiException.invalidParameter("endDate", "must be after startDate (" + startDate + ")");
         }
         if (groupBy != null && !GROUP_BYS.contains(groupBy)) {
-            throw ApiException.invalidParameter("groupBy", "must be one of organizations, projects, clusters, services");
+            throw ApiException.invalidParameter(
+                    "groupBy", "must be one of organizations, projects, clusters, services");
         }
         CostUsageQueries.Slice<UsageResponse> slice =
                 queries.usage(orgId, startDate, endDate, groupBy, page.offset(), page.itemsPerPage());
@@ -65,15 +72,15 @@ class CostExplorerController {
     @Operation(summary = "The Cost Explorer queries the sync made for this org, newest first")
     PageResponse<CostQueryResponse> queries(@PathVariable @AtlasId String orgId, PageRequest page) {
         requireOrg(orgId);
-        CostUsageQueries.Slice<CostQueryResponse> slice =
-                queries.queries(orgId, page.offset(), page.itemsPerPage());
+        CostUsageQueries.Slice<CostQueryResponse> slice = queries.queries(orgId, page.offset(), page.itemsPerPage());
         return PageResponse.of(page, slice.results(), slice.total());
     }
 
     private void requireOrg(String orgId) {
         access.requireRead(orgId);
         if (!queries.orgExists(orgId)) {
-            throw ApiException.notFound("ORG_NOT_FOUND", "No organization with ID " + orgId + " is synced here.", orgId);
+            throw ApiException.notFound(
+                    "ORG_NOT_FOUND", "No organization with ID " + orgId + " is synced here.", orgId);
         }
     }
 

@@ -51,15 +51,25 @@ public class CostUsageQueries {
             where.append(" and group_by = :groupBy");
             params.put("groupBy", groupBy);
         }
-        long total = jdbc.sql("select count(*)" + where).params(params).query(Long.class).single();
+        long total = jdbc.sql("select count(*)" + where)
+                .params(params)
+                .query(Long.class)
+                .single();
         List<UsageResponse> rows = jdbc.sql("select org_id, usage_date, group_by, dimension_id, dimension_name,"
                         + " invoice_id, service, usage_amount" + where
                         + " order by usage_date desc, group_by, position limit :limit offset :offset")
                 .params(params)
                 .param("limit", limit)
                 .param("offset", offset)
-                .query((rs, n) -> new UsageResponse(rs.getString(1), rs.getDate(2).toLocalDate(), rs.getString(3),
-                        rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getBigDecimal(8)))
+                .query((rs, n) -> new UsageResponse(
+                        rs.getString(1),
+                        rs.getDate(2).toLocalDate(),
+                        rs.getString(3),
+                        rs.getString(4),
+                        rs.getString(5),
+                        rs.getString(6),
+                        rs.getString(7),
+                        rs.getBigDecimal(8)))
                 .list();
         return new Slice<>(rows, total);
     }
@@ -75,10 +85,21 @@ public class CostUsageQueries {
                 from cost_explorer_queries where org_id = ? order by created_at desc, id desc limit ? offset ?
                 """)
                 .params(orgId, limit, offset)
-                .query((rs, n) -> new CostQueryResponse(rs.getLong(1), rs.getString(2), rs.getObject(3, Long.class),
-                        rs.getString(4), rs.getDate(5).toLocalDate(), rs.getDate(6).toLocalDate(), rs.getString(7),
-                        instant(rs, 8), instant(rs, 9), rs.getInt(10), rs.getInt(11),
-                        rs.getObject(12, Integer.class), rs.getString(13), rs.getString(14)))
+                .query((rs, n) -> new CostQueryResponse(
+                        rs.getLong(1),
+                        rs.getString(2),
+                        rs.getObject(3, Long.class),
+                        rs.getString(4),
+                        rs.getDate(5).toLocalDate(),
+                        rs.getDate(6).toLocalDate(),
+                        rs.getString(7),
+                        instant(rs, 8),
+                        instant(rs, 9),
+                        rs.getInt(10),
+                        rs.getInt(11),
+                        rs.getObject(12, Integer.class),
+                        rs.getString(13),
+                        rs.getString(14)))
                 .list();
         return new Slice<>(rows, total);
     }

@@ -44,14 +44,25 @@ public class CostUsageStore {
 
     @Transactional
     public long startQuery(
-            String orgId, @Nullable Long syncRunId, String groupBy, LocalDate start, LocalDate end, String requestJson) {
+            String orgId,
+            @Nullable Long syncRunId,
+            String groupBy,
+            LocalDate start,
+            LocalDate end,
+            String requestJson) {
         return jdbc.sql("""
                 insert into cost_explorer_queries (org_id, sync_run_id, group_by, start_date, end_date, request,
                     state, created_at)
                 values (?, ?, ?, ?, ?, ?::jsonb, 'RUNNING', ?)
                 returning id
                 """)
-                .params(orgId, syncRunId, groupBy, Date.valueOf(start), Date.valueOf(end), requestJson,
+                .params(
+                        orgId,
+                        syncRunId,
+                        groupBy,
+                        Date.valueOf(start),
+                        Date.valueOf(end),
+                        requestJson,
                         Timestamp.from(clock.instant()))
                 .query(Long.class)
                 .single();
@@ -90,8 +101,16 @@ public class CostUsageStore {
                     error_code = ?, error_detail = ?, completed_at = ?
                 where id = ?
                 """)
-                .params(state.name(), token, polls, recreated, rowsReturned, errorCode, errorDetail,
-                        Timestamp.from(clock.instant()), queryId)
+                .params(
+                        state.name(),
+                        token,
+                        polls,
+                        recreated,
+                        rowsReturned,
+                        errorCode,
+                        errorDetail,
+                        Timestamp.from(clock.instant()),
+                        queryId)
                 .update();
     }
 
@@ -101,7 +120,11 @@ public class CostUsageStore {
      */
     @Transactional
     public int replaceMonths(
-            String orgId, String groupBy, long queryId, List<LocalDate> months, Map<LocalDate, List<UpstreamUsageRow>> rowsByMonth) {
+            String orgId,
+            String groupBy,
+            long queryId,
+            List<LocalDate> months,
+            Map<LocalDate, List<UpstreamUsageRow>> rowsByMonth) {
         int written = 0;
         for (LocalDate month : months) {
             List<UpstreamUsageRow> rows = rowsByMonth.getOrDefault(month, List.of());
@@ -122,7 +145,13 @@ public class CostUsageStore {
                         replaced_at)
                     values (?, ?, ?, ?, ?, ?, ?)
                     """)
-                    .params(orgId, groupBy, Date.valueOf(month), hash, rows.size(), queryId,
+                    .params(
+                            orgId,
+                            groupBy,
+                            Date.valueOf(month),
+                            hash,
+                            rows.size(),
+                            queryId,
                             Timestamp.from(clock.instant()))
                     .update();
             int position = 0;
@@ -132,8 +161,16 @@ public class CostUsageStore {
                             invoice_id, service, usage_amount)
                         values (?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """)
-                        .params(orgId, groupBy, Date.valueOf(month), position++, row.dimensionId(),
-                                row.dimensionName(), row.invoiceId(), row.service(), row.usageAmount())
+                        .params(
+                                orgId,
+                                groupBy,
+                                Date.valueOf(month),
+                                position++,
+                                row.dimensionId(),
+                                row.dimensionName(),
+                                row.invoiceId(),
+                                row.service(),
+                                row.usageAmount())
                         .update();
             }
             written += rows.size();
@@ -161,7 +198,9 @@ public class CostUsageStore {
                 byte[] bytes = field == null ? new byte[0] : field.getBytes(StandardCharsets.UTF_8);
                 digest.update((byte) (field == null ? 0 : 1));
                 digest.update(new byte[] {
-                    (byte) (bytes.length >>> 24), (byte) (bytes.length >>> 16), (byte) (bytes.length >>> 8),
+                    (byte) (bytes.length >>> 24),
+                    (byte) (bytes.length >>> 16),
+                    (byte) (bytes.length >>> 8),
                     (byte) bytes.length
                 });
                 digest.update(bytes);

@@ -1,11 +1,11 @@
 package dev.billingsync.invoices;
 
-import java.util.Arrays;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -132,5 +132,4 @@ final class CopyRows {
         }
         buffer[length++] = b;
     }
-
 }

@@ -7,13 +7,13 @@ import dev.billingsync.web.Link;
 import dev.billingsync.web.PageRequest;
 import dev.billingsync.web.PageResponse;
 import dev.billingsync.web.StreamedJson;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
-import jakarta.servlet.http.HttpServletResponse;
-import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Valid;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -58,17 +58,23 @@ class InvoiceController {
     @Operation(summary = "The org's pending invoices, complete (Atlas PaginatedApiInvoiceView)")
     @ApiResponse(
             responseCode = "200",
-            content = @Content(
-                    mediaType = MediaType.APPLICATION_JSON_VALUE,
-                    schema = @Schema(implementation = PendingInvoicePage.class)))
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON_VALUE,
+                            schema = @Schema(implementation = PendingInvoicePage.class)))
     void pending(@PathVariable @AtlasId String orgId, PageRequest page, HttpServletResponse response) {
         requireOrg(orgId);
         queries.inSnapshot(() -> {
             List<String> all = queries.pendingInvoiceIds(orgId);
             int from = (int) Math.min(page.offset(), all.size());
             List<String> onPage = all.subList(from, Math.min(from + page.itemsPerPage(), all.size()));
-            json.page(response, page, onPage.size(), all.size(), generator -> onPage.forEach(
-                    id -> queries.writeInvoice(generator, orgId, id, selfLinks(orgId, id))));
+            json.page(
+                    response,
+                    page,
+                    onPage.size(),
+                    all.size(),
+                    generator ->
+                            onPage.forEach(id -> queries.writeInvoice(generator, orgId, id, selfLinks(orgId, id))));
             return null;
         });
     }
@@ -78,21 +84,30 @@ class InvoiceController {
     PageResponse<InvoiceMetadataResponse> list(
             @PathVariable @AtlasId String orgId,
             @Parameter(description = "Keep invoices with one of these statuses (repeatable)")
-                    @RequestParam(required = false) @Nullable List<String> statusNames,
+                    @RequestParam(required = false)
+                    @Nullable
+                    List<String> statusNames,
             @Parameter(description = "Keep invoices starting on or after this UTC day (yyyy-MM-dd)")
-                    @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) @Nullable
+                    @RequestParam(required = false)
+                    @DateTimeFormat(iso = DateTimeFormat.ISO.DATE)
+                    @Nullable
                     LocalDate fromDate,
             @Parameter(description = "Keep invoices ending on or before this UTC day (yyyy-MM-dd)")
-                    @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) @Nullable
+                    @RequestParam(required = false)
+                    @DateTimeFormat(iso = DateTimeFormat.ISO.DATE)
+                    @Nullable
                     LocalDate toDate,
-            @Parameter(description = "START_DATE or END_DATE (default)")
-                    @RequestParam(defaultValue = "END_DATE") String sortBy,
+            @Parameter(description = "START_DATE or END_DATE (default)") @RequestParam(defaultValue = "END_DATE")
+                    String sortBy,
             @Parameter(description = "asc or desc (default)") @RequestParam(defaultValue = "desc") String orderBy,
-            @Parameter(description = "Keep invoices whose stored content changed, or that were flagged missing"
-                            + " upstream, at or after this instant (ISO-8601, e.g. 2026-12-01T00:00:00Z): a finance app"
-                            + " that keeps the time of its last pull gets only what changed since, refunds on old"
-                            + " invoices included")
-                    @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) @Nullable
+            @Parameter(
+                            description = "Keep invoices whose stored content changed, or that were flagged missing"
+                                    + " upstream, at or after this instant (ISO-8601, e.g. 2026-12-01T00:00:00Z): a finance app"
+                                    + " that keeps the time of its last pull gets only what changed since, refunds on old"
+                                    + " invoices included")
+                    @RequestParam(required = false)
+                    @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME)
+                    @Nullable
                     Instant updatedSince,
             PageRequest page) {
         requireOrg(orgId);
@@ -113,17 +128,21 @@ class InvoiceController {
     @Operation(summary = "One invoice, complete (Atlas BillingInvoice)")
     @ApiResponse(
             responseCode = "200",
-            content = @Content(
-                    mediaType = MediaType.APPLICATION_JSON_VALUE,
-                    schema = @Schema(implementation = InvoiceResponse.class)))
-    void one(@PathVariable @AtlasId String orgId, @PathVariable @AtlasId String invoiceId,
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON_VALUE,
+                            schema = @Schema(implementation = InvoiceResponse.class)))
+    void one(
+            @PathVariable @AtlasId String orgId,
+            @PathVariable @AtlasId String invoiceId,
             HttpServletResponse response) {
         requireOrg(orgId);
         queries.inSnapshot(() -> {
             if (!queries.invoiceExists(orgId, invoiceId)) {
                 throw invoiceNotFound(orgId, invoiceId);
             }
-            json.resource(response,
+            json.resource(
+                    response,
                     generator -> queries.writeInvoice(generator, orgId, invoiceId, selfLinks(orgId, invoiceId)));
             return null;
         });
@@ -152,7 +171,8 @@ class InvoiceController {
         StreamingResponseBody body = exports.csv(invoiceId, filter);
         return ResponseEntity.ok()
                 .contentType(new MediaType("text", "csv", StandardCharsets.UTF_8))
-                .header(HttpHeaders.CONTENT_DISPOSITION,
+                .header(
+                        HttpHeaders.CONTENT_DISPOSITION,
                         "attachment; filename=\"invoice-" + invoiceId + "-line-items.csv\"")
                 .body(body);
     }
@@ -167,7 +187,10 @@ class InvoiceController {
     }
 
     /** The documented shape of the streamed pending list. */
-    record PendingInvoicePage(List<Link> links, List<InvoiceResponse> results, @Nullable Long totalCount) {}
+    record PendingInvoicePage(
+            List<Link> links,
+            List<InvoiceResponse> results,
+            @Nullable Long totalCount) {}
 
     private void checkLineItemRequest(String orgId, String invoiceId, LineItemFilter filter) {
         requireOrg(orgId);
@@ -180,7 +203,8 @@ class InvoiceController {
     private void requireOrg(String orgId) {
         access.requireRead(orgId);
         if (!queries.orgExists(orgId)) {
-            throw ApiException.notFound("ORG_NOT_FOUND", "No organization with ID " + orgId + " is synced here.", orgId);
+            throw ApiException.notFound(
+                    "ORG_NOT_FOUND", "No organization with ID " + orgId + " is synced here.", orgId);
         }
     }
 
@@ -202,6 +226,7 @@ class InvoiceController {
             }
         }
         throw ApiException.invalidParameter(
-                name, "must be one of " + List.of(type.getEnumConstants()).toString().toLowerCase(Locale.ROOT));
+                name,
+                "must be one of " + List.of(type.getEnumConstants()).toString().toLowerCase(Locale.ROOT));
     }
 }

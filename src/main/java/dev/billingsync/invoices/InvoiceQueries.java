@@ -2,6 +2,7 @@ package dev.billingsync.invoices;
 
 import dev.billingsync.invoices.InvoiceResponse.PaymentResponse;
 import dev.billingsync.invoices.InvoiceResponse.RefundResponse;
+import dev.billingsync.web.Link;
 import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -19,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import dev.billingsync.web.Link;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -27,7 +27,6 @@ import org.springframework.transaction.annotation.Isolation;
 import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.cfg.JsonNodeFeature;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -74,7 +73,8 @@ public class InvoiceQueries {
     public Map<String, String> pendingInvoiceIds(Collection<String> orgIds) {
         Map<String, String> ids = new HashMap<>();
         // Ordered so that, should an org briefly have two pending invoices, the latest period's wins.
-        jdbc.sql("select org_id, id from invoices where is_pending and org_id = any (?) order by start_date nulls first")
+        jdbc.sql(
+                        "select org_id, id from invoices where is_pending and org_id = any (?) order by start_date nulls first")
                 .param(orgIds.toArray(String[]::new))
                 .query((ResultSet rs) -> {
                     ids.put(rs.getString(1), rs.getString(2));
@@ -135,7 +135,10 @@ public class InvoiceQueries {
             where.append(" and (content_changed_at >= :updatedSince or missing_upstream_at >= :updatedSince)");
             params.put("updatedSince", Timestamp.from(filter.updatedSince()));
         }
-        long total = jdbc.sql("select count(*)" + where).params(params).query(Long.class).single();
+        long total = jdbc.sql("select count(*)" + where)
+                .params(params)
+                .query(Long.class)
+                .single();
         String column = filter.sortBy() == InvoiceFilter.SortBy.START_DATE ? "start_date" : "end_date";
         String direction = filter.orderBy() == InvoiceFilter.Order.ASC ? "asc nulls first" : "desc nulls last";
         List<InvoiceMetadataResponse> results = jdbc.sql("select " + HEADER_COLUMNS + where + " order by " + column
@@ -143,10 +146,22 @@ public class InvoiceQueries {
                 .params(params)
                 .param("limit", limit)
                 .param("offset", offset)
-                .query((rs, n) -> new InvoiceMetadataResponse(rs.getString(1), rs.getString(2), rs.getString(3),
-                        instant(rs, 4), instant(rs, 5), instant(rs, 6), instant(rs, 7), longOrNull(rs, 8),
-                        longOrNull(rs, 9), longOrNull(rs, 10), longOrNull(rs, 11), longOrNull(rs, 12),
-                        longOrNull(rs, 13), rs.getBoolean(14), instant(rs, 15)))
+                .query((rs, n) -> new InvoiceMetadataResponse(
+                        rs.getString(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        instant(rs, 4),
+                        instant(rs, 5),
+                        instant(rs, 6),
+                        instant(rs, 7),
+                        longOrNull(rs, 8),
+                        longOrNull(rs, 9),
+                        longOrNull(rs, 10),
+                        longOrNull(rs, 11),
+                        longOrNull(rs, 12),
+                        longOrNull(rs, 13),
+                        rs.getBoolean(14),
+                        instant(rs, 15)))
                 .list();
         return new Slice<>(results, total);
     }
@@ -164,7 +179,8 @@ public class InvoiceQueries {
                 .param("offset", offset)
                 .query((rs, n) -> line(rs))
                 .list();
-        Integer[] tagged = lines.stream().filter(Line::hasTags).map(Line::position).toArray(Integer[]::new);
+        Integer[] tagged =
+                lines.stream().filter(Line::hasTags).map(Line::position).toArray(Integer[]::new);
         // Asked even when no line of the page is tagged, so that a page costs the same statements whatever its rows.
         Map<Integer, Map<String, List<String>>> tags = lines.isEmpty() ? Map.of() : tags(invoiceId, tagged);
         return new Slice<>(lines.stream().map(l -> l.withTags(tags)).toList(), total);
@@ -177,20 +193,22 @@ public class InvoiceQueries {
     public void streamLineItems(String invoiceId, LineItemFilter filter, Consumer<LineItemResponse> consumer) {
         Conditions where = lineConditions(invoiceId, filter);
         TagCursor tagCursor = new TagCursor();
-        try (var tagRows = jdbc.sql("select line_position, key, value from line_item_tags where invoice_id = :invoice"
+        try (var tagRows = jdbc
+                        .sql("select line_position, key, value from line_item_tags where invoice_id = :invoice"
                                 + " order by line_position, key_position, value_position")
                         .param("invoice", invoiceId)
                         .withFetchSize(1000)
                         .query((rs, n) -> new TagRow(rs.getInt(1), rs.getString(2), rs.getString(3)))
                         .stream();
-                var lineRows = jdbc.sql("select " + LINE_COLUMNS + " from line_items l" + where.sql() + " order by position")
+                var lineRows = jdbc
+                        .sql("select " + LINE_COLUMNS + " from line_items l" + where.sql() + " order by position")
                         .params(where.params())
                         .withFetchSize(1000)
                         .query((rs, n) -> line(rs))
                         .stream()) {
             tagCursor.source = tagRows.iterator();
-            lineRows.forEach(line -> consumer.accept(
-                    line.toResponse(line.hasTags() ? tagCursor.tagsOf(line.position()) : null)));
+            lineRows.forEach(line ->
+                    consumer.accept(line.toResponse(line.hasTags() ? tagCursor.tagsOf(line.position()) : null)));
         }
     }
 
@@ -229,16 +247,24 @@ public class InvoiceQueries {
                         + " amount_paid_cents, sales_tax_cents, subtotal_cents, unit_price from payments"
                         + " where invoice_id = ? order by position")
                 .param(invoiceId)
-                .query((rs, n) -> new PaymentResponse(rs.getString(1), rs.getString(2), instant(rs, 3), instant(rs, 4),
-                        rs.getString(5), longOrNull(rs, 6), longOrNull(rs, 7), longOrNull(rs, 8), longOrNull(rs, 9),
+                .query((rs, n) -> new PaymentResponse(
+                        rs.getString(1),
+                        rs.getString(2),
+                        instant(rs, 3),
+                        instant(rs, 4),
+                        rs.getString(5),
+                        longOrNull(rs, 6),
+                        longOrNull(rs, 7),
+                        longOrNull(rs, 8),
+                        longOrNull(rs, 9),
                         rs.getString(10)))
                 .list());
         json.writeName("refunds");
         json.writePOJO(jdbc.sql("select amount_cents, created, payment_id, reason from refunds"
                         + " where invoice_id = ? order by position")
                 .param(invoiceId)
-                .query((rs, n) -> new RefundResponse(longOrNull(rs, 1), instant(rs, 2), rs.getString(3),
-                        rs.getString(4)))
+                .query((rs, n) ->
+                        new RefundResponse(longOrNull(rs, 1), instant(rs, 2), rs.getString(3), rs.getString(4)))
                 .list());
         json.writeName("linkedInvoices");
         json.writePOJO(jdbc.sql("select raw::text from linked_invoices where invoice_id = ? order by position")
@@ -275,8 +301,8 @@ public class InvoiceQueries {
 
     private static void addTag(
             Map<Integer, Map<String, List<String>>> tags, int line, String key, @Nullable String value) {
-        List<String> values = tags.computeIfAbsent(line, k -> new LinkedHashMap<>())
-                .computeIfAbsent(key, k -> new ArrayList<>());
+        List<String> values =
+                tags.computeIfAbsent(line, k -> new LinkedHashMap<>()).computeIfAbsent(key, k -> new ArrayList<>());
         if (value != null) {
             values.add(value);
         }
@@ -324,10 +350,26 @@ public class InvoiceQueries {
 
         LineItemResponse toResponse(@Nullable Map<String, List<String>> tags) {
             LineItemResponse l = withoutTags;
-            return new LineItemResponse(l.clusterName(), l.created(), l.startDate(), l.endDate(), l.groupId(),
-                    l.groupName(), l.sku(), l.unit(), l.quantity(), l.unitPriceDollars(), l.totalPriceCents(),
-                    l.discountCents(), l.percentDiscount(), l.tierLowerBound(), l.tierUpperBound(), l.note(),
-                    l.stitchAppName(), l.cloudProvider(), tags == null ? null : Collections.unmodifiableMap(tags));
+            return new LineItemResponse(
+                    l.clusterName(),
+                    l.created(),
+                    l.startDate(),
+                    l.endDate(),
+                    l.groupId(),
+                    l.groupName(),
+                    l.sku(),
+                    l.unit(),
+                    l.quantity(),
+                    l.unitPriceDollars(),
+                    l.totalPriceCents(),
+                    l.discountCents(),
+                    l.percentDiscount(),
+                    l.tierLowerBound(),
+                    l.tierUpperBound(),
+                    l.note(),
+                    l.stitchAppName(),
+                    l.cloudProvider(),
+                    tags == null ? null : Collections.unmodifiableMap(tags));
         }
     }
 

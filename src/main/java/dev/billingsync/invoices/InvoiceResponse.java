@@ -1,9 +1,9 @@
 package dev.billingsync.invoices;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.billingsync.web.Link;
 import java.time.Instant;
 import java.util.List;
-import dev.billingsync.web.Link;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
@@ -53,5 +53,8 @@ public record InvoiceResponse(
     /** An Atlas {@code BillingRefund}. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record RefundResponse(
-            @Nullable Long amountCents, @Nullable Instant created, @Nullable String paymentId, @Nullable String reason) {}
+            @Nullable Long amountCents,
+            @Nullable Instant created,
+            @Nullable String paymentId,
+            @Nullable String reason) {}
 }

@@ -81,8 +81,13 @@ public class InvoiceStore {
             rs.getString(2),
             toInstant(rs.getTimestamp(3)),
             toInstant(rs.getTimestamp(4)),
-            new InvoiceAmounts(longOrNull(rs, 5), longOrNull(rs, 6), longOrNull(rs, 7), longOrNull(rs, 8),
-                    longOrNull(rs, 9), longOrNull(rs, 10)),
+            new InvoiceAmounts(
+                    longOrNull(rs, 5),
+                    longOrNull(rs, 6),
+                    longOrNull(rs, 7),
+                    longOrNull(rs, 8),
+                    longOrNull(rs, 9),
+                    longOrNull(rs, 10)),
             rs.getString(11),
             rs.getBoolean(12),
             rs.getTimestamp(13) != null);
@@ -117,7 +122,9 @@ public class InvoiceStore {
                 .query(STORED)
                 .optional();
         if (stored.isPresent() && stored.get().missingUpstream()) {
-            jdbc.sql("update invoices set missing_upstream_at = null where id = ?").param(invoice.id()).update();
+            jdbc.sql("update invoices set missing_upstream_at = null where id = ?")
+                    .param(invoice.id())
+                    .update();
         }
         Instant now = clock.instant();
         Outcome outcome;
@@ -152,10 +159,7 @@ public class InvoiceStore {
                 update invoices set is_pending = false
                 where is_pending and id <> all (:ids)
                     and (org_id = :org or org_id in (select org_id from invoices where id = any (:ids)))
-                """)
-                .param("org", orgId)
-                .param("ids", ids)
-                .update();
+                """).param("org", orgId).param("ids", ids).update();
         jdbc.sql("update invoices set is_pending = true where not is_pending and id = any (?)")
                 .param(ids)
                 .update();
@@ -184,10 +188,25 @@ public class InvoiceStore {
                     subtotal_cents, line_item_count, content_sha256, raw, first_stored_at, content_changed_at)
                 values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)
                 """)
-                .params(i.id(), i.orgId(), i.statusName(), ts(i.startDate()), ts(i.endDate()), ts(i.created()),
-                        ts(i.updated()), a.amountBilledCents(), a.amountPaidCents(), a.creditsCents(),
-                        a.salesTaxCents(), a.startingBalanceCents(), a.subtotalCents(), i.lineItemCount(),
-                        i.contentSha256(), i.rawJson(), ts(now), ts(now))
+                .params(
+                        i.id(),
+                        i.orgId(),
+                        i.statusName(),
+                        ts(i.startDate()),
+                        ts(i.endDate()),
+                        ts(i.created()),
+                        ts(i.updated()),
+                        a.amountBilledCents(),
+                        a.amountPaidCents(),
+                        a.creditsCents(),
+                        a.salesTaxCents(),
+                        a.startingBalanceCents(),
+                        a.subtotalCents(),
+                        i.lineItemCount(),
+                        i.contentSha256(),
+                        i.rawJson(),
+                        ts(now),
+                        ts(now))
                 .update();
     }
 
@@ -200,16 +219,31 @@ public class InvoiceStore {
                     raw = ?::jsonb, content_changed_at = ?
                 where id = ?
                 """)
-                .params(i.statusName(), ts(i.startDate()), ts(i.endDate()), ts(i.created()), ts(i.updated()),
-                        a.amountBilledCents(), a.amountPaidCents(), a.creditsCents(), a.salesTaxCents(),
-                        a.startingBalanceCents(), a.subtotalCents(), i.lineItemCount(), i.contentSha256(),
-                        i.rawJson(), ts(now), i.id())
+                .params(
+                        i.statusName(),
+                        ts(i.startDate()),
+                        ts(i.endDate()),
+                        ts(i.created()),
+                        ts(i.updated()),
+                        a.amountBilledCents(),
+                        a.amountPaidCents(),
+                        a.creditsCents(),
+                        a.salesTaxCents(),
+                        a.startingBalanceCents(),
+                        a.subtotalCents(),
+                        i.lineItemCount(),
+                        i.contentSha256(),
+                        i.rawJson(),
+                        ts(now),
+                        i.id())
                 .update();
     }
 
     private void deleteChildren(String invoiceId) {
         for (String table : List.of("line_item_tags", "line_items", "payments", "refunds", "linked_invoices")) {
-            jdbc.sql("delete from " + table + " where invoice_id = ?").param(invoiceId).update();
+            jdbc.sql("delete from " + table + " where invoice_id = ?")
+                    .param(invoiceId)
+                    .update();
         }
     }
 
@@ -221,9 +255,19 @@ public class InvoiceStore {
                         amount_billed_cents, amount_paid_cents, sales_tax_cents, subtotal_cents, unit_price)
                     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
-                    .params(invoice.id(), position++, p.id(), p.statusName(), ts(p.created()), ts(p.updated()),
-                            p.currency(), p.amountBilledCents(), p.amountPaidCents(), p.salesTaxCents(),
-                            p.subtotalCents(), p.unitPrice())
+                    .params(
+                            invoice.id(),
+                            position++,
+                            p.id(),
+                            p.statusName(),
+                            ts(p.created()),
+                            ts(p.updated()),
+                            p.currency(),
+                            p.amountBilledCents(),
+                            p.amountPaidCents(),
+                            p.salesTaxCents(),
+                            p.subtotalCents(),
+                            p.unitPrice())
                     .update();
         }
     }
@@ -248,10 +292,23 @@ public class InvoiceStore {
                         credits_cents, sales_tax_cents, starting_balance_cents, subtotal_cents, raw)
                     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)
                     """)
-                    .params(invoice.id(), position++, l.id(), l.orgId(), l.statusName(), ts(l.startDate()),
-                            ts(l.endDate()), ts(l.created()), ts(l.updated()), a.amountBilledCents(),
-                            a.amountPaidCents(), a.creditsCents(), a.salesTaxCents(), a.startingBalanceCents(),
-                            a.subtotalCents(), l.rawJson())
+                    .params(
+                            invoice.id(),
+                            position++,
+                            l.id(),
+                            l.orgId(),
+                            l.statusName(),
+                            ts(l.startDate()),
+                            ts(l.endDate()),
+                            ts(l.created()),
+                            ts(l.updated()),
+                            a.amountBilledCents(),
+                            a.amountPaidCents(),
+                            a.creditsCents(),
+                            a.salesTaxCents(),
+                            a.startingBalanceCents(),
+                            a.subtotalCents(),
+                            l.rawJson())
                     .update();
         }
     }

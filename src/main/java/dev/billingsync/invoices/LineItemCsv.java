@@ -19,15 +19,33 @@ import org.jspecify.annotations.Nullable;
  */
 final class LineItemCsv implements AutoCloseable {
 
-    static final List<String> HEADER = List.of("clusterName", "created", "startDate", "endDate", "groupId", "groupName",
-            "sku", "unit", "quantity", "unitPriceDollars", "totalPriceCents", "discountCents", "percentDiscount",
-            "tierLowerBound", "tierUpperBound", "note", "stitchAppName", "cloudProvider", "tags");
+    static final List<String> HEADER = List.of(
+            "clusterName",
+            "created",
+            "startDate",
+            "endDate",
+            "groupId",
+            "groupName",
+            "sku",
+            "unit",
+            "quantity",
+            "unitPriceDollars",
+            "totalPriceCents",
+            "discountCents",
+            "percentDiscount",
+            "tierLowerBound",
+            "tierUpperBound",
+            "note",
+            "stitchAppName",
+            "cloudProvider",
+            "tags");
 
     private final CSVPrinter printer;
 
     LineItemCsv(Writer writer) {
         try {
-            this.printer = CSVFormat.RFC4180.builder()
+            this.printer = CSVFormat.RFC4180
+                    .builder()
                     .setHeader(HEADER.toArray(String[]::new))
                     .get()
                     .print(writer);
@@ -39,11 +57,26 @@ final class LineItemCsv implements AutoCloseable {
     void write(LineItemResponse l) {
         try {
             // Free text is neutralised; numbers and instants are ours to format and go out as they are.
-            printer.printRecord(cell(l.clusterName()), text(l.created()), text(l.startDate()), text(l.endDate()),
-                    cell(l.groupId()), cell(l.groupName()), cell(l.sku()), cell(l.unit()), text(l.quantity()),
-                    text(l.unitPriceDollars()), l.totalPriceCents(), l.discountCents(), text(l.percentDiscount()),
-                    text(l.tierLowerBound()), text(l.tierUpperBound()), cell(l.note()), cell(l.stitchAppName()),
-                    cell(l.cloudProvider()), tags(l.tags()));
+            printer.printRecord(
+                    cell(l.clusterName()),
+                    text(l.created()),
+                    text(l.startDate()),
+                    text(l.endDate()),
+                    cell(l.groupId()),
+                    cell(l.groupName()),
+                    cell(l.sku()),
+                    cell(l.unit()),
+                    text(l.quantity()),
+                    text(l.unitPriceDollars()),
+                    l.totalPriceCents(),
+                    l.discountCents(),
+                    text(l.percentDiscount()),
+                    text(l.tierLowerBound()),
+                    text(l.tierUpperBound()),
+                    cell(l.note()),
+                    cell(l.stitchAppName()),
+                    cell(l.cloudProvider()),
+                    tags(l.tags()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -12,17 +12,24 @@ import org.springframework.format.annotation.DateTimeFormat;
  * end of that day.
  */
 public record LineItemFilter(
-        @Parameter(description = "Only lines of this project (group) id") @AtlasId @Nullable String groupId,
-        @Parameter(description = "Only lines of this cluster name") @Nullable String clusterName,
-        @Parameter(description = "Only lines of this SKU") @Nullable String sku,
+        @Parameter(description = "Only lines of this project (group) id") @AtlasId @Nullable
+        String groupId,
+
+        @Parameter(description = "Only lines of this cluster name") @Nullable
+        String clusterName,
+
+        @Parameter(description = "Only lines of this SKU") @Nullable
+        String sku,
+
         @Parameter(description = "Only lines starting on or after this UTC day (yyyy-MM-dd)")
-                @DateTimeFormat(iso = DateTimeFormat.ISO.DATE)
-                @Nullable
-                LocalDate fromDate,
+        @DateTimeFormat(iso = DateTimeFormat.ISO.DATE)
+        @Nullable
+        LocalDate fromDate,
+
         @Parameter(description = "Only lines ending on or before this UTC day (yyyy-MM-dd)")
-                @DateTimeFormat(iso = DateTimeFormat.ISO.DATE)
-                @Nullable
-                LocalDate toDate) {
+        @DateTimeFormat(iso = DateTimeFormat.ISO.DATE)
+        @Nullable
+        LocalDate toDate) {
 
     /** Every line item. */
     static final LineItemFilter NONE = new LineItemFilter(null, null, null, null, null);

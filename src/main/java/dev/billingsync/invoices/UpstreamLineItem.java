@@ -29,5 +29,9 @@ public record UpstreamLineItem(
         @Nullable List<Tag> tags) {
 
     /** One value of one tag key; positions keep the upstream order of keys and of each key's values. */
-    public record Tag(int keyPosition, int valuePosition, String key, @Nullable String value) {}
+    public record Tag(
+            int keyPosition,
+            int valuePosition,
+            String key,
+            @Nullable String value) {}
 }

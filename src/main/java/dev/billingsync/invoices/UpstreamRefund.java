@@ -5,4 +5,7 @@ import org.jspecify.annotations.Nullable;
 
 /** A refund of a payment toward an invoice. */
 public record UpstreamRefund(
-        @Nullable Long amountCents, @Nullable Instant created, @Nullable String paymentId, @Nullable String reason) {}
+        @Nullable Long amountCents,
+        @Nullable Instant created,
+        @Nullable String paymentId,
+        @Nullable String reason) {}

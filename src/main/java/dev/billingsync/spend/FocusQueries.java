@@ -66,11 +66,22 @@ class FocusQueries {
     }
 
     void stream(Collection<String> orgIds, YearMonth billingPeriod, Consumer<FocusLine> consumer) {
-        try (var lines = jdbc.sql(SQL)
+        try (var lines = jdbc
+                .sql(SQL)
                 .param("orgs", String.join(",", orgIds))
-                .param("from", Timestamp.from(billingPeriod.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant()))
-                .param("to", Timestamp.from(
-                        billingPeriod.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant()))
+                .param(
+                        "from",
+                        Timestamp.from(billingPeriod
+                                .atDay(1)
+                                .atStartOfDay(ZoneOffset.UTC)
+                                .toInstant()))
+                .param(
+                        "to",
+                        Timestamp.from(billingPeriod
+                                .plusMonths(1)
+                                .atDay(1)
+                                .atStartOfDay(ZoneOffset.UTC)
+                                .toInstant()))
                 .withFetchSize(1000)
                 .query((rs, n) -> line(rs))
                 .stream()) {
@@ -81,11 +92,30 @@ class FocusQueries {
     private static FocusLine line(ResultSet rs) throws SQLException {
         // The period start is never null here: the statement selects invoices by it.
         Instant periodStart = Objects.requireNonNull(instant(rs, 4));
-        return new FocusLine(rs.getString(1), rs.getString(2), rs.getString(3), periodStart, instant(rs, 5),
-                rs.getString(6), rs.getString(7), rs.getString(8), instant(rs, 9), instant(rs, 10), instant(rs, 11),
-                rs.getBigDecimal(12), rs.getString(13), rs.getBigDecimal(14), rs.getObject(15, Long.class),
-                rs.getBigDecimal(16), rs.getBigDecimal(17), rs.getBigDecimal(18), rs.getString(19),
-                rs.getString(20), rs.getString(21), rs.getString(22), tags(rs.getString(23)));
+        return new FocusLine(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getString(3),
+                periodStart,
+                instant(rs, 5),
+                rs.getString(6),
+                rs.getString(7),
+                rs.getString(8),
+                instant(rs, 9),
+                instant(rs, 10),
+                instant(rs, 11),
+                rs.getBigDecimal(12),
+                rs.getString(13),
+                rs.getBigDecimal(14),
+                rs.getObject(15, Long.class),
+                rs.getBigDecimal(16),
+                rs.getBigDecimal(17),
+                rs.getBigDecimal(18),
+                rs.getString(19),
+                rs.getString(20),
+                rs.getString(21),
+                rs.getString(22),
+                tags(rs.getString(23)));
     }
 
     /** {@code [[key, value], ...]} in upstream order to {@code key -> values}; a null value is a key without one. */

@@ -25,22 +25,73 @@ import tools.jackson.databind.node.ObjectNode;
 final class FocusRow {
 
     /** The 47 FOCUS columns emitted, alphabetical, then MongoDB's 5 {@code x_} columns (reference §4). */
-    static final List<String> HEADER = List.of("BilledCost", "BillingAccountId", "BillingAccountName",
-            "BillingCurrency", "BillingPeriodEnd", "BillingPeriodStart", "ChargeCategory", "ChargeClass",
-            "ChargeDescription", "ChargeFrequency", "ChargePeriodEnd", "ChargePeriodStart", "ConsumedQuantity",
-            "ConsumedUnit", "ContractApplied", "ContractedCost", "ContractedUnitPrice", "EffectiveCost",
-            "HostProviderName", "InvoiceId", "InvoiceIssuerName", "ListCost", "ListUnitPrice", "PricingCurrency",
-            "PricingCurrencyContractedUnitPrice", "PricingCurrencyEffectiveCost", "PricingCurrencyListUnitPrice",
-            "PricingQuantity", "PricingUnit", "ProviderName", "PublisherName", "RegionId", "RegionName", "ResourceId",
-            "ResourceName", "ResourceType", "ServiceCategory", "ServiceName", "ServiceProviderName",
-            "ServiceSubcategory", "SkuId", "SkuMeter", "SkuPriceDetails", "SkuPriceId", "SubAccountId",
-            "SubAccountName", "Tags", "x_AtlasSku", "x_BilledDateEnd", "x_BilledDateStart", "x_PricingCurrencyRate",
+    static final List<String> HEADER = List.of(
+            "BilledCost",
+            "BillingAccountId",
+            "BillingAccountName",
+            "BillingCurrency",
+            "BillingPeriodEnd",
+            "BillingPeriodStart",
+            "ChargeCategory",
+            "ChargeClass",
+            "ChargeDescription",
+            "ChargeFrequency",
+            "ChargePeriodEnd",
+            "ChargePeriodStart",
+            "ConsumedQuantity",
+            "ConsumedUnit",
+            "ContractApplied",
+            "ContractedCost",
+            "ContractedUnitPrice",
+            "EffectiveCost",
+            "HostProviderName",
+            "InvoiceId",
+            "InvoiceIssuerName",
+            "ListCost",
+            "ListUnitPrice",
+            "PricingCurrency",
+            "PricingCurrencyContractedUnitPrice",
+            "PricingCurrencyEffectiveCost",
+            "PricingCurrencyListUnitPrice",
+            "PricingQuantity",
+            "PricingUnit",
+            "ProviderName",
+            "PublisherName",
+            "RegionId",
+            "RegionName",
+            "ResourceId",
+            "ResourceName",
+            "ResourceType",
+            "ServiceCategory",
+            "ServiceName",
+            "ServiceProviderName",
+            "ServiceSubcategory",
+            "SkuId",
+            "SkuMeter",
+            "SkuPriceDetails",
+            "SkuPriceId",
+            "SubAccountId",
+            "SubAccountName",
+            "Tags",
+            "x_AtlasSku",
+            "x_BilledDateEnd",
+            "x_BilledDateStart",
+            "x_PricingCurrencyRate",
             "x_SkuCategory");
 
     /** Columns holding numbers: written as they are, never neutralised as text (a credit stays negative). */
-    static final Set<String> DECIMALS = Set.of("BilledCost", "ConsumedQuantity", "ContractedCost",
-            "ContractedUnitPrice", "EffectiveCost", "ListCost", "ListUnitPrice", "PricingCurrencyContractedUnitPrice",
-            "PricingCurrencyEffectiveCost", "PricingCurrencyListUnitPrice", "PricingQuantity",
+    static final Set<String> DECIMALS = Set.of(
+            "BilledCost",
+            "ConsumedQuantity",
+            "ContractedCost",
+            "ContractedUnitPrice",
+            "EffectiveCost",
+            "ListCost",
+            "ListUnitPrice",
+            "PricingCurrencyContractedUnitPrice",
+            "PricingCurrencyEffectiveCost",
+            "PricingCurrencyListUnitPrice",
+            "PricingQuantity",
             "x_PricingCurrencyRate");
 
     static final String MONGODB = "MongoDB";
@@ -50,7 +101,9 @@ final class FocusRow {
     private static final DateTimeFormatter DATE_TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
     private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
-    private static final JsonMapper JSON = JsonMapper.builder().enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN).build();
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
+            .build();
 
     private FocusRow() {}
 
@@ -65,15 +118,18 @@ final class FocusRow {
                 ? line.billingPeriodEnd()
                 : line.billingPeriodStart().atZone(ZoneOffset.UTC).plusMonths(1).toInstant();
 
-        BigDecimal pricingEffective = BigDecimal.valueOf(line.totalPriceCents() == null ? 0 : line.totalPriceCents(), 2);
+        BigDecimal pricingEffective =
+                BigDecimal.valueOf(line.totalPriceCents() == null ? 0 : line.totalPriceCents(), 2);
         BigDecimal effective = unitRate ? pricingEffective : pricingEffective.multiply(rate);
         @Nullable BigDecimal pricingList = priced ? line.unitPriceDollars() : null;
-        @Nullable BigDecimal pricingContracted = pricingList == null ? null : discounted(pricingList, line.percentDiscount());
+        @Nullable
+        BigDecimal pricingContracted = pricingList == null ? null : discounted(pricingList, line.percentDiscount());
         @Nullable BigDecimal list = pricingList == null ? null : unitRate ? pricingList : pricingList.multiply(rate);
         @Nullable BigDecimal contracted = list == null ? null : discounted(list, line.percentDiscount());
         @Nullable BigDecimal quantity = priced ? line.quantity() : null;
         @Nullable String sku = priced ? line.sku() : null;
-        @Nullable String resourceId = line.clusterName() == null
+        @Nullable
+        String resourceId = line.clusterName() == null
                 ? null
                 : line.groupId() == null ? line.clusterName() : line.groupId() + "/" + line.clusterName();
 
@@ -87,19 +143,24 @@ final class FocusRow {
         row.put("ChargeCategory", category);
         row.put("ChargeClass", null);
         row.put("ChargeDescription", line.sku());
-        row.put("ChargeFrequency", switch (category) {
-            case "Usage" -> "Usage-Based";
-            case "Adjustment" -> "Recurring";
-            default -> "One-Time";
-        });
+        row.put(
+                "ChargeFrequency",
+                switch (category) {
+                    case "Usage" -> "Usage-Based";
+                    case "Adjustment" -> "Recurring";
+                    default -> "One-Time";
+                });
         row.put("ChargePeriodEnd", DATE_TIME.format(line.endDate() != null ? line.endDate() : periodEnd));
-        row.put("ChargePeriodStart",
+        row.put(
+                "ChargePeriodStart",
                 DATE_TIME.format(line.startDate() != null ? line.startDate() : line.billingPeriodStart()));
         boolean consumed = "Usage".equals(category) && line.quantity() != null;
         row.put("ConsumedQuantity", consumed ? decimal(line.quantity()) : null);
         row.put("ConsumedUnit", consumed ? line.unit() : null);
         row.put("ContractApplied", null);
-        row.put("ContractedCost", decimal(contracted == null || quantity == null ? effective : contracted.multiply(quantity)));
+        row.put(
+                "ContractedCost",
+                decimal(contracted == null || quantity == null ? effective : contracted.multiply(quantity)));
         row.put("ContractedUnitPrice", decimal(contracted));
         row.put("EffectiveCost", decimal(effective));
         row.put("HostProviderName", priced ? hostProvider(line.cloudProvider(), line.sku()) : MONGODB);
@@ -150,7 +211,9 @@ final class FocusRow {
     static String hostProvider(@Nullable String cloudProvider, @Nullable String sku) {
         String provider = cloudProvider;
         if (provider == null && sku != null) {
-            provider = sku.contains("_AWS_") ? "AWS" : sku.contains("_GCP_") ? "GCP" : sku.contains("_AZURE_") ? "AZURE" : null;
+            provider = sku.contains("_AWS_")
+                    ? "AWS"
+                    : sku.contains("_GCP_") ? "GCP" : sku.contains("_AZURE_") ? "AZURE" : null;
         }
         if (provider == null) {
             return MONGODB;

@@ -13,8 +13,17 @@ import org.jspecify.annotations.Nullable;
  * @param month the month the invoice's billing period starts in, {@code YYYY-MM}
  * @param results with {@code groupBy=groupId}: one projection per project, highest first
  */
-@JsonPropertyOrder({"orgId", "invoiceId", "month", "asOf", "daysInMonth", "monthToDateCents", "dailyRunRateCents",
-    "projectedMonthEndCents", "results"})
+@JsonPropertyOrder({
+    "orgId",
+    "invoiceId",
+    "month",
+    "asOf",
+    "daysInMonth",
+    "monthToDateCents",
+    "dailyRunRateCents",
+    "projectedMonthEndCents",
+    "results"
+})
 record ForecastResponse(
         String orgId,
         String invoiceId,
@@ -27,11 +36,25 @@ record ForecastResponse(
         @Nullable List<ProjectForecast> results) {
 
     /** One project's projection, on the invoice's {@code asOf}; lines without a project have {@code groupId} null. */
-    @JsonPropertyOrder({"groupId", "groupName", "orgId", "invoiceId", "month", "asOf", "daysInMonth",
-        "monthToDateCents", "dailyRunRateCents", "projectedMonthEndCents"})
+    @JsonPropertyOrder({
+        "groupId",
+        "groupName",
+        "orgId",
+        "invoiceId",
+        "month",
+        "asOf",
+        "daysInMonth",
+        "monthToDateCents",
+        "dailyRunRateCents",
+        "projectedMonthEndCents"
+    })
     record ProjectForecast(
-            @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable String groupId,
-            @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable String groupName,
+            @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable
+            String groupId,
+
+            @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable
+            String groupName,
+
             String orgId,
             String invoiceId,
             String month,

@@ -29,10 +29,13 @@ class Forecasts {
     @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
     ForecastResponse forecast(String orgId, boolean byProject) {
         SpendQueries.PendingInvoice invoice = queries.pendingInvoice(orgId)
-                .orElseThrow(() -> ApiException.notFound("PENDING_INVOICE_NOT_FOUND",
-                        "Organization " + orgId + " has no pending invoice to forecast.", orgId));
+                .orElseThrow(() -> ApiException.notFound(
+                        "PENDING_INVOICE_NOT_FOUND",
+                        "Organization " + orgId + " has no pending invoice to forecast.",
+                        orgId));
         List<SpendQueries.DailyTotal> days = queries.dailyTotals(invoice.id());
-        @Nullable LocalDate asOf = days.stream()
+        @Nullable
+        LocalDate asOf = days.stream()
                 .map(SpendQueries.DailyTotal::day)
                 .max(Comparator.naturalOrder())
                 .orElse(null);
@@ -40,8 +43,10 @@ class Forecasts {
                 ? YearMonth.from(invoice.startDate().atZone(ZoneOffset.UTC))
                 : asOf != null ? YearMonth.from(asOf) : null;
         if (month == null) {
-            throw ApiException.notFound("PENDING_INVOICE_NOT_FOUND",
-                    "The pending invoice of organization " + orgId + " has no billing period yet.", orgId);
+            throw ApiException.notFound(
+                    "PENDING_INVOICE_NOT_FOUND",
+                    "The pending invoice of organization " + orgId + " has no billing period yet.",
+                    orgId);
         }
         MonthEndForecast whole = forecast(month, asOf, days);
         List<ForecastResponse.ProjectForecast> projects = null;
@@ -50,26 +55,44 @@ class Forecasts {
             Map<@Nullable String, @Nullable String> names = new HashMap<>();
             for (SpendQueries.DailyTotal day : days) {
                 byGroup.computeIfAbsent(day.groupId(), k -> new ArrayList<>()).add(day);
-                names.merge(day.groupId(), day.groupName() == null ? "" : day.groupName(),
+                names.merge(
+                        day.groupId(),
+                        day.groupName() == null ? "" : day.groupName(),
                         (a, b) -> TagValues.BYTE_ORDER.compare(a, b) >= 0 ? a : b);
             }
             projects = byGroup.entrySet().stream()
                     .map(group -> {
                         MonthEndForecast f = forecast(month, asOf, group.getValue());
                         String name = names.get(group.getKey());
-                        return new ForecastResponse.ProjectForecast(group.getKey(),
-                                name == null || name.isEmpty() ? null : name, orgId, invoice.id(), month.toString(),
-                                asOf, month.lengthOfMonth(), f.monthToDateCents(), f.dailyRunRateCents(),
+                        return new ForecastResponse.ProjectForecast(
+                                group.getKey(),
+                                name == null || name.isEmpty() ? null : name,
+                                orgId,
+                                invoice.id(),
+                                month.toString(),
+                                asOf,
+                                month.lengthOfMonth(),
+                                f.monthToDateCents(),
+                                f.dailyRunRateCents(),
                                 f.projectedMonthEndCents());
                     })
                     .sorted(Comparator.comparingLong(ForecastResponse.ProjectForecast::projectedMonthEndCents)
                             .reversed()
-                            .thenComparing(ForecastResponse.ProjectForecast::groupId,
+                            .thenComparing(
+                                    ForecastResponse.ProjectForecast::groupId,
                                     Comparator.nullsLast(TagValues.BYTE_ORDER)))
                     .toList();
         }
-        return new ForecastResponse(orgId, invoice.id(), month.toString(), asOf, month.lengthOfMonth(),
-                whole.monthToDateCents(), whole.dailyRunRateCents(), whole.projectedMonthEndCents(), projects);
+        return new ForecastResponse(
+                orgId,
+                invoice.id(),
+                month.toString(),
+                asOf,
+                month.lengthOfMonth(),
+                whole.monthToDateCents(),
+                whole.dailyRunRateCents(),
+                whole.projectedMonthEndCents(),
+                projects);
     }
 
     private static MonthEndForecast forecast(

@@ -40,7 +40,8 @@ record MonthEndForecast(
         long rate = BigDecimal.valueOf(window)
                 .divide(BigDecimal.valueOf(windowDays), 0, RoundingMode.HALF_EVEN)
                 .longValueExact();
-        long daysAfter = Math.max(0, Math.min(month.lengthOfMonth(), ChronoUnit.DAYS.between(asOf, month.atEndOfMonth())));
+        long daysAfter =
+                Math.max(0, Math.min(month.lengthOfMonth(), ChronoUnit.DAYS.between(asOf, month.atEndOfMonth())));
         long projected = Math.addExact(monthToDate, Math.multiplyExact(rate, daysAfter));
         return new MonthEndForecast(month, asOf, monthToDate, rate, projected);
     }

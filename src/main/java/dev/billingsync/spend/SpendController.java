@@ -48,8 +48,13 @@ class SpendController {
     private final CallerAccess access;
     private final Clock clock;
 
-    SpendController(SpendQueries queries, InvoiceQueries invoices, Forecasts forecasts, SpendExports exports,
-            CallerAccess access, Clock clock) {
+    SpendController(
+            SpendQueries queries,
+            InvoiceQueries invoices,
+            Forecasts forecasts,
+            SpendExports exports,
+            CallerAccess access,
+            Clock clock) {
         this.queries = queries;
         this.invoices = invoices;
         this.forecasts = forecasts;
@@ -59,30 +64,49 @@ class SpendController {
     }
 
     @GetMapping(value = "/api/v1/spend", produces = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(summary = "Spend sums grouped by 1 to 3 keys, in exact cents, with totals over all rows;"
-            + " Accept: text/csv streams every row")
-    @ApiResponse(responseCode = "200", content = {
-        @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = SpendPageDoc.class)),
-        @Content(mediaType = TEXT_CSV, schema = @Schema(type = "string"))
-    })
+    @Operation(
+            summary = "Spend sums grouped by 1 to 3 keys, in exact cents, with totals over all rows;"
+                    + " Accept: text/csv streams every row")
+    @ApiResponse(
+            responseCode = "200",
+            content = {
+                @Content(
+                        mediaType = MediaType.APPLICATION_JSON_VALUE,
+                        schema = @Schema(implementation = SpendPageDoc.class)),
+                @Content(mediaType = TEXT_CSV, schema = @Schema(type = "string"))
+            })
     SpendPage spend(
             @Parameter(description = "Org to include (repeatable); default every org the caller may read")
-                    @RequestParam(required = false) @Nullable List<String> orgId,
+                    @RequestParam(required = false)
+                    @Nullable
+                    List<String> orgId,
             @Parameter(description = "First usage day included (YYYY-MM-DD, UTC); default the first of this month")
-                    @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) @Nullable
+                    @RequestParam(required = false)
+                    @DateTimeFormat(iso = DateTimeFormat.ISO.DATE)
+                    @Nullable
                     LocalDate startDate,
-            @Parameter(description = "First usage day excluded (YYYY-MM-DD, UTC); default a month after startDate;"
-                            + " at most 36 months after it")
-                    @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) @Nullable
+            @Parameter(
+                            description = "First usage day excluded (YYYY-MM-DD, UTC); default a month after startDate;"
+                                    + " at most 36 months after it")
+                    @RequestParam(required = false)
+                    @DateTimeFormat(iso = DateTimeFormat.ISO.DATE)
+                    @Nullable
                     LocalDate endDate,
-            @Parameter(description = "1 to 3 of orgId, groupId, clusterName, sku, usageDate, usageMonth, invoiceId,"
-                            + " tag:<key> (repeatable)", required = true)
-                    @RequestParam(required = false) @Nullable List<String> groupBy,
+            @Parameter(
+                            description =
+                                    "1 to 3 of orgId, groupId, clusterName, sku, usageDate, usageMonth, invoiceId,"
+                                            + " tag:<key> (repeatable)",
+                            required = true)
+                    @RequestParam(required = false)
+                    @Nullable
+                    List<String> groupBy,
             PageRequest page) {
         SpendQueries.SpendQuery query = query(orgId, startDate, endDate, groupBy);
-        return SpendPage.of(page, query.orgIds().isEmpty()
-                ? new SpendQueries.Result(List.of(), 0, new SpendTotals(0, 0, 0))
-                : queries.page(query, page.offset(), page.itemsPerPage()));
+        return SpendPage.of(
+                page,
+                query.orgIds().isEmpty()
+                        ? new SpendQueries.Result(List.of(), 0, new SpendTotals(0, 0, 0))
+                        : queries.page(query, page.offset(), page.itemsPerPage()));
     }
 
     @GetMapping(value = "/api/v1/spend", produces = TEXT_CSV)
@@ -102,7 +126,9 @@ class SpendController {
     ForecastResponse forecast(
             @PathVariable @AtlasId String orgId,
             @Parameter(description = "groupId adds one projection per project in results")
-                    @RequestParam(required = false) @Nullable String groupBy) {
+                    @RequestParam(required = false)
+                    @Nullable
+                    String groupBy) {
         access.requireRead(orgId);
         requireExists(orgId);
         if (groupBy != null && !groupBy.isEmpty() && !"groupId".equals(groupBy)) {
@@ -111,22 +137,32 @@ class SpendController {
         return forecasts.forecast(orgId, "groupId".equals(groupBy));
     }
 
-    @GetMapping(value = "/api/v1/focus", produces = {TEXT_CSV, MediaType.ALL_VALUE})
-    @Operation(summary = "FOCUS 1.3 Cost and Usage CSV of the invoices whose billing period starts in a month,"
-            + " one row per line item")
+    @GetMapping(
+            value = "/api/v1/focus",
+            produces = {TEXT_CSV, MediaType.ALL_VALUE})
+    @Operation(
+            summary = "FOCUS 1.3 Cost and Usage CSV of the invoices whose billing period starts in a month,"
+                    + " one row per line item")
     @ApiResponse(responseCode = "200", content = @Content(mediaType = TEXT_CSV, schema = @Schema(type = "string")))
     ResponseEntity<StreamingResponseBody> focus(
             @Parameter(description = "Month the billing periods start in (YYYY-MM)", required = true)
-                    @RequestParam(required = false) @Nullable String billingPeriod,
+                    @RequestParam(required = false)
+                    @Nullable
+                    String billingPeriod,
             @Parameter(description = "Org to include (repeatable); default every org the caller may read")
-                    @RequestParam(required = false) @Nullable List<String> orgId) {
+                    @RequestParam(required = false)
+                    @Nullable
+                    List<String> orgId) {
         YearMonth month = month(billingPeriod);
         Set<String> orgs = orgs(orgId);
         return csv(exports.focus(orgs, month), "focus-1.3-" + month + ".csv");
     }
 
-    private SpendQueries.SpendQuery query(@Nullable List<String> orgId, @Nullable LocalDate startDate,
-            @Nullable LocalDate endDate, @Nullable List<String> groupBy) {
+    private SpendQueries.SpendQuery query(
+            @Nullable List<String> orgId,
+            @Nullable LocalDate startDate,
+            @Nullable LocalDate endDate,
+            @Nullable List<String> groupBy) {
         List<SpendKey> keys = SpendKey.parse(groupBy);
         LocalDate start;
         LocalDate end;
@@ -169,7 +205,8 @@ class SpendController {
 
     private void requireExists(String orgId) {
         if (!invoices.orgExists(orgId)) {
-            throw ApiException.notFound("ORG_NOT_FOUND", "No organization with ID " + orgId + " is synced here.", orgId);
+            throw ApiException.notFound(
+                    "ORG_NOT_FOUND", "No organization with ID " + orgId + " is synced here.", orgId);
         }
     }
 

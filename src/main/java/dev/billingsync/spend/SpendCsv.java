@@ -21,7 +21,8 @@ final class SpendCsv implements AutoCloseable {
 
     SpendCsv(Writer writer, List<String> header) {
         try {
-            this.printer = CSVFormat.RFC4180.builder()
+            this.printer = CSVFormat.RFC4180
+                    .builder()
                     .setHeader(header.toArray(String[]::new))
                     .get()
                     .print(writer);

@@ -32,7 +32,10 @@ record SpendPage(
     record Enveloped(
             List<Link> links,
             List<SpendRow> results,
-            @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Long totalCount,
+
+            @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable
+            Long totalCount,
+
             SpendTotals totals,
             int status) {}
 }

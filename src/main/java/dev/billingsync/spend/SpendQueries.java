@@ -35,7 +35,11 @@ class SpendQueries {
     record Result(List<SpendRow> rows, long rowCount, SpendTotals totals) {}
 
     /** The lines of one project (or none) on one usage day. */
-    record DailyTotal(LocalDate day, @Nullable String groupId, @Nullable String groupName, long totalPriceCents) {}
+    record DailyTotal(
+            LocalDate day,
+            @Nullable String groupId,
+            @Nullable String groupName,
+            long totalPriceCents) {}
 
     /** An org's current pending invoice and the month its billing period starts in. */
     record PendingInvoice(String id, @Nullable Instant startDate) {}
@@ -56,7 +60,9 @@ class SpendQueries {
 
     /** Every org stored here, in id order. */
     List<String> orgIds() {
-        return jdbc.sql("select id from organizations order by id").query(String.class).list();
+        return jdbc.sql("select id from organizations order by id")
+                .query(String.class)
+                .list();
     }
 
     Result page(SpendQuery query, long offset, int limit) {
@@ -86,7 +92,8 @@ class SpendQueries {
     /** Every row in order, through a cursor: memory does not grow with the number of rows. */
     void stream(SpendQuery query, Consumer<SpendRow> consumer) {
         Grouped grouped = grouped(query);
-        try (var rows = jdbc.sql(grouped.cte() + " select * from g" + grouped.orderBy())
+        try (var rows = jdbc
+                .sql(grouped.cte() + " select * from g" + grouped.orderBy())
                 .params(grouped.params())
                 .withFetchSize(1000)
                 .query((rs, n) -> row(rs, 0, query.keys()))

@@ -24,7 +24,8 @@ final class TagValues {
         if (values == null) {
             return null;
         }
-        List<String> present = values.stream().filter(Objects::nonNull).sorted(BYTE_ORDER).toList();
+        List<String> present =
+                values.stream().filter(Objects::nonNull).sorted(BYTE_ORDER).toList();
         return present.isEmpty() ? null : String.join(",", present);
     }
 }

@@ -57,6 +57,7 @@ class AtlasInvoiceSync {
 
     /** Atlas's largest page; more than 100 pages (50,000 invoices) of one org would be a loop, not a history. */
     private static final int ITEMS_PER_PAGE = 500;
+
     private static final int MAX_PAGES = 100;
 
     /** An invoice of the org (or the invoice list, with no id) that this run could not bring up to date. */
@@ -121,8 +122,12 @@ class AtlasInvoiceSync {
         if (historyMonths > 0) {
             syncHistory(orgId, session, until, stored, pendingIds, problems, written);
         }
-        log.info("Invoices of org {} synced: {} invoice(s) written with {} line item(s), {} not brought up to date",
-                orgId, written.invoices, written.lines, problems.size());
+        log.info(
+                "Invoices of org {} synced: {} invoice(s) written with {} line item(s), {} not brought up to date",
+                orgId,
+                written.invoices,
+                written.lines,
+                problems.size());
         return new Result(written.invoices, written.lines, List.copyOf(problems));
     }
 
@@ -140,7 +145,9 @@ class AtlasInvoiceSync {
         }
         try (AtlasPayload closing = payload) {
             Fetched pending = summarize(closing, Shape.PAGE);
-            pending.invoices().forEach(s -> pendingIds.add(AtlasInvoiceTranslation.invoice(orgId, s).id()));
+            pending.invoices()
+                    .forEach(s -> pendingIds.add(
+                            AtlasInvoiceTranslation.invoice(orgId, s).id()));
             written.add(Objects.requireNonNull(transaction.execute(tx -> {
                 Written w = write(orgId, pending);
                 store.markPending(orgId, pendingIds);
@@ -160,15 +167,21 @@ class AtlasInvoiceSync {
             Set<String> pendingIds,
             List<InvoiceProblem> problems,
             Written written) {
-        LocalDate from = LocalDate.now(clock.withZone(ZoneOffset.UTC)).withDayOfMonth(1).minusMonths(historyMonths);
+        LocalDate from =
+                LocalDate.now(clock.withZone(ZoneOffset.UTC)).withDayOfMonth(1).minusMonths(historyMonths);
         List<AtlasInvoice> listed;
         try {
             listed = list(session, from);
         } catch (AtlasApiException e) {
-            log.warn("The invoice list of org {} could not be read; closed invoices are reconciled next run: {}",
-                    orgId, e.getMessage());
-            problems.add(new InvoiceProblem(null, e.errorCode(), "The invoice list failed, so closed invoices were"
-                    + " not reconciled this run: " + e.getMessage()));
+            log.warn(
+                    "The invoice list of org {} could not be read; closed invoices are reconciled next run: {}",
+                    orgId,
+                    e.getMessage());
+            problems.add(new InvoiceProblem(
+                    null,
+                    e.errorCode(),
+                    "The invoice list failed, so closed invoices were" + " not reconciled this run: "
+                            + e.getMessage()));
             return;
         }
         Set<String> missing = new LinkedHashSet<>();
@@ -180,12 +193,16 @@ class AtlasInvoiceSync {
         for (AtlasInvoice invoice : changed) {
             String id = Objects.requireNonNull(invoice.id());
             if (clock.instant().isAfter(until)) {
-                problems.add(new InvoiceProblem(id, "ORG_TIME_BUDGET_EXCEEDED",
+                problems.add(new InvoiceProblem(
+                        id,
+                        "ORG_TIME_BUDGET_EXCEEDED",
                         "Invoice " + id + " was not fetched: the run used up billing.sync.org-time-budget."));
                 continue;
             }
             if (shutdown.stopping()) {
-                problems.add(new InvoiceProblem(id, "SHUTDOWN",
+                problems.add(new InvoiceProblem(
+                        id,
+                        "SHUTDOWN",
                         "Invoice " + id + " was not fetched: the service shut down; the next run fetches it."));
                 continue;
             }
@@ -203,15 +220,22 @@ class AtlasInvoiceSync {
                 } else {
                     problems.add(new InvoiceProblem(id, e.errorCode(), "Invoice " + id + ": " + e.getMessage()));
                 }
-                log.warn("Invoice {} of org {} could not be fetched; the rest of the org syncs: {}", id, orgId,
+                log.warn(
+                        "Invoice {} of org {} could not be fetched; the rest of the org syncs: {}",
+                        id,
+                        orgId,
                         e.getMessage());
             }
         }
-        Set<String> listedIds = listed.stream().map(AtlasInvoice::id).filter(Objects::nonNull).collect(Collectors.toSet());
+        Set<String> listedIds =
+                listed.stream().map(AtlasInvoice::id).filter(Objects::nonNull).collect(Collectors.toSet());
         Instant windowStart = from.atStartOfDay(ZoneOffset.UTC).toInstant();
         for (StoredInvoice invoice : stored.values()) {
-            boolean inWindow = invoice.startDate() != null && !invoice.startDate().isBefore(windowStart);
-            if (inWindow && !invoice.missingUpstream() && !pendingIds.contains(invoice.id())
+            boolean inWindow =
+                    invoice.startDate() != null && !invoice.startDate().isBefore(windowStart);
+            if (inWindow
+                    && !invoice.missingUpstream()
+                    && !pendingIds.contains(invoice.id())
                     && !listedIds.contains(invoice.id())) {
                 missing.add(invoice.id());
                 problems.add(missingUpstream(invoice.id(), "gone from the invoice list"));
@@ -243,7 +267,8 @@ class AtlasInvoiceSync {
                 return all;
             }
         }
-        throw AtlasApiException.malformed("Invoice list",
+        throw AtlasApiException.malformed(
+                "Invoice list",
                 new IllegalStateException("more than " + MAX_PAGES + " pages of " + ITEMS_PER_PAGE + " invoices"));
     }
 
@@ -252,16 +277,24 @@ class AtlasInvoiceSync {
         if (stored == null || stored.missingUpstream()) {
             return true;
         }
-        InvoiceAmounts amounts = new InvoiceAmounts(listed.amountBilledCents(), listed.amountPaidCents(),
-                listed.creditsCents(), listed.salesTaxCents(), listed.startingBalanceCents(), listed.subtotalCents());
+        InvoiceAmounts amounts = new InvoiceAmounts(
+                listed.amountBilledCents(),
+                listed.amountPaidCents(),
+                listed.creditsCents(),
+                listed.salesTaxCents(),
+                listed.startingBalanceCents(),
+                listed.subtotalCents());
         return !Objects.equals(stored.statusName(), listed.statusName())
                 || !Objects.equals(stored.updated(), listed.updated())
                 || !stored.amounts().equals(amounts);
     }
 
     private static InvoiceProblem missingUpstream(String invoiceId, String how) {
-        return new InvoiceProblem(invoiceId, "INVOICE_MISSING_UPSTREAM", "Atlas no longer serves invoice " + invoiceId
-                + " (" + how + "); its stored data is kept and flagged missing upstream.");
+        return new InvoiceProblem(
+                invoiceId,
+                "INVOICE_MISSING_UPSTREAM",
+                "Atlas no longer serves invoice " + invoiceId + " (" + how
+                        + "); its stored data is kept and flagged missing upstream.");
     }
 
     /** Reads a payload's invoice summaries; the payload is closed if it cannot be read. */
@@ -281,15 +314,21 @@ class AtlasInvoiceSync {
         for (AtlasInvoiceSummary summary : fetched.invoices()) {
             UpstreamInvoice invoice = AtlasInvoiceTranslation.invoice(orgId, summary);
             registerLinkedOrg(invoice.orgId(), now);
-            WriteResult result = store.write(invoice, consumer -> reader.forEachLineItem(fetched.payload(),
-                    fetched.shape(), summary.index(),
-                    (position, item) -> consumer.accept(AtlasInvoiceTranslation.lineItem(position, item))));
+            WriteResult result = store.write(
+                    invoice,
+                    consumer -> reader.forEachLineItem(
+                            fetched.payload(),
+                            fetched.shape(),
+                            summary.index(),
+                            (position, item) -> consumer.accept(AtlasInvoiceTranslation.lineItem(position, item))));
             if (result.written()) {
                 written.invoices++;
                 written.lines += result.lineItemsWritten();
             } else if (result.outcome() == InvoiceStore.Outcome.STALE) {
-                log.warn("Invoice {} of org {} from Atlas is older than the stored copy; kept the stored one",
-                        invoice.id(), invoice.orgId());
+                log.warn(
+                        "Invoice {} of org {} from Atlas is older than the stored copy; kept the stored one",
+                        invoice.id(),
+                        invoice.orgId());
             }
         }
         return written;

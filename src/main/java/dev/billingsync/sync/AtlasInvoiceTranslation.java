@@ -40,24 +40,51 @@ final class AtlasInvoiceTranslation {
                 h.updated(),
                 amounts(h),
                 h.paymentsOrEmpty().stream()
-                        .map(p -> new UpstreamPayment(p.id(), p.statusName(), p.created(), p.updated(), p.currency(),
-                                p.amountBilledCents(), p.amountPaidCents(), p.salesTaxCents(), p.subtotalCents(),
+                        .map(p -> new UpstreamPayment(
+                                p.id(),
+                                p.statusName(),
+                                p.created(),
+                                p.updated(),
+                                p.currency(),
+                                p.amountBilledCents(),
+                                p.amountPaidCents(),
+                                p.salesTaxCents(),
+                                p.subtotalCents(),
                                 p.unitPrice()))
                         .toList(),
                 h.refundsOrEmpty().stream()
                         .map(r -> new UpstreamRefund(r.amountCents(), r.created(), r.paymentId(), r.reason()))
                         .toList(),
-                summary.linkedInvoices().stream().map(AtlasInvoiceTranslation::linked).toList(),
+                summary.linkedInvoices().stream()
+                        .map(AtlasInvoiceTranslation::linked)
+                        .toList(),
                 summary.lineItemCount(),
                 summary.contentSha256(),
                 summary.raw().toString());
     }
 
     static UpstreamLineItem lineItem(int position, AtlasLineItem i) {
-        return new UpstreamLineItem(position, i.clusterName(), i.created(), i.startDate(), i.endDate(), i.groupId(),
-                i.groupName(), i.sku(), i.unit(), i.quantity(), i.unitPriceDollars(), i.totalPriceCents(),
-                i.discountCents(), i.percentDiscount(), i.tierLowerBound(), i.tierUpperBound(), i.note(),
-                i.stitchAppName(), i.cloudProvider(), tags(i.tags()));
+        return new UpstreamLineItem(
+                position,
+                i.clusterName(),
+                i.created(),
+                i.startDate(),
+                i.endDate(),
+                i.groupId(),
+                i.groupName(),
+                i.sku(),
+                i.unit(),
+                i.quantity(),
+                i.unitPriceDollars(),
+                i.totalPriceCents(),
+                i.discountCents(),
+                i.percentDiscount(),
+                i.tierLowerBound(),
+                i.tierUpperBound(),
+                i.note(),
+                i.stitchAppName(),
+                i.cloudProvider(),
+                tags(i.tags()));
     }
 
     /**
@@ -86,12 +113,25 @@ final class AtlasInvoiceTranslation {
 
     private static UpstreamLinkedInvoice linked(AtlasLinkedInvoice linked) {
         AtlasInvoice h = linked.header();
-        return new UpstreamLinkedInvoice(h.id(), h.orgId(), h.statusName(), h.startDate(), h.endDate(), h.created(),
-                h.updated(), amounts(h), linked.raw().toString());
+        return new UpstreamLinkedInvoice(
+                h.id(),
+                h.orgId(),
+                h.statusName(),
+                h.startDate(),
+                h.endDate(),
+                h.created(),
+                h.updated(),
+                amounts(h),
+                linked.raw().toString());
     }
 
     private static InvoiceAmounts amounts(AtlasInvoice h) {
-        return new InvoiceAmounts(h.amountBilledCents(), h.amountPaidCents(), h.creditsCents(), h.salesTaxCents(),
-                h.startingBalanceCents(), h.subtotalCents());
+        return new InvoiceAmounts(
+                h.amountBilledCents(),
+                h.amountPaidCents(),
+                h.creditsCents(),
+                h.salesTaxCents(),
+                h.startingBalanceCents(),
+                h.subtotalCents());
     }
 }

@@ -31,7 +31,12 @@ public class ConfiguredOrgs {
     public ConfiguredOrgs(OrgProperties orgProperties, AtlasProperties atlas) {
         List<String> problems = new ArrayList<>();
         Optional<AtlasCredentials> global = credentials(
-                "billing.atlas", atlas.clientId(), atlas.clientSecret(), atlas.publicKey(), atlas.privateKey(), problems);
+                "billing.atlas",
+                atlas.clientId(),
+                atlas.clientSecret(),
+                atlas.publicKey(),
+                atlas.privateKey(),
+                problems);
         List<ConfiguredOrg> resolved = new ArrayList<>();
         for (int i = 0; i < orgProperties.orgs().size(); i++) {
             OrgProperties.Org org = orgProperties.orgs().get(i);
@@ -83,9 +88,9 @@ public class ConfiguredOrgs {
             @Nullable String publicKey,
             @Nullable String privateKey,
             List<String> problems) {
-        Optional<AtlasCredentials> serviceAccount =
-                pair(prefix, "client-id", clientId, "client-secret", clientSecret, problems)
-                        .map(p -> new AtlasCredentials.ServiceAccount(p[0], p[1]));
+        Optional<AtlasCredentials> serviceAccount = pair(
+                        prefix, "client-id", clientId, "client-secret", clientSecret, problems)
+                .map(p -> new AtlasCredentials.ServiceAccount(p[0], p[1]));
         Optional<AtlasCredentials> apiKey = pair(prefix, "public-key", publicKey, "private-key", privateKey, problems)
                 .map(p -> new AtlasCredentials.ApiKey(p[0], p[1]));
         return serviceAccount.isPresent() ? serviceAccount : apiKey;

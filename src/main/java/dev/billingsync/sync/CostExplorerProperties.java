@@ -40,15 +40,35 @@ public record CostExplorerProperties(
         @DefaultValue("5s") @DurationMin(seconds = 5) Duration pollInterval,
         @DefaultValue("60s") @DurationMin(seconds = 5) Duration maxPollInterval,
         @DefaultValue("10m") @DurationMin(seconds = 5) Duration deadline,
+
         @DefaultValue({
-                    "Atlas", "Clusters", "Storage", "Serverless Instances", "Backup", "Data Transfer", "BI Connector",
-                    "DSC Compute", "DSC Storage", "Premium Features", "Atlas Data Federation",
-                    "Atlas Stream Processing", "App Services", "Charts", "Cloud Manager",
-                    "Cloud Manager Standard/Premium", "Legacy Backup", "AI Model APIs", "Automated Embedding",
-                    "Native Reranking", "Flex Consulting", "Support", "Credits"
-                })
-                @NotEmpty
-                List<String> services,
+            "Atlas",
+            "Clusters",
+            "Storage",
+            "Serverless Instances",
+            "Backup",
+            "Data Transfer",
+            "BI Connector",
+            "DSC Compute",
+            "DSC Storage",
+            "Premium Features",
+            "Atlas Data Federation",
+            "Atlas Stream Processing",
+            "App Services",
+            "Charts",
+            "Cloud Manager",
+            "Cloud Manager Standard/Premium",
+            "Legacy Backup",
+            "AI Model APIs",
+            "Automated Embedding",
+            "Native Reranking",
+            "Flex Consulting",
+            "Support",
+            "Credits"
+        })
+        @NotEmpty
+        List<String> services,
+
         @DefaultValue("6h") @NotNull Duration refreshAfter) {
 
     public enum Format {
@@ -71,8 +91,9 @@ public record CostExplorerProperties(
             }
         }
         if (maxPollInterval != null && pollInterval != null && maxPollInterval.compareTo(pollInterval) < 0) {
-            throw new InvalidConfigurationException(List.of(
-                    "billing.cost-explorer.max-poll-interval must not be shorter than billing.cost-explorer.poll-interval"));
+            throw new InvalidConfigurationException(
+                    List.of(
+                            "billing.cost-explorer.max-poll-interval must not be shorter than billing.cost-explorer.poll-interval"));
         }
     }
 }

@@ -47,7 +47,10 @@ class CostSync {
     private static final Logger log = LoggerFactory.getLogger(CostSync.class);
 
     /** What the Cost Explorer part of a run did: rows written, and the first failure if any query failed. */
-    record Result(int usageRowsWritten, @Nullable String errorCode, @Nullable String errorDetail) {
+    record Result(
+            int usageRowsWritten,
+            @Nullable String errorCode,
+            @Nullable String errorDetail) {
 
         boolean failed() {
             return errorCode != null;
@@ -55,8 +58,13 @@ class CostSync {
     }
 
     /** How one query ended. */
-    private record Outcome(QueryState state, @Nullable String token, int polls, int recreated,
-            CostExplorerPoll.@Nullable Ready ready, @Nullable String detail) {}
+    private record Outcome(
+            QueryState state,
+            @Nullable String token,
+            int polls,
+            int recreated,
+            CostExplorerPoll.@Nullable Ready ready,
+            @Nullable String detail) {}
 
     private final CostExplorerProperties properties;
     private final AtlasCostExplorerReader reader;
@@ -127,8 +135,13 @@ class CostSync {
      * budget. Waits between polls, and Atlas calls in flight, hold no thread: each step continues on
      * {@code continueOn} (a sync worker), where the database work happens too.
      */
-    CompletableFuture<Result> sync(String orgId, long syncRunId, AtlasOrgSession session, Instant until,
-            List<String> groupings, Executor continueOn) {
+    CompletableFuture<Result> sync(
+            String orgId,
+            long syncRunId,
+            AtlasOrgSession session,
+            Instant until,
+            List<String> groupings,
+            Executor continueOn) {
         LocalDate start = firstMonth();
         LocalDate end = endMonth();
         Totals totals = new Totals();
@@ -144,8 +157,12 @@ class CostSync {
     /** What the queries of one run wrote so far, and their first failure; its steps run one after the other. */
     private static final class Totals {
         int written;
-        @Nullable String errorCode;
-        @Nullable String errorDetail;
+
+        @Nullable
+        String errorCode;
+
+        @Nullable
+        String errorDetail;
 
         void failed(String code, String detail) {
             if (errorCode == null) {
@@ -155,8 +172,16 @@ class CostSync {
         }
     }
 
-    private CompletableFuture<Void> query(String orgId, long syncRunId, AtlasOrgSession session, Instant until,
-            String groupBy, LocalDate start, LocalDate end, Totals totals, Executor continueOn) {
+    private CompletableFuture<Void> query(
+            String orgId,
+            long syncRunId,
+            AtlasOrgSession session,
+            Instant until,
+            String groupBy,
+            LocalDate start,
+            LocalDate end,
+            Totals totals,
+            Executor continueOn) {
         CostExplorerRequest request = request(orgId, groupBy, start, end);
         if (request == null) {
             log.info("Cost Explorer by {} skipped for org {}: no {} in its invoices yet", groupBy, orgId, groupBy);
@@ -170,50 +195,100 @@ class CostSync {
                         return outcome;
                     }
                     if (unwrap(error) instanceof AtlasApiException e) {
-                        totals.failed("COST_EXPLORER_" + e.errorCode(), "Cost Explorer by " + groupBy + ": " + e.getMessage());
+                        totals.failed(
+                                "COST_EXPLORER_" + e.errorCode(),
+                                "Cost Explorer by " + groupBy + ": " + e.getMessage());
                         return new Outcome(QueryState.FAILED, null, 0, 0, null, e.getMessage());
                     }
                     throw new CompletionException(unwrap(error));
                 })
-                .thenAcceptAsync(outcome -> finish(orgId, groupBy, queryId, start, end, outcome, sample, totals),
-                        continueOn);
+                .thenAcceptAsync(
+                        outcome -> finish(orgId, groupBy, queryId, start, end, outcome, sample, totals), continueOn);
     }
 
-    private void finish(String orgId, String groupBy, long queryId, LocalDate start, LocalDate end, Outcome outcome,
-            Timer.Sample sample, Totals totals) {
-        sample.stop(meters.timer("billing.costexplorer.query.duration", "outcome", outcome.state().name()));
+    private void finish(
+            String orgId,
+            String groupBy,
+            long queryId,
+            LocalDate start,
+            LocalDate end,
+            Outcome outcome,
+            Timer.Sample sample,
+            Totals totals) {
+        sample.stop(meters.timer(
+                "billing.costexplorer.query.duration",
+                "outcome",
+                outcome.state().name()));
         DistributionSummary.builder("billing.costexplorer.query.polls")
                 .description("Polls a Cost Explorer query needed")
                 .register(meters)
                 .record(outcome.polls());
-        meters.counter("billing.costexplorer.queries", "outcome", outcome.state().name(), "group_by", groupBy)
+        meters.counter(
+                        "billing.costexplorer.queries",
+                        "outcome",
+                        outcome.state().name(),
+                        "group_by",
+                        groupBy)
                 .increment();
         if (outcome.state() == QueryState.READY) {
             try (var payload = outcome.ready().payload()) {
-                List<AtlasUsageDetail> details = reader.read(payload, outcome.ready().format());
+                List<AtlasUsageDetail> details =
+                        reader.read(payload, outcome.ready().format());
                 Map<LocalDate, List<UpstreamUsageRow>> byMonth = byMonth(groupBy, details);
                 totals.written += transaction.execute(tx -> {
                     int replaced = store.replaceMonths(orgId, groupBy, queryId, months(start, end), byMonth);
                     locks.fence(orgId);
                     return replaced;
                 });
-                store.finishQuery(queryId, QueryState.READY, outcome.token(), outcome.polls(), outcome.recreated(),
-                        details.size(), null, null);
+                store.finishQuery(
+                        queryId,
+                        QueryState.READY,
+                        outcome.token(),
+                        outcome.polls(),
+                        outcome.recreated(),
+                        details.size(),
+                        null,
+                        null);
             } catch (LockLostException e) {
-                store.finishQuery(queryId, QueryState.FAILED, outcome.token(), outcome.polls(),
-                        outcome.recreated(), null, "LOCK_LOST", e.getMessage());
+                store.finishQuery(
+                        queryId,
+                        QueryState.FAILED,
+                        outcome.token(),
+                        outcome.polls(),
+                        outcome.recreated(),
+                        null,
+                        "LOCK_LOST",
+                        e.getMessage());
                 throw e;
             } catch (AtlasApiException e) {
-                store.finishQuery(queryId, QueryState.FAILED, outcome.token(), outcome.polls(),
-                        outcome.recreated(), null, e.errorCode(), e.getMessage());
+                store.finishQuery(
+                        queryId,
+                        QueryState.FAILED,
+                        outcome.token(),
+                        outcome.polls(),
+                        outcome.recreated(),
+                        null,
+                        e.errorCode(),
+                        e.getMessage());
                 totals.failed("COST_EXPLORER_" + e.errorCode(), "Cost Explorer by " + groupBy + ": " + e.getMessage());
             }
         } else {
             String code = outcome.state() == QueryState.TIMED_OUT ? "COST_EXPLORER_TIMED_OUT" : "COST_EXPLORER_FAILED";
-            store.finishQuery(queryId, outcome.state(), outcome.token(), outcome.polls(), outcome.recreated(), null,
-                    code, outcome.detail());
+            store.finishQuery(
+                    queryId,
+                    outcome.state(),
+                    outcome.token(),
+                    outcome.polls(),
+                    outcome.recreated(),
+                    null,
+                    code,
+                    outcome.detail());
             totals.failed(code, "Cost Explorer by " + groupBy + ": " + outcome.detail());
-            log.warn("Cost Explorer query by {} for org {} ended {}: {}", groupBy, orgId, outcome.state(),
+            log.warn(
+                    "Cost Explorer query by {} for org {} ended {}: {}",
+                    groupBy,
+                    orgId,
+                    outcome.state(),
                     outcome.detail());
         }
     }
@@ -238,54 +313,75 @@ class CostSync {
     }
 
     /** Creates the query and polls it until ready, unknown twice, or past the deadline. */
-    private CompletableFuture<Outcome> run(AtlasOrgSession session, CostExplorerRequest request, Instant until,
-            Executor continueOn) {
+    private CompletableFuture<Outcome> run(
+            AtlasOrgSession session, CostExplorerRequest request, Instant until, Executor continueOn) {
         Instant deadline = earliest(clock.instant().plus(properties.deadline()), until);
-        return session.createCostExplorerQueryAsync(request).thenComposeAsync(
-                token -> pollLater(session, request, until, new Polling(token, properties.pollInterval(), deadline),
-                        continueOn),
-                continueOn);
+        return session.createCostExplorerQueryAsync(request)
+                .thenComposeAsync(
+                        token -> pollLater(
+                                session,
+                                request,
+                                until,
+                                new Polling(token, properties.pollInterval(), deadline),
+                                continueOn),
+                        continueOn);
     }
 
     /** Waits (on the timer, no thread held), then polls once, and goes on from what the poll said. */
-    private CompletableFuture<Outcome> pollLater(AtlasOrgSession session, CostExplorerRequest request, Instant until,
-            Polling polling, Executor continueOn) {
+    private CompletableFuture<Outcome> pollLater(
+            AtlasOrgSession session, CostExplorerRequest request, Instant until, Polling polling, Executor continueOn) {
         if (clock.instant().plus(polling.wait).isAfter(polling.deadline)) {
-            return CompletableFuture.completedFuture(polling.end(QueryState.TIMED_OUT, null,
+            return CompletableFuture.completedFuture(polling.end(
+                    QueryState.TIMED_OUT,
+                    null,
                     "not ready after " + polling.polls + " poll(s) by its deadline (" + properties.deadline()
                             + " per query, within the run's billing.sync.org-time-budget)"));
         }
-        CostExplorerFormat format = CostExplorerFormat.valueOf(properties.format().name());
+        CostExplorerFormat format =
+                CostExplorerFormat.valueOf(properties.format().name());
         return workers.delay(polling.wait)
-                .thenComposeAsync(ignored -> shutdown.stopping()
-                        ? CompletableFuture.completedFuture((CostExplorerPoll) null)
-                        : session.pollCostExplorerQueryAsync(polling.token, format), continueOn)
-                .thenComposeAsync(poll -> {
-                    if (poll == null) {
-                        return CompletableFuture.completedFuture(polling.end(QueryState.FAILED, null,
-                                "the service shut down while the query was processing; the next run asks again"));
-                    }
-                    polling.polls++;
-                    if (poll instanceof CostExplorerPoll.Ready ready) {
-                        return CompletableFuture.completedFuture(polling.end(QueryState.READY, ready, null));
-                    }
-                    if (poll instanceof CostExplorerPoll.UnknownToken) {
-                        if (polling.recreated > 0) {
-                            return CompletableFuture.completedFuture(polling.end(QueryState.FAILED, null,
-                                    "Atlas did not know the query's token, even after creating it again"));
-                        }
-                        // A new query gets a deadline of its own; this happens at most once per query.
-                        return session.createCostExplorerQueryAsync(request).thenComposeAsync(token -> {
-                            polling.token = token;
-                            polling.recreated++;
-                            polling.deadline = earliest(clock.instant().plus(properties.deadline()), until);
-                            polling.wait = properties.pollInterval();
+                .thenComposeAsync(
+                        ignored -> shutdown.stopping()
+                                ? CompletableFuture.completedFuture((CostExplorerPoll) null)
+                                : session.pollCostExplorerQueryAsync(polling.token, format),
+                        continueOn)
+                .thenComposeAsync(
+                        poll -> {
+                            if (poll == null) {
+                                return CompletableFuture.completedFuture(
+                                        polling.end(
+                                                QueryState.FAILED,
+                                                null,
+                                                "the service shut down while the query was processing; the next run asks again"));
+                            }
+                            polling.polls++;
+                            if (poll instanceof CostExplorerPoll.Ready ready) {
+                                return CompletableFuture.completedFuture(polling.end(QueryState.READY, ready, null));
+                            }
+                            if (poll instanceof CostExplorerPoll.UnknownToken) {
+                                if (polling.recreated > 0) {
+                                    return CompletableFuture.completedFuture(polling.end(
+                                            QueryState.FAILED,
+                                            null,
+                                            "Atlas did not know the query's token, even after creating it again"));
+                                }
+                                // A new query gets a deadline of its own; this happens at most once per query.
+                                return session.createCostExplorerQueryAsync(request)
+                                        .thenComposeAsync(
+                                                token -> {
+                                                    polling.token = token;
+                                                    polling.recreated++;
+                                                    polling.deadline = earliest(
+                                                            clock.instant().plus(properties.deadline()), until);
+                                                    polling.wait = properties.pollInterval();
+                                                    return pollLater(session, request, until, polling, continueOn);
+                                                },
+                                                continueOn);
+                            }
+                            polling.wait = next(polling.wait);
                             return pollLater(session, request, until, polling, continueOn);
-                        }, continueOn);
-                    }
-                    polling.wait = next(polling.wait);
-                    return pollLater(session, request, until, polling, continueOn);
-                }, continueOn);
+                        },
+                        continueOn);
     }
 
     private static Throwable unwrap(Throwable error) {
@@ -322,8 +418,8 @@ class CostSync {
         Boolean partial = properties.includePartialMatches() ? Boolean.TRUE : null;
         List<String> orgs = List.of(orgId);
         return switch (groupBy) {
-            case "services" -> new CostExplorerRequest(
-                    start, end, orgs, null, null, properties.services(), groupBy, partial);
+            case "services" ->
+                new CostExplorerRequest(start, end, orgs, null, null, properties.services(), groupBy, partial);
             case "organizations" -> new CostExplorerRequest(start, end, orgs, null, null, null, groupBy, partial);
             case "projects" -> {
                 List<String> projects = invoices.projectIds(orgId);

@@ -15,8 +15,8 @@ import org.springframework.stereotype.Component;
 @Component
 class ManualSyncExecutor implements DisposableBean {
 
-    private final ThreadPoolExecutor pool = new ThreadPoolExecutor(
-            2, 2, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(16), r -> {
+    private final ThreadPoolExecutor pool =
+            new ThreadPoolExecutor(2, 2, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(16), r -> {
                 Thread thread = new Thread(r, "sync-manual");
                 thread.setDaemon(false);
                 return thread;

@@ -35,13 +35,15 @@ class OrgController {
     @Operation(summary = "Organizations visible to the caller, with last sync and current pending invoice id")
     PageResponse<OrgResponse> list(PageRequest page) {
         Map<ConfiguredOrgs.ConfiguredOrg, SyncedOrgs.Source> all = orgs.all();
-        Set<String> visible = access.visible(all.keySet().stream().map(ConfiguredOrgs.ConfiguredOrg::id).toList());
+        Set<String> visible = access.visible(
+                all.keySet().stream().map(ConfiguredOrgs.ConfiguredOrg::id).toList());
         List<ConfiguredOrgs.ConfiguredOrg> shown = all.keySet().stream()
                 .filter(org -> visible.contains(org.id()))
                 .sorted((a, b) -> a.id().compareTo(b.id()))
                 .toList();
         int from = (int) Math.min(page.offset(), shown.size());
-        List<ConfiguredOrgs.ConfiguredOrg> slice = shown.subList(from, Math.min(from + page.itemsPerPage(), shown.size()));
+        List<ConfiguredOrgs.ConfiguredOrg> slice =
+                shown.subList(from, Math.min(from + page.itemsPerPage(), shown.size()));
         List<String> ids = slice.stream().map(ConfiguredOrgs.ConfiguredOrg::id).toList();
         Map<String, OrgStatusQueries.OrgStatus> status = statuses.statusOf(ids).stream()
                 .collect(Collectors.toMap(OrgStatusQueries.OrgStatus::orgId, Function.identity()));

@@ -18,7 +18,10 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 public record OrgDiscoveryProperties(
         @DefaultValue("false") boolean enabled,
-        @DefaultValue @NotNull List<@Pattern(regexp = "^[a-f0-9]{24}$", message = "must be a 24-character hexadecimal Atlas org id") String> exclude) {
+
+        @DefaultValue @NotNull
+        List<@Pattern(regexp = "^[a-f0-9]{24}$", message = "must be a 24-character hexadecimal Atlas org id") String>
+                exclude) {
 
     public OrgDiscoveryProperties {
         exclude = exclude == null ? List.of() : List.copyOf(exclude);

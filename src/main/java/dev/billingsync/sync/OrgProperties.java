@@ -25,8 +25,10 @@ public record OrgProperties(@DefaultValue List<@Valid Org> orgs) {
      * @param privateKey legacy API private key overriding {@code billing.atlas.private-key}
      */
     public record Org(
-            @NotNull @Pattern(regexp = "^[a-f0-9]{24}$", message = "must be an Atlas organization id: 24 lower-case hex digits")
-                    String id,
+            @NotNull
+            @Pattern(regexp = "^[a-f0-9]{24}$", message = "must be an Atlas organization id: 24 lower-case hex digits")
+            String id,
+
             @Nullable String name,
             @Nullable String clientId,
             @Nullable String clientSecret,

@@ -30,9 +30,7 @@ class OrgRegistration {
                     insert into organizations (id, name) values (?, ?)
                     on conflict (id) do update set name = excluded.name
                     where organizations.name is distinct from excluded.name
-                    """)
-                    .params(org.id(), org.name())
-                    .update();
+                    """).params(org.id(), org.name()).update();
         }
     }
 }

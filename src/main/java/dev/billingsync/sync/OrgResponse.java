@@ -24,7 +24,11 @@ record OrgResponse(
 
     /** The org's most recent run, whatever its outcome. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record LastRun(long id, SyncRun.Status status, @Nullable Instant startedAt, @Nullable Instant finishedAt) {}
+    record LastRun(
+            long id,
+            SyncRun.Status status,
+            @Nullable Instant startedAt,
+            @Nullable Instant finishedAt) {}
 
     static OrgResponse of(
             ConfiguredOrgs.ConfiguredOrg org,
@@ -33,10 +37,18 @@ record OrgResponse(
             @Nullable String pending) {
         LastRun last = status == null || status.lastRunId() == null
                 ? null
-                : new LastRun(status.lastRunId(), status.lastRunStatus(), status.lastRunStartedAt(),
+                : new LastRun(
+                        status.lastRunId(),
+                        status.lastRunStatus(),
+                        status.lastRunStartedAt(),
                         status.lastRunFinishedAt());
-        return new OrgResponse(org.id(), org.name(), source.name().toLowerCase(Locale.ROOT),
-                status == null ? null : status.lastSyncSucceededAt(), last, pending,
+        return new OrgResponse(
+                org.id(),
+                org.name(),
+                source.name().toLowerCase(Locale.ROOT),
+                status == null ? null : status.lastSyncSucceededAt(),
+                last,
+                pending,
                 status == null ? null : status.historySyncedFrom());
     }
 }

@@ -133,7 +133,10 @@ public class OrgSync implements OrgRunner {
                 try {
                     int closed = runLog.closeAbandoned(orgId);
                     if (closed > 0) {
-                        log.warn("Closed {} sync run(s) of org {} left running by a replica that stopped", closed, orgId);
+                        log.warn(
+                                "Closed {} sync run(s) of org {} left running by a replica that stopped",
+                                closed,
+                                orgId);
                     }
                 } finally {
                     held.release();
@@ -177,7 +180,10 @@ public class OrgSync implements OrgRunner {
             if (shutdown.stopping()) {
                 try {
                     log.info("Sync run {} of org {} not started: the service is shutting down", runId, org.id());
-                    return CompletableFuture.completedFuture(runLog.fail(runId, SyncCounts.NONE, "SHUTDOWN",
+                    return CompletableFuture.completedFuture(runLog.fail(
+                            runId,
+                            SyncCounts.NONE,
+                            "SHUTDOWN",
                             "The service shut down before this sync started; the next run syncs the organization."));
                 } finally {
                     started.lock().release();
@@ -189,7 +195,11 @@ public class OrgSync implements OrgRunner {
             CompletableFuture<@Nullable Part> costPart;
             try {
                 session = atlas.session(org.id(), org.credentials());
-                log.info("Sync run {} of org {} started ({})", runId, org.id(), started.run().trigger());
+                log.info(
+                        "Sync run {} of org {} started ({})",
+                        runId,
+                        org.id(),
+                        started.run().trigger());
                 until = clock.instant().plus(budget);
                 invoicePart = invoicePart(org.id(), runId, session, until);
                 costPart = costSync.enabled() && !started.lock().lost()
@@ -208,16 +218,25 @@ public class OrgSync implements OrgRunner {
     }
 
     private SyncRun finish(
-            Started started, AtlasOrgSession session, Part invoicePart, @Nullable Part costPart,
+            Started started,
+            AtlasOrgSession session,
+            Part invoicePart,
+            @Nullable Part costPart,
             @Nullable Throwable error) {
         ConfiguredOrg org = started.org();
         long runId = started.run().id();
         try {
             Part cost = error == null ? costPart : costFailure(org.id(), runId, unwrap(error));
             SyncRun run = record(runId, session, invoicePart, cost);
-            log.info("Sync run {} of org {} {}: {} invoice(s), {} line item(s), {} usage row(s), {} Atlas request(s)",
-                    runId, org.id(), run.status().name().toLowerCase(Locale.ROOT), run.invoicesWritten(),
-                    run.lineItemsWritten(), run.usageRowsWritten(), run.atlasRequests());
+            log.info(
+                    "Sync run {} of org {} {}: {} invoice(s), {} line item(s), {} usage row(s), {} Atlas request(s)",
+                    runId,
+                    org.id(),
+                    run.status().name().toLowerCase(Locale.ROOT),
+                    run.invoicesWritten(),
+                    run.lineItemsWritten(),
+                    run.usageRowsWritten(),
+                    run.atlasRequests());
             metrics.runFinished(run);
             return run;
         } finally {
@@ -266,9 +285,13 @@ public class OrgSync implements OrgRunner {
     /** SUCCEEDED without errors, FAILED when every part failed whole, PARTIAL otherwise; the first error is kept. */
     private SyncRun record(long runId, AtlasOrgSession session, Part invoicePart, @Nullable Part costPart) {
         List<Part> parts = costPart == null ? List.of(invoicePart) : List.of(invoicePart, costPart);
-        SyncCounts counts = new SyncCounts(invoicePart.invoicesWritten(), invoicePart.lineItemsWritten(),
-                costPart == null ? 0 : costPart.usageRowsWritten(), session.requestCount());
-        Optional<Part> firstError = parts.stream().filter(p -> p.errorCode() != null).findFirst();
+        SyncCounts counts = new SyncCounts(
+                invoicePart.invoicesWritten(),
+                invoicePart.lineItemsWritten(),
+                costPart == null ? 0 : costPart.usageRowsWritten(),
+                session.requestCount());
+        Optional<Part> firstError =
+                parts.stream().filter(p -> p.errorCode() != null).findFirst();
         if (firstError.isEmpty()) {
             return runLog.succeed(runId, counts);
         }
@@ -298,19 +321,27 @@ public class OrgSync implements OrgRunner {
             return Part.failed("LOCK_LOST", e.getMessage());
         } catch (RuntimeException e) {
             log.error("Invoices of org {} failed to sync in run {}", orgId, runId, e);
-            return Part.failed("INTERNAL_ERROR",
+            return Part.failed(
+                    "INTERNAL_ERROR",
                     "The sync failed inside billing-sync; the service log of run " + runId + " has the cause.");
         }
     }
 
     /** The Cost Explorer part when it is due for the run (always for a manual one); null when it is not. */
-    private CompletableFuture<@Nullable Part> costPart(String orgId, long runId, SyncRun.Trigger trigger,
-            AtlasOrgSession session, Instant until, Executor continueOn) {
+    private CompletableFuture<@Nullable Part> costPart(
+            String orgId,
+            long runId,
+            SyncRun.Trigger trigger,
+            AtlasOrgSession session,
+            Instant until,
+            Executor continueOn) {
         try {
             List<String> groupings = costSync.dueGroupings(orgId, trigger);
             if (groupings.isEmpty()) {
-                log.info("Cost Explorer of org {} not due in run {}: refreshed within billing.cost-explorer.refresh-after",
-                        orgId, runId);
+                log.info(
+                        "Cost Explorer of org {} not due in run {}: refreshed within billing.cost-explorer.refresh-after",
+                        orgId,
+                        runId);
                 return CompletableFuture.completedFuture(null);
             }
             return costSync.sync(orgId, runId, session, until, groupings, continueOn)
@@ -327,7 +358,8 @@ public class OrgSync implements OrgRunner {
             return Part.failed("LOCK_LOST", e.getMessage());
         }
         log.error("Cost Explorer of org {} failed in run {}", orgId, runId, error);
-        return Part.failed("INTERNAL_ERROR",
+        return Part.failed(
+                "INTERNAL_ERROR",
                 "Cost Explorer failed inside billing-sync; the service log of run " + runId + " has the cause.");
     }
 }

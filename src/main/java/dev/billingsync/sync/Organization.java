@@ -59,7 +59,8 @@ public class Organization {
         return lastSyncRunId;
     }
 
-    @Nullable String pendingPayloadSha256() {
+    @Nullable
+    String pendingPayloadSha256() {
         return pendingPayloadSha256;
     }
 

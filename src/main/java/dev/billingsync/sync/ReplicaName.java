@@ -12,7 +12,8 @@ record ReplicaName(String value) {
 
     static ReplicaName create() {
         String host = System.getenv("HOSTNAME");
-        return new ReplicaName((host == null || host.isBlank() ? "local" : host) + ":" + ProcessHandle.current().pid()
-                + ":" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()));
+        return new ReplicaName((host == null || host.isBlank() ? "local" : host) + ":"
+                + ProcessHandle.current().pid() + ":"
+                + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()));
     }
 }

@@ -81,12 +81,16 @@ class SyncFreshness implements SmartLifecycle {
     private void refresh() {
         try {
             Map<String, OrgRecord> orgs = new HashMap<>();
-            jdbc.sql("select id, created_at, last_sync_succeeded_at from organizations").query(rs -> {
-                @Nullable OffsetDateTime last = rs.getObject("last_sync_succeeded_at", OffsetDateTime.class);
-                orgs.put(rs.getString("id"), new OrgRecord(
-                        rs.getObject("created_at", OffsetDateTime.class).toInstant(),
-                        last == null ? null : last.toInstant()));
-            });
+            jdbc.sql("select id, created_at, last_sync_succeeded_at from organizations")
+                    .query(rs -> {
+                        @Nullable OffsetDateTime last = rs.getObject("last_sync_succeeded_at", OffsetDateTime.class);
+                        orgs.put(
+                                rs.getString("id"),
+                                new OrgRecord(
+                                        rs.getObject("created_at", OffsetDateTime.class)
+                                                .toInstant(),
+                                        last == null ? null : last.toInstant()));
+                    });
             snapshot = new Snapshot(Map.copyOf(orgs), clock.instant());
             if (failing) {
                 log.info("Reading sync freshness from the database works again");

@@ -54,9 +54,8 @@ class SyncFreshnessHealthIndicator implements HealthIndicator {
         for (ConfiguredOrgs.ConfiguredOrg org : orgs.all()) {
             @Nullable OrgRecord record = snapshot.orgs().get(org.id());
             @Nullable Instant lastSuccess = record == null ? null : record.lastSuccessAt();
-            Instant since = lastSuccess != null
-                    ? lastSuccess
-                    : record != null ? record.createdAt() : freshness.watchingSince();
+            Instant since =
+                    lastSuccess != null ? lastSuccess : record != null ? record.createdAt() : freshness.watchingSince();
             Duration age = Duration.between(since, now);
             boolean isStale = age.compareTo(warnAfter) > 0;
             if (isStale) {

@@ -16,7 +16,8 @@ import org.springframework.validation.annotation.Validated;
  */
 @ConfigurationProperties("billing.health")
 @Validated
-public record SyncHealthProperties(@DefaultValue @NotNull @Valid Freshness freshness) {
+public record SyncHealthProperties(
+        @DefaultValue @NotNull @Valid Freshness freshness) {
 
     /**
      * The sync-freshness indicator ({@code syncFreshness} in {@code /actuator/health}). It is part of the default
@@ -32,7 +33,11 @@ public record SyncHealthProperties(@DefaultValue @NotNull @Valid Freshness fresh
      *     health check or Prometheus scrape reads the last values read and never waits for the database.
      */
     public record Freshness(
-            @DefaultValue("3h") @NotNull @DurationMin(seconds = 1) Duration warnAfter,
+            @DefaultValue("3h") @NotNull @DurationMin(seconds = 1)
+            Duration warnAfter,
+
             @DefaultValue("WARNING") @NotBlank String status,
-            @DefaultValue("15s") @NotNull @DurationMin(millis = 100) Duration refreshInterval) {}
+
+            @DefaultValue("15s") @NotNull @DurationMin(millis = 100)
+            Duration refreshInterval) {}
 }

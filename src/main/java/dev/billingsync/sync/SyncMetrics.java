@@ -38,6 +38,7 @@ public class SyncMetrics {
 
     /** The orgs of this replica's latest round, by what became of them. */
     private final Map<String, AtomicLong> lastRound = new LinkedHashMap<>();
+
     private final AtomicLong lastRoundMillis = new AtomicLong();
 
     private final MeterRegistry registry;
@@ -46,8 +47,8 @@ public class SyncMetrics {
     SyncMetrics(MeterRegistry registry, ConfiguredOrgs orgs, SyncFreshness freshness) {
         this.registry = registry;
         this.freshness = freshness;
-        for (String state : List.of(
-                "due", "started", "skipped_locked", "skipped_not_due", "succeeded", "partial", "failed")) {
+        for (String state :
+                List.of("due", "started", "skipped_locked", "skipped_not_due", "succeeded", "partial", "failed")) {
             AtomicLong value = new AtomicLong();
             lastRound.put(state, value);
             Gauge.builder(ROUND_ORGS, value, AtomicLong::get)
@@ -85,7 +86,8 @@ public class SyncMetrics {
         lastRound.get("failed").set(round.failed());
         lastRoundMillis.set(round.duration().toMillis());
         Timer.builder(ROUND_DURATION)
-                .description("Duration of sync rounds on this replica, from the first org started to the last run ended")
+                .description(
+                        "Duration of sync rounds on this replica, from the first org started to the last run ended")
                 .tag("trigger", trigger.name())
                 .register(registry)
                 .record(round.duration());

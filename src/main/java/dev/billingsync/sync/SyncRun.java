@@ -108,9 +108,13 @@ public class SyncRun {
 
     /** The replica running this died or was stopped before it could record the end. */
     void abandon(Instant now) {
-        finish(Status.FAILED, new SyncCounts(invoicesWritten, lineItemsWritten, usageRowsWritten, atlasRequests),
-                "ABANDONED", "The replica running this sync stopped before it finished; nothing it wrote was committed"
-                        + " unless its transaction had completed.", now);
+        finish(
+                Status.FAILED,
+                new SyncCounts(invoicesWritten, lineItemsWritten, usageRowsWritten, atlasRequests),
+                "ABANDONED",
+                "The replica running this sync stopped before it finished; nothing it wrote was committed"
+                        + " unless its transaction had completed.",
+                now);
     }
 
     private void finish(Status status, SyncCounts counts, @Nullable String code, @Nullable String detail, Instant now) {

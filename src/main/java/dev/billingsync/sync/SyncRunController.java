@@ -8,11 +8,11 @@ import dev.billingsync.web.PageResponse;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import java.util.List;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -67,7 +67,8 @@ class SyncRunController {
         }
         SyncRun.Status statusFilter = status == null ? null : parseStatus(status);
         SyncRunQueries.Slice slice = queries.runs(visible, statusFilter, page.offset(), page.itemsPerPage());
-        return PageResponse.of(page, slice.runs().stream().map(SyncRunResponse::of).toList(), slice.total());
+        return PageResponse.of(
+                page, slice.runs().stream().map(SyncRunResponse::of).toList(), slice.total());
     }
 
     @GetMapping("/api/v1/syncRuns/{id}")
@@ -85,16 +86,22 @@ class SyncRunController {
         access.requireSync(orgId);
         ConfiguredOrgs.ConfiguredOrg org = orgs.find(orgId)
                 .orElseThrow(() -> ApiException.notFound(
-                        "ORG_NOT_FOUND", "Organization " + orgId + " is not configured for sync (nor discovered).", orgId));
+                        "ORG_NOT_FOUND",
+                        "Organization " + orgId + " is not configured for sync (nor discovered).",
+                        orgId));
         SyncRun run;
         try {
             run = orgSync.start(org, SyncRun.Trigger.MANUAL, executor::submit)
                     .orElseThrow(() -> ApiException.conflict(
-                            "SYNC_ALREADY_RUNNING", "A sync of organization " + orgId + " is running; try again later.",
+                            "SYNC_ALREADY_RUNNING",
+                            "A sync of organization " + orgId + " is running; try again later.",
                             orgId));
         } catch (RejectedExecutionException e) {
-            throw ApiException.of(HttpStatus.SERVICE_UNAVAILABLE, "SYNC_CAPACITY_EXHAUSTED",
-                            "This replica runs as many manual syncs as it can take now; try again later.", orgId)
+            throw ApiException.of(
+                            HttpStatus.SERVICE_UNAVAILABLE,
+                            "SYNC_CAPACITY_EXHAUSTED",
+                            "This replica runs as many manual syncs as it can take now; try again later.",
+                            orgId)
                     .withRetryAfter(RETRY_AFTER);
         }
         return ResponseEntity.accepted()

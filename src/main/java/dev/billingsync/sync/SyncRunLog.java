@@ -39,8 +39,9 @@ class SyncRunLog {
             return Optional.empty();
         }
         Instant now = clock.instant();
-        organizations.findById(orgId).ifPresentOrElse(
-                org -> org.rename(name), () -> organizations.save(new Organization(orgId, name, now)));
+        organizations
+                .findById(orgId)
+                .ifPresentOrElse(org -> org.rename(name), () -> organizations.save(new Organization(orgId, name, now)));
         closeAbandoned(orgId);
         return Optional.of(runs.save(SyncRun.start(orgId, trigger, tick, now, runner)));
     }
@@ -84,8 +85,12 @@ class SyncRunLog {
     private SyncRun finish(long runId, Consumer<SyncRun> outcome) {
         SyncRun run = runs.findById(runId).orElseThrow();
         if (run.status() != SyncRun.Status.RUNNING) {
-            log.warn("Sync run {} of org {} was already closed as {} ({}) by another replica", runId, run.orgId(),
-                    run.status(), run.errorCode());
+            log.warn(
+                    "Sync run {} of org {} was already closed as {} ({}) by another replica",
+                    runId,
+                    run.orgId(),
+                    run.status(),
+                    run.errorCode());
             return run;
         }
         outcome.accept(run);

@@ -25,7 +25,9 @@ class SyncRunQueries {
     }
 
     List<String> knownOrgIds() {
-        return organizations.findAll(Sort.by("id")).stream().map(Organization::id).toList();
+        return organizations.findAll(Sort.by("id")).stream()
+                .map(Organization::id)
+                .toList();
     }
 
     Slice runs(Collection<String> orgIds, SyncRun.@Nullable Status status, long offset, int limit) {

@@ -21,8 +21,18 @@ record SyncRunResponse(
         @Nullable String errorDetail) {
 
     static SyncRunResponse of(SyncRun run) {
-        return new SyncRunResponse(run.id(), run.orgId(), run.trigger(), run.status(), run.startedAt(),
-                run.finishedAt(), run.invoicesWritten(), run.lineItemsWritten(), run.usageRowsWritten(),
-                run.atlasRequests(), run.errorCode(), run.errorDetail());
+        return new SyncRunResponse(
+                run.id(),
+                run.orgId(),
+                run.trigger(),
+                run.status(),
+                run.startedAt(),
+                run.finishedAt(),
+                run.invoicesWritten(),
+                run.lineItemsWritten(),
+                run.usageRowsWritten(),
+                run.atlasRequests(),
+                run.errorCode(),
+                run.errorDetail());
     }
 }

@@ -96,7 +96,9 @@ class SyncSchedule {
         List<ConfiguredOrg> recentlySynced = new ArrayList<>();
         for (ConfiguredOrg org : candidates) {
             if (succeededSince(org, recent)) {
-                log.info("Startup sync of org {} skipped: it synced successfully less than {} ago", org.id(),
+                log.info(
+                        "Startup sync of org {} skipped: it synced successfully less than {} ago",
+                        org.id(),
                         properties.startupGrace());
                 recentlySynced.add(org);
             } else {
@@ -136,8 +138,8 @@ class SyncSchedule {
     /** A round's turns, one per org, and its tally. */
     private record Ended(List<Turn> turns, Round tally) {}
 
-    private Ended round(SyncRun.Trigger trigger, @Nullable Instant tick, List<ConfiguredOrg> orgs,
-            List<ConfiguredOrg> notDue) {
+    private Ended round(
+            SyncRun.Trigger trigger, @Nullable Instant tick, List<ConfiguredOrg> orgs, List<ConfiguredOrg> notDue) {
         long started = System.nanoTime();
         List<CompletableFuture<Turn>> turns = new ArrayList<>();
         for (ConfiguredOrg org : orgs) {
@@ -157,12 +159,20 @@ class SyncSchedule {
         }
         CompletableFuture.allOf(turns.toArray(CompletableFuture[]::new)).join();
         List<Turn> ended = turns.stream().map(CompletableFuture::join).toList();
-        Round tally = tally(orgs.size() + notDue.size(), notDue.size(), ended,
-                Duration.ofNanos(System.nanoTime() - started));
-        log.info("Sync round ({}) of {} org(s) took {}: {} started, {} skipped (locked elsewhere), {} not due,"
+        Round tally =
+                tally(orgs.size() + notDue.size(), notDue.size(), ended, Duration.ofNanos(System.nanoTime() - started));
+        log.info(
+                "Sync round ({}) of {} org(s) took {}: {} started, {} skipped (locked elsewhere), {} not due,"
                         + " {} succeeded, {} partial, {} failed",
-                trigger, tally.due(), tally.duration(), tally.started(), tally.skippedLocked(),
-                tally.skippedNotDue(), tally.succeeded(), tally.partial(), tally.failed());
+                trigger,
+                tally.due(),
+                tally.duration(),
+                tally.started(),
+                tally.skippedLocked(),
+                tally.skippedNotDue(),
+                tally.succeeded(),
+                tally.partial(),
+                tally.failed());
         metrics.roundFinished(trigger, tally);
         List<Turn> all = new ArrayList<>(ended);
         notDue.forEach(org -> all.add(new Turn(org, OrgRunner.Attempt.skipped(OrgRunner.Skipped.NOT_DUE), false)));
@@ -249,7 +259,9 @@ class SyncSchedule {
         for (Duration back = Duration.ofMinutes(1); back.toDays() < 800; back = back.multipliedBy(2)) {
             ZonedDateTime fire = cron.next(limit.minus(back));
             if (fire != null && !fire.isAfter(limit)) {
-                for (ZonedDateTime next = cron.next(fire); next != null && !next.isAfter(limit); next = cron.next(fire)) {
+                for (ZonedDateTime next = cron.next(fire);
+                        next != null && !next.isAfter(limit);
+                        next = cron.next(fire)) {
                     fire = next;
                 }
                 return fire.toInstant();

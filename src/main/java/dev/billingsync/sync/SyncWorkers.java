@@ -66,8 +66,8 @@ class SyncWorkers implements SmartLifecycle {
         this.parallelism = properties.parallelism();
         this.shutdown = shutdown;
         AtomicInteger threads = new AtomicInteger();
-        this.pool = new ThreadPoolExecutor(parallelism, parallelism, 60, TimeUnit.SECONDS,
-                new PriorityBlockingQueue<>(), r -> {
+        this.pool = new ThreadPoolExecutor(
+                parallelism, parallelism, 60, TimeUnit.SECONDS, new PriorityBlockingQueue<>(), r -> {
                     Thread thread = new Thread(r, "sync-worker-" + threads.incrementAndGet());
                     thread.setDaemon(false);
                     return thread;

@@ -84,7 +84,9 @@ class SyncedOrgs {
         if (own.isPresent() || !discovery.enabled() || excluded.contains(orgId)) {
             return own;
         }
-        return discoveredInDatabase().stream().filter(org -> org.id().equals(orgId)).findFirst();
+        return discoveredInDatabase().stream()
+                .filter(org -> org.id().equals(orgId))
+                .findFirst();
     }
 
     /** Every org shown by the API: the configured ones, then the discovered ones, with their source. */
@@ -103,14 +105,18 @@ class SyncedOrgs {
         try {
             listed = atlas().organizations(credentials);
         } catch (RuntimeException e) {
-            log.error("Could not list the Atlas orgs to discover; this round syncs the orgs discovered before: {}",
+            log.error(
+                    "Could not list the Atlas orgs to discover; this round syncs the orgs discovered before: {}",
                     e.getMessage());
             return discoveredInDatabase();
         }
         Map<String, ConfiguredOrg> found = new LinkedHashMap<>();
         for (AtlasOrganization org : listed) {
-            if (!org.deleted() && org.id() != null && org.id().matches("^[a-f0-9]{24}$")
-                    && !excluded.contains(org.id()) && configured.find(org.id()).isEmpty()) {
+            if (!org.deleted()
+                    && org.id() != null
+                    && org.id().matches("^[a-f0-9]{24}$")
+                    && !excluded.contains(org.id())
+                    && configured.find(org.id()).isEmpty()) {
                 found.putIfAbsent(org.id(), new ConfiguredOrg(org.id(), blankToNull(org.name()), credentials));
             }
         }
@@ -119,8 +125,11 @@ class SyncedOrgs {
         } catch (RuntimeException e) {
             log.error("Could not record the discovered orgs; syncing them all the same", e);
         }
-        log.info("Org discovery: {} org(s) listed by Atlas, {} to sync besides the {} configured", listed.size(),
-                found.size(), configured.all().size());
+        log.info(
+                "Org discovery: {} org(s) listed by Atlas, {} to sync besides the {} configured",
+                listed.size(),
+                found.size(),
+                configured.all().size());
         return List.copyOf(found.values());
     }
 
@@ -137,11 +146,10 @@ class SyncedOrgs {
                             name = excluded.name
                         where organizations.discovered_at is null
                             or organizations.name is distinct from excluded.name
-                        """)
-                        .params(org.id(), org.name(), now)
-                        .update();
+                        """).params(org.id(), org.name(), now).update();
             }
-            jdbc().sql("update organizations set discovered_at = null where discovered_at is not null and id <> all (?)")
+            jdbc().sql(
+                            "update organizations set discovered_at = null where discovered_at is not null and id <> all (?)")
                     .param(ids)
                     .update();
         });
@@ -152,11 +160,13 @@ class SyncedOrgs {
         if (credentials.isEmpty()) {
             return List.of();
         }
-        return jdbc().sql("select id, name from organizations where discovered_at is not null order by id")
+        return jdbc()
+                .sql("select id, name from organizations where discovered_at is not null order by id")
                 .query((rs, n) -> new ConfiguredOrg(rs.getString(1), rs.getString(2), credentials.get()))
                 .list()
                 .stream()
-                .filter(org -> !excluded.contains(org.id()) && configured.find(org.id()).isEmpty())
+                .filter(org -> !excluded.contains(org.id())
+                        && configured.find(org.id()).isEmpty())
                 .toList();
     }
 

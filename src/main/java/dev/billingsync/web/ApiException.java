@@ -77,12 +77,11 @@ public class ApiException extends RuntimeException {
     static ApiException invalidParameters(List<FieldViolation> fields) {
         List<String> names =
                 fields.stream().map(FieldViolation::field).distinct().toList();
-        String detail =
-                switch (names.size()) {
-                    case 0 -> "Invalid request parameters.";
-                    case 1 -> "Invalid value for parameter " + names.get(0) + ".";
-                    default -> "Invalid values for parameters " + String.join(", ", names) + ".";
-                };
+        String detail = switch (names.size()) {
+            case 0 -> "Invalid request parameters.";
+            case 1 -> "Invalid value for parameter " + names.get(0) + ".";
+            default -> "Invalid values for parameters " + String.join(", ", names) + ".";
+        };
         return new ApiException(
                 HttpStatus.BAD_REQUEST.value(), INVALID_PARAMETER, detail, List.copyOf(names), fields, null);
     }

@@ -31,7 +31,10 @@ class CommittedResponseResolver implements HandlerExceptionResolver, Ordered {
             log.debug("Client went away while the response was written: {}", e.toString());
             return new ModelAndView();
         }
-        log.warn("Response to {} {} cut short after it started: {}", request.getMethod(), request.getRequestURI(),
+        log.warn(
+                "Response to {} {} cut short after it started: {}",
+                request.getMethod(),
+                request.getRequestURI(),
                 e.toString());
         throw new ResponseCutShortException(e);
     }

@@ -109,7 +109,8 @@ public final class ExportPermits {
     /** A new empty spool file; its owner deletes it. */
     public Path spoolFile() throws IOException {
         Files.createDirectories(spoolDirectory);
-        return Files.createTempFile(spoolDirectory, SPOOL_PREFIX + ProcessHandle.current().pid() + "-", ".spool");
+        return Files.createTempFile(
+                spoolDirectory, SPOOL_PREFIX + ProcessHandle.current().pid() + "-", ".spool");
     }
 
     /**

@@ -128,7 +128,9 @@ class SecurityConfiguration {
             List<GrantedAuthority> authorities = new ArrayList<>(scopes.convert(jwt));
             boolean reads = authorities.stream()
                     .anyMatch(authority -> ApiRole.READ.scopeAuthority().equals(authority.getAuthority()));
-            if (reads && OrgScope.fromClaim(jwt.getClaims().get(SecurityContextCallerAccess.ORGS_CLAIM)).all()) {
+            if (reads
+                    && OrgScope.fromClaim(jwt.getClaims().get(SecurityContextCallerAccess.ORGS_CLAIM))
+                            .all()) {
                 authorities.add(new SimpleGrantedAuthority(ApiRole.READ_ALL_ORGS));
             }
             return authorities;

@@ -87,7 +87,8 @@ class ApiAccessIntegrationTests {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         SimulatorProperties.register(registry, atlas, "acl-client", "acl-secret", ORG_A, ORG_B);
-        registry.add("spring.security.oauth2.resourceserver.jwt.public-key-location",
+        registry.add(
+                "spring.security.oauth2.resourceserver.jwt.public-key-location",
                 () -> publicKeyFile.toUri().toString());
         // required whenever JWTs are accepted (JwtProperties); the tokens below carry it
         registry.add("spring.security.oauth2.resourceserver.jwt.audiences", () -> "billing-sync");
@@ -146,8 +147,14 @@ class ApiAccessIntegrationTests {
             assertError(call("GET", path, null, null), 401, path);
             assertError(call("GET", path, "not-a-key-not-a-key-not-a-key", null), 401, path);
             assertError(call("GET", path, null, "not.a.jwt"), 401, path);
-            assertError(call("GET", path, null, jwt("billing:read", List.of("*"), Instant.now().minusSeconds(60))),
-                    401, path);
+            assertError(
+                    call(
+                            "GET",
+                            path,
+                            null,
+                            jwt("billing:read", List.of("*"), Instant.now().minusSeconds(60))),
+                    401,
+                    path);
         }
         assertError(call("POST", "/api/v1/orgs/" + ORG_A + "/syncRuns", null, null), 401, "POST");
     }
@@ -157,8 +164,10 @@ class ApiAccessIntegrationTests {
         for (String path : readEndpoints(ORG_A)) {
             assertThat(call("GET", path, READ_ALL, null).status()).as(path).isEqualTo(200);
             assertThat(call("GET", path, READ_A, null).status()).as(path).isEqualTo(200);
-            assertThat(call("GET", path, null, jwt("billing:read", List.of(ORG_A), null)).status())
-                    .as(path).isEqualTo(200);
+            assertThat(call("GET", path, null, jwt("billing:read", List.of(ORG_A), null))
+                            .status())
+                    .as(path)
+                    .isEqualTo(200);
         }
         for (String path : readEndpoints(ORG_B)) {
             int expected = path.startsWith("/api/v1/syncRuns/") ? 404 : 403;
@@ -168,13 +177,17 @@ class ApiAccessIntegrationTests {
         }
         assertThat(ids(call("GET", "/api/v1/orgs", READ_A, null).json())).containsExactly(ORG_A);
         assertThat(ids(call("GET", "/api/v1/orgs", READ_ALL, null).json())).containsExactlyInAnyOrder(ORG_A, ORG_B);
-        assertThat(ids(call("GET", "/api/v1/orgs", null, jwt("billing:read", List.of(ORG_A), null)).json()))
+        assertThat(ids(call("GET", "/api/v1/orgs", null, jwt("billing:read", List.of(ORG_A), null))
+                        .json()))
                 .containsExactly(ORG_A);
-        assertThat(ids(call("GET", "/api/v1/orgs", null, jwt("billing:read", List.of("*"), null)).json()))
+        assertThat(ids(call("GET", "/api/v1/orgs", null, jwt("billing:read", List.of("*"), null))
+                        .json()))
                 .containsExactlyInAnyOrder(ORG_A, ORG_B);
-        JsonNode runs = call("GET", "/api/v1/syncRuns?itemsPerPage=500", READ_A, null).json();
-        assertThat(runs.get("results")).isNotEmpty().allSatisfy(run ->
-                assertThat(run.get("orgId").asString()).isEqualTo(ORG_A));
+        JsonNode runs =
+                call("GET", "/api/v1/syncRuns?itemsPerPage=500", READ_A, null).json();
+        assertThat(runs.get("results"))
+                .isNotEmpty()
+                .allSatisfy(run -> assertThat(run.get("orgId").asString()).isEqualTo(ORG_A));
     }
 
     @Test
@@ -190,22 +203,31 @@ class ApiAccessIntegrationTests {
         assertError(call("POST", "/api/v1/orgs/" + ORG_B + "/syncRuns", BOTH_A, null), 403, "key for A syncs B");
         assertThat(call("POST", sync, BOTH_A, null).status()).isIn(202, 409);
         awaitIdle(ORG_A);
-        assertThat(call("POST", sync, null, jwt("billing:sync", List.of(ORG_A), null)).status()).isIn(202, 409);
+        assertThat(call("POST", sync, null, jwt("billing:sync", List.of(ORG_A), null))
+                        .status())
+                .isIn(202, 409);
         awaitIdle(ORG_A);
     }
 
     @Test
     void actuatorHealthAndPrometheusAreOpenButOtherEndpointsAreNot() {
         assertThat(call("GET", "/actuator/health", null, null).status()).isEqualTo(200);
-        assertThat(call("GET", "/actuator/health/readiness", null, null).status()).isEqualTo(200);
-        assertThat(api.send("GET", "/actuator/prometheus", null, null, "text/plain").status()).isEqualTo(200);
+        assertThat(call("GET", "/actuator/health/readiness", null, null).status())
+                .isEqualTo(200);
+        assertThat(api.send("GET", "/actuator/prometheus", null, null, "text/plain")
+                        .status())
+                .isEqualTo(200);
         assertThat(call("GET", "/actuator/metrics", null, null).status()).isEqualTo(401);
     }
 
     private void awaitIdle(String orgId) {
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() ->
-                call("GET", "/api/v1/syncRuns?status=RUNNING&orgId=" + orgId, READ_ALL, null)
-                        .json().get("totalCount").intValue() == 0);
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> call("GET", "/api/v1/syncRuns?status=RUNNING&orgId=" + orgId, READ_ALL, null)
+                                .json()
+                                .get("totalCount")
+                                .intValue()
+                        == 0);
     }
 
     private ApiTestClient.Response call(String method, String path, @Nullable String key, @Nullable String bearer) {
@@ -222,7 +244,11 @@ class ApiAccessIntegrationTests {
 
     private String runOf(String orgId) {
         return call("GET", "/api/v1/syncRuns?orgId=" + orgId, READ_ALL, null)
-                .json().get("results").get(0).get("id").asString();
+                .json()
+                .get("results")
+                .get(0)
+                .get("id")
+                .asString();
     }
 
     private static List<String> ids(JsonNode list) {
@@ -237,7 +263,8 @@ class ApiAccessIntegrationTests {
                     .subject("finance-app")
                     .audience("billing-sync")
                     .issueTime(new Date())
-                    .expirationTime(Date.from(expiresAt != null ? expiresAt : Instant.now().plusSeconds(300)))
+                    .expirationTime(Date.from(
+                            expiresAt != null ? expiresAt : Instant.now().plusSeconds(300)))
                     .claim("scope", scope);
             if (orgs != null) {
                 claims.claim("orgs", orgs.size() == 1 && orgs.get(0).equals("*") ? "*" : orgs);
@@ -264,7 +291,8 @@ class ApiAccessIntegrationTests {
         try {
             Path file = Files.createTempFile("billing-sync-jwt", ".pem");
             String pem = "-----BEGIN PUBLIC KEY-----\n"
-                    + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(keys.getPublic().getEncoded())
+                    + Base64.getMimeEncoder(64, "\n".getBytes())
+                            .encodeToString(keys.getPublic().getEncoded())
                     + "\n-----END PUBLIC KEY-----\n";
             Files.writeString(file, pem);
             file.toFile().deleteOnExit();

@@ -18,9 +18,8 @@ final class ApiFuzzer {
     record FuzzRequest(String method, String pathAndQuery, String accept, String contentType, String body) {
 
         HttpRequest toHttpRequest(String base, String apiKey) {
-            HttpRequest.BodyPublisher publisher = body.isEmpty()
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(body);
+            HttpRequest.BodyPublisher publisher =
+                    body.isEmpty() ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body);
             HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + pathAndQuery))
                     .timeout(Duration.ofSeconds(30))
                     .header("X-API-Key", apiKey)
@@ -46,25 +45,90 @@ final class ApiFuzzer {
             "/api/v1/syncRuns/{run}",
             "/api/v1/nope",
             "/api/v1/orgs/{org}/invoices/{invoice}/lineItems/extra");
-    private static final List<String> PARAMS = List.of("itemsPerPage", "pageNum", "includeCount", "envelope", "pretty",
-            "statusNames", "fromDate", "toDate", "sortBy", "orderBy", "groupId", "clusterName", "sku", "orgId",
-            "status", "startDate", "endDate", "groupBy", "unknownParam");
-    private static final List<String> NASTY = List.of("", "0", "-1", "-2147483649", "2147483648",
-            "99999999999999999999999999", "1e9", "1.5", "NaN", "abc", "true", "maybe", "null", "[]", "{}",
-            "2026-13-45", "2026-02-30", "26-01-01", "2026-01-01T00:00:00Z", "' OR '1'='1", "1; DROP TABLE invoices;--",
-            "\u00e9t\u00e9 \u4f60\u597d \ud83d\ude00", "%00", "%2F..%2F", "..", "<script>alert(1)</script>",
-            "PENDING", "START_DATE", "asc", "DESC", "services", "ffffffffffffffffffffffff", "FFFFFFFFFFFFFFFFFFFFFFFF",
-            "\t\n", "a".repeat(300), "b".repeat(10_000));
+    private static final List<String> PARAMS = List.of(
+            "itemsPerPage",
+            "pageNum",
+            "includeCount",
+            "envelope",
+            "pretty",
+            "statusNames",
+            "fromDate",
+            "toDate",
+            "sortBy",
+            "orderBy",
+            "groupId",
+            "clusterName",
+            "sku",
+            "orgId",
+            "status",
+            "startDate",
+            "endDate",
+            "groupBy",
+            "unknownParam");
+    private static final List<String> NASTY = List.of(
+            "",
+            "0",
+            "-1",
+            "-2147483649",
+            "2147483648",
+            "99999999999999999999999999",
+            "1e9",
+            "1.5",
+            "NaN",
+            "abc",
+            "true",
+            "maybe",
+            "null",
+            "[]",
+            "{}",
+            "2026-13-45",
+            "2026-02-30",
+            "26-01-01",
+            "2026-01-01T00:00:00Z",
+            "' OR '1'='1",
+            "1; DROP TABLE invoices;--",
+            "\u00e9t\u00e9 \u4f60\u597d \ud83d\ude00",
+            "%00",
+            "%2F..%2F",
+            "..",
+            "<script>alert(1)</script>",
+            "PENDING",
+            "START_DATE",
+            "asc",
+            "DESC",
+            "services",
+            "ffffffffffffffffffffffff",
+            "FFFFFFFFFFFFFFFFFFFFFFFF",
+            "\t\n",
+            "a".repeat(300),
+            "b".repeat(10_000));
     /** Already-encoded segments that servlet containers and Spring Security's firewall treat specially. */
     private static final List<String> RAW_SEGMENTS =
             List.of("a%2Fb", "%00", "%2e%2e", ";x=y", "a%5Cb", "%25", "%0A", "..;", "%C0%AE");
-    private static final List<String> METHODS = List.of("GET", "GET", "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD",
-            "OPTIONS");
-    private static final List<String> ACCEPTS = List.of("application/json", "application/json", "text/csv",
-            "application/xml", "*/*", "text/html", "application/vnd.atlas.2023-01-01+json", "garbage", "image/png");
-    private static final List<String> CONTENT_TYPES = List.of("", "", "application/json", "text/plain",
-            "application/xml", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "nonsense");
-    private static final List<String> BODIES = List.of("", "{", "{\"a\":1}", "[]", "null", "\u0000\u0001", "x".repeat(5000));
+
+    private static final List<String> METHODS =
+            List.of("GET", "GET", "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS");
+    private static final List<String> ACCEPTS = List.of(
+            "application/json",
+            "application/json",
+            "text/csv",
+            "application/xml",
+            "*/*",
+            "text/html",
+            "application/vnd.atlas.2023-01-01+json",
+            "garbage",
+            "image/png");
+    private static final List<String> CONTENT_TYPES = List.of(
+            "",
+            "",
+            "application/json",
+            "text/plain",
+            "application/xml",
+            "application/x-www-form-urlencoded",
+            "multipart/form-data; boundary=x",
+            "nonsense");
+    private static final List<String> BODIES =
+            List.of("", "{", "{\"a\":1}", "[]", "null", "\u0000\u0001", "x".repeat(5000));
 
     private final Random random;
     private final String org;
@@ -92,8 +156,8 @@ final class ApiFuzzer {
         String pathAndQuery = path + (query.isEmpty() ? "" : "?" + String.join("&", query));
         String method = pick(METHODS);
         boolean withBody = !method.equals("GET") && !method.equals("HEAD") && random.nextBoolean();
-        return new FuzzRequest(method, pathAndQuery, pick(ACCEPTS), withBody ? pick(CONTENT_TYPES) : "",
-                withBody ? pick(BODIES) : "");
+        return new FuzzRequest(
+                method, pathAndQuery, pick(ACCEPTS), withBody ? pick(CONTENT_TYPES) : "", withBody ? pick(BODIES) : "");
     }
 
     /** A path segment that is not a valid id, URL-encoded so the request line stays legal. */

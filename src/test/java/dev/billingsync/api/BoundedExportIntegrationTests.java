@@ -135,13 +135,18 @@ class BoundedExportIntegrationTests {
                 String text = head.get();
                 (text.startsWith("HTTP/1.1 200") ? heads200 : heads429).add(text);
             }
-            System.out.printf("stalled exports: %d served, %d refused; readiness and API probes took at most %d ms%n",
-                    heads200.size(), heads429.size(), latencies.stream().mapToLong(Long::longValue).max().orElse(0));
+            System.out.printf(
+                    "stalled exports: %d served, %d refused; readiness and API probes took at most %d ms%n",
+                    heads200.size(),
+                    heads429.size(),
+                    latencies.stream().mapToLong(Long::longValue).max().orElse(0));
             assertThat(heads200).hasSize(4);
-            assertThat(heads429).hasSize(16).allSatisfy(head -> assertThat(head)
-                    .startsWith("HTTP/1.1 429")
-                    .containsIgnoringCase("Retry-After: 7")
-                    .containsIgnoringCase("Content-Type: application/json"));
+            assertThat(heads429)
+                    .hasSize(16)
+                    .allSatisfy(head -> assertThat(head)
+                            .startsWith("HTTP/1.1 429")
+                            .containsIgnoringCase("Retry-After: 7")
+                            .containsIgnoringCase("Content-Type: application/json"));
             assertThat(latencies).allSatisfy(ms -> assertThat(ms).isLessThan(1000));
             try (var files = Files.list(spool)) {
                 assertThat(files).as("spool files are unlinked once open").isEmpty();
@@ -152,7 +157,8 @@ class BoundedExportIntegrationTests {
             ApiTestClient.Response csv = await().atMost(Duration.ofSeconds(150))
                     .pollInterval(Duration.ofSeconds(1))
                     .until(() -> api.send("GET", csvPath, READER, null, "text/csv"), r -> r.status() == 200);
-            List<CSVRecord> rows = CSVFormat.RFC4180.builder()
+            List<CSVRecord> rows = CSVFormat.RFC4180
+                    .builder()
                     .setHeader()
                     .setSkipHeaderRecord(true)
                     .get()
@@ -165,8 +171,8 @@ class BoundedExportIntegrationTests {
             for (int i = 0; i < clients.size(); i++) {
                 if (statusLines.get(i).get().startsWith("HTTP/1.1 200")) {
                     byte[] rest = readToEnd(clients.get(i).getInputStream());
-                    String tail = new String(rest, Math.max(0, rest.length - 7), Math.min(7, rest.length),
-                            StandardCharsets.US_ASCII);
+                    String tail = new String(
+                            rest, Math.max(0, rest.length - 7), Math.min(7, rest.length), StandardCharsets.US_ASCII);
                     assertThat(tail).as("no final chunk").doesNotEndWith("\r\n0\r\n\r\n");
                     assertThat(rest.length).as("cut short").isLessThan(LINES * 50);
                 }
@@ -177,8 +183,14 @@ class BoundedExportIntegrationTests {
                 socket.close();
             }
         }
-        assertThat(api.get(csvPath + "?itemsPerPage=1", READER).json().get("results").get(0).get("tags")
-                        .get("formula").get(0).asString())
+        assertThat(api.get(csvPath + "?itemsPerPage=1", READER)
+                        .json()
+                        .get("results")
+                        .get(0)
+                        .get("tags")
+                        .get("formula")
+                        .get(0)
+                        .asString())
                 .isEqualTo("=1+1");
         try (var files = Files.list(spool)) {
             assertThat(files).isEmpty();
@@ -205,8 +217,8 @@ class BoundedExportIntegrationTests {
                             .list()
                             .contains(true));
             byte[] rest = readToEnd(socket.getInputStream());
-            String tail = new String(rest, Math.max(0, rest.length - 7), Math.min(7, rest.length),
-                    StandardCharsets.US_ASCII);
+            String tail =
+                    new String(rest, Math.max(0, rest.length - 7), Math.min(7, rest.length), StandardCharsets.US_ASCII);
             assertThat(tail).as("no final chunk").doesNotEndWith("\r\n0\r\n\r\n");
             assertThat(rest.length).as("cut short").isLessThan(LINES * 200);
         }
@@ -217,8 +229,10 @@ class BoundedExportIntegrationTests {
         long start = System.nanoTime();
         assertThat(api.get("/actuator/health/readiness", null).status()).isEqualTo(200);
         long ready = System.nanoTime();
-        assertThat(api.get("/api/v1/orgs/" + ORG + "/invoices", READER).status()).isEqualTo(200);
-        return Duration.ofNanos(Math.max(ready - start, System.nanoTime() - ready)).toMillis();
+        assertThat(api.get("/api/v1/orgs/" + ORG + "/invoices", READER).status())
+                .isEqualTo(200);
+        return Duration.ofNanos(Math.max(ready - start, System.nanoTime() - ready))
+                .toMillis();
     }
 
     private static String readHead(InputStream in) throws IOException {
@@ -250,19 +264,47 @@ class BoundedExportIntegrationTests {
 
     private void writeInvoice() {
         Instant start = Instant.parse("2026-11-01T00:00:00Z");
-        UpstreamInvoice invoice = new UpstreamInvoice(INVOICE, ORG, "PENDING", start, start.plus(Duration.ofDays(30)),
-                start, start, new InvoiceAmounts((long) LINES * 100, 0L, 0L, 0L, 0L, (long) LINES * 100), List.of(),
-                List.of(), List.of(), LINES, "bounded-export-v1", "{}");
+        UpstreamInvoice invoice = new UpstreamInvoice(
+                INVOICE,
+                ORG,
+                "PENDING",
+                start,
+                start.plus(Duration.ofDays(30)),
+                start,
+                start,
+                new InvoiceAmounts((long) LINES * 100, 0L, 0L, 0L, 0L, (long) LINES * 100),
+                List.of(),
+                List.of(),
+                List.of(),
+                LINES,
+                "bounded-export-v1",
+                "{}");
         transactions.executeWithoutResult(status -> {
             store.write(invoice, consumer -> {
                 for (int i = 0; i < LINES; i++) {
                     List<UpstreamLineItem.Tag> tags = i == 0
                             ? List.of(new UpstreamLineItem.Tag(0, 0, "formula", "=1+1"))
                             : List.of(new UpstreamLineItem.Tag(0, 0, "env", "prod"));
-                    consumer.accept(new UpstreamLineItem(i, "Cluster" + i % 50, start, start, start.plusSeconds(86_400),
-                            "b0ee1a2b3c4d5e6f7a8b9c01", "Project", "ATLAS_AWS_INSTANCE_M10", "server hours",
-                            new BigDecimal("24.000000"), new BigDecimal("0.0800"), 100L, -500L, null, null, null,
-                            "a note long enough to make the export much larger than any socket buffer", null, "AWS",
+                    consumer.accept(new UpstreamLineItem(
+                            i,
+                            "Cluster" + i % 50,
+                            start,
+                            start,
+                            start.plusSeconds(86_400),
+                            "b0ee1a2b3c4d5e6f7a8b9c01",
+                            "Project",
+                            "ATLAS_AWS_INSTANCE_M10",
+                            "server hours",
+                            new BigDecimal("24.000000"),
+                            new BigDecimal("0.0800"),
+                            100L,
+                            -500L,
+                            null,
+                            null,
+                            null,
+                            "a note long enough to make the export much larger than any socket buffer",
+                            null,
+                            "AWS",
                             tags));
                 }
             });

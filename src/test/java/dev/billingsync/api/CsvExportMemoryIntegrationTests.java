@@ -42,13 +42,14 @@ import org.springframework.test.context.DynamicPropertySource;
  * its own JVM with a 128 MB heap (too small to hold the rows or the CSV text at once), serves the whole export, and
  * the CSV parses back to the stored values.
  */
-@SpringBootTest(properties = {
-    "billing.sync.enabled=false",
-    "billing.cost-explorer.enabled=false",
-    // the pending invoice alone: its closed months would be 150,000 lines each
-    "billing.sync.history-months=0",
-    "billing.test.database=csv_export_memory"
-})
+@SpringBootTest(
+        properties = {
+            "billing.sync.enabled=false",
+            "billing.cost-explorer.enabled=false",
+            // the pending invoice alone: its closed months would be 150,000 lines each
+            "billing.sync.history-months=0",
+            "billing.test.database=csv_export_memory"
+        })
 @Import(TestDatabaseConfiguration.class)
 class CsvExportMemoryIntegrationTests {
 
@@ -82,7 +83,8 @@ class CsvExportMemoryIntegrationTests {
 
     @Test
     void streamsAHundredThousandLinesAsCsvWithA128MegabyteHeap() throws Exception {
-        SyncRun run = orgSync.run(orgs.all().get(0), SyncRun.Trigger.MANUAL, null).orElseThrow();
+        SyncRun run =
+                orgSync.run(orgs.all().get(0), SyncRun.Trigger.MANUAL, null).orElseThrow();
         assertThat(run.lineItemsWritten()).isGreaterThanOrEqualTo(100_000);
         String invoice = atlas.org(ORG).pendingInvoiceId();
         long expectedCents = jdbc.sql("select sum(total_price_cents) from line_items where invoice_id = ?")
@@ -107,20 +109,23 @@ class CsvExportMemoryIntegrationTests {
                             == 200);
 
             HttpResponse<InputStream> response = http.send(
-                    HttpRequest.newBuilder(URI.create(
-                                    "http://localhost:" + port + "/api/v1/orgs/" + ORG + "/invoices/" + invoice + "/lineItems"))
+                    HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/orgs/" + ORG + "/invoices/"
+                                    + invoice + "/lineItems"))
                             .header("X-API-Key", KEY)
                             .header("Accept", "text/csv")
                             .build(),
                     HttpResponse.BodyHandlers.ofInputStream());
 
             assertThat(response.statusCode()).isEqualTo(200);
-            assertThat(response.headers().firstValue("Content-Length")).as("streamed, not buffered").isEmpty();
+            assertThat(response.headers().firstValue("Content-Length"))
+                    .as("streamed, not buffered")
+                    .isEmpty();
             long rows = 0;
             long cents = 0;
             List<String> skus = new ArrayList<>();
             try (Reader reader = new InputStreamReader(response.body(), StandardCharsets.UTF_8);
-                    CSVParser csv = CSVFormat.RFC4180.builder()
+                    CSVParser csv = CSVFormat.RFC4180
+                            .builder()
                             .setHeader()
                             .setSkipHeaderRecord(true)
                             .get()
@@ -136,15 +141,19 @@ class CsvExportMemoryIntegrationTests {
             assertThat(rows).isEqualTo(run.lineItemsWritten());
             assertThat(cents).isEqualTo(expectedCents);
             assertThat(skus).isEqualTo(firstSkus);
-            assertThat(child.isAlive()).as("the 128 MB instance survived the export").isTrue();
+            assertThat(child.isAlive())
+                    .as("the 128 MB instance survived the export")
+                    .isTrue();
 
             // The FOCUS export of the same month: 52 columns a row, several times the line-item CSV's bytes, through
             // the same spool-then-send path.
-            FocusExport.Totals focus = FocusExport.read(http, "http://localhost:" + port, KEY,
-                    java.time.YearMonth.now(java.time.ZoneOffset.UTC), invoice);
+            FocusExport.Totals focus = FocusExport.read(
+                    http, "http://localhost:" + port, KEY, java.time.YearMonth.now(java.time.ZoneOffset.UTC), invoice);
             assertThat(focus.rows()).isEqualTo(run.lineItemsWritten());
             assertThat(focus.billedCost()).isEqualByComparingTo(java.math.BigDecimal.valueOf(expectedCents, 2));
-            assertThat(child.isAlive()).as("the 128 MB instance survived the FOCUS export").isTrue();
+            assertThat(child.isAlive())
+                    .as("the 128 MB instance survived the FOCUS export")
+                    .isTrue();
             assertThat(Files.readString(log)).doesNotContain("OutOfMemoryError");
         } finally {
             child.destroy();

@@ -2,8 +2,8 @@ package dev.billingsync.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.billingsync.StatementCounter;
 import dev.billingsync.SimulatorProperties;
+import dev.billingsync.StatementCounter;
 import dev.billingsync.TestDatabaseConfiguration;
 import dev.billingsync.simulator.AtlasSimulator;
 import dev.billingsync.sync.ConfiguredOrgs;
@@ -58,12 +58,45 @@ class FinanceApiIntegrationTests {
     static final String ORG_SMALL = "8c0c1a2b3c4d5e6f7a8b9c03";
 
     /** Atlas fields of an invoice and a line item (the spec's BillingInvoice / InvoiceLineItem properties). */
-    static final Set<String> INVOICE_FIELDS = Set.of("id", "orgId", "statusName", "startDate", "endDate", "created",
-            "updated", "amountBilledCents", "amountPaidCents", "creditsCents", "salesTaxCents",
-            "startingBalanceCents", "subtotalCents", "lineItems", "payments", "refunds", "linkedInvoices");
-    static final Set<String> LINE_FIELDS = Set.of("clusterName", "created", "startDate", "endDate", "groupId",
-            "groupName", "sku", "unit", "quantity", "unitPriceDollars", "totalPriceCents", "discountCents",
-            "percentDiscount", "tierLowerBound", "tierUpperBound", "note", "stitchAppName", "cloudProvider", "tags");
+    static final Set<String> INVOICE_FIELDS = Set.of(
+            "id",
+            "orgId",
+            "statusName",
+            "startDate",
+            "endDate",
+            "created",
+            "updated",
+            "amountBilledCents",
+            "amountPaidCents",
+            "creditsCents",
+            "salesTaxCents",
+            "startingBalanceCents",
+            "subtotalCents",
+            "lineItems",
+            "payments",
+            "refunds",
+            "linkedInvoices");
+
+    static final Set<String> LINE_FIELDS = Set.of(
+            "clusterName",
+            "created",
+            "startDate",
+            "endDate",
+            "groupId",
+            "groupName",
+            "sku",
+            "unit",
+            "quantity",
+            "unitPriceDollars",
+            "totalPriceCents",
+            "discountCents",
+            "percentDiscount",
+            "tierLowerBound",
+            "tierUpperBound",
+            "note",
+            "stitchAppName",
+            "cloudProvider",
+            "tags");
 
     static final AtlasSimulator atlas = AtlasSimulator.start();
 
@@ -72,7 +105,8 @@ class FinanceApiIntegrationTests {
         atlas.addOrg(ORG_A, "Acme Retail", 5, 40);
         atlas.addOrg(ORG_B, "Acme Labs", 6, 20);
         atlas.addOrg(ORG_SMALL, "Acme Tiny", 7, 1);
-        List.of(ORG_A, ORG_B, ORG_SMALL).forEach(org -> atlas.org(org).costExplorer().notReadyPolls(0));
+        List.of(ORG_A, ORG_B, ORG_SMALL)
+                .forEach(org -> atlas.org(org).costExplorer().notReadyPolls(0));
     }
 
     @DynamicPropertySource
@@ -103,8 +137,11 @@ class FinanceApiIntegrationTests {
     void syncOnce() {
         api = new ApiTestClient(port);
         if (!synced) {
-            orgs.all().forEach(org -> assertThat(orgSync.run(org, SyncRun.Trigger.MANUAL, null).orElseThrow().status())
-                    .isEqualTo(SyncRun.Status.SUCCEEDED));
+            orgs.all()
+                    .forEach(org -> assertThat(orgSync.run(org, SyncRun.Trigger.MANUAL, null)
+                                    .orElseThrow()
+                                    .status())
+                            .isEqualTo(SyncRun.Status.SUCCEEDED));
             synced = true;
         }
     }
@@ -112,17 +149,22 @@ class FinanceApiIntegrationTests {
     @Test
     void pendingInvoicesEqualTheAtlasResponseFieldByField() {
         for (String orgId : List.of(ORG_A, ORG_B, ORG_SMALL)) {
-            JsonNode ours = api.get("/api/v1/orgs/" + orgId + "/invoices/pending", READER).json();
-            JsonNode theirs = ApiTestClient.EXACT.readTree(atlas.org(orgId).pendingInvoicesResponse().toString());
+            JsonNode ours = api.get("/api/v1/orgs/" + orgId + "/invoices/pending", READER)
+                    .json();
+            JsonNode theirs = ApiTestClient.EXACT.readTree(
+                    atlas.org(orgId).pendingInvoicesResponse().toString());
 
             assertThat(ours.get("totalCount")).isEqualTo(theirs.get("totalCount"));
-            assertThat(ours.get("results").size()).isEqualTo(theirs.get("results").size());
+            assertThat(ours.get("results").size())
+                    .isEqualTo(theirs.get("results").size());
             for (int i = 0; i < theirs.get("results").size(); i++) {
                 JsonNode invoice = ours.get("results").get(i);
-                assertThat(atlasFieldsOf(invoice)).isEqualTo(atlasFieldsOf(theirs.get("results").get(i)));
+                assertThat(atlasFieldsOf(invoice))
+                        .isEqualTo(atlasFieldsOf(theirs.get("results").get(i)));
                 assertThat(invoice.get("links").get(0).get("rel").asString()).isEqualTo("self");
                 assertThat(invoice.get("links").get(0).get("href").asString())
-                        .isEqualTo(api.base() + "/api/v1/orgs/" + orgId + "/invoices/" + invoice.get("id").asString());
+                        .isEqualTo(api.base() + "/api/v1/orgs/" + orgId + "/invoices/"
+                                + invoice.get("id").asString());
             }
         }
     }
@@ -140,7 +182,8 @@ class FinanceApiIntegrationTests {
                     .isEqualTo(componentsPresentIn(dev.billingsync.invoices.LineItemResponse.class, line));
         }
         assertThat(invoice.get("startDate").asString()).endsWith("Z");
-        JsonNode pending = api.get("/api/v1/orgs/" + ORG_A + "/invoices/pending", READER).json();
+        JsonNode pending =
+                api.get("/api/v1/orgs/" + ORG_A + "/invoices/pending", READER).json();
         assertThat(List.copyOf(pending.propertyNames())).containsExactly("links", "results", "totalCount");
         assertThat(pending.get("results").get(0)).isEqualTo(invoice);
     }
@@ -161,17 +204,26 @@ class FinanceApiIntegrationTests {
             assertThat(row.get("usageDate").asString()).endsWith("-01");
             assertThat(row.get("usageAmount").isNumber()).isTrue();
         });
-        JsonNode byProject = api.get(usage + "?itemsPerPage=500&groupBy=projects", READER).json();
+        JsonNode byProject =
+                api.get(usage + "?itemsPerPage=500&groupBy=projects", READER).json();
         assertThat(byProject.get("results")).isNotEmpty().allSatisfy(row -> {
             assertThat(row.get("groupBy").asString()).isEqualTo("projects");
-            assertThat(atlas.org(ORG_A).groupIds()).contains(row.get("dimensionId").asString());
+            assertThat(atlas.org(ORG_A).groupIds())
+                    .contains(row.get("dimensionId").asString());
         });
         String month = all.get("results").get(0).get("usageDate").asString();
-        JsonNode oneMonth = api.get(usage + "?itemsPerPage=500&startDate=" + month + "&endDate="
-                + java.time.LocalDate.parse(month).plusMonths(1), READER).json();
-        assertThat(oneMonth.get("results")).isNotEmpty().allSatisfy(row ->
-                assertThat(row.get("usageDate").asString()).isEqualTo(month));
-        for (String bad : List.of("startDate=2026-11-15", "groupBy=skus", "startDate=2026-11-01&endDate=2026-10-01",
+        JsonNode oneMonth = api.get(
+                        usage + "?itemsPerPage=500&startDate=" + month + "&endDate="
+                                + java.time.LocalDate.parse(month).plusMonths(1),
+                        READER)
+                .json();
+        assertThat(oneMonth.get("results"))
+                .isNotEmpty()
+                .allSatisfy(row -> assertThat(row.get("usageDate").asString()).isEqualTo(month));
+        for (String bad : List.of(
+                "startDate=2026-11-15",
+                "groupBy=skus",
+                "startDate=2026-11-01&endDate=2026-10-01",
                 "endDate=notadate")) {
             ApiTestClient.Response response = api.get(usage + "?" + bad, READER);
             assertThat(response.status()).as(bad).isEqualTo(400);
@@ -183,7 +235,9 @@ class FinanceApiIntegrationTests {
     void servesReadsFromPostgresWhileAtlasIsDown() {
         atlas.failAlways(ORG_A, 503);
         try {
-            assertThat(api.get("/api/v1/orgs/" + ORG_A + "/invoices/pending", READER).status()).isEqualTo(200);
+            assertThat(api.get("/api/v1/orgs/" + ORG_A + "/invoices/pending", READER)
+                            .status())
+                    .isEqualTo(200);
         } finally {
             atlas.clearFaults(ORG_A);
         }
@@ -240,25 +294,38 @@ class FinanceApiIntegrationTests {
         assertThat(first.get("totalCount").longValue()).isEqualTo(total);
         if (total > 1) {
             assertThat(rels(first)).containsExactlyInAnyOrder("self", "next");
-            JsonNode second = api.get(path + "?itemsPerPage=1&pageNum=2", READER).json();
-            assertThat(second.get("results").get(0)).isEqualTo(all.get("results").get(1));
+            JsonNode second =
+                    api.get(path + "?itemsPerPage=1&pageNum=2", READER).json();
+            assertThat(second.get("results").get(0))
+                    .isEqualTo(all.get("results").get(1));
             assertThat(rels(second)).contains("self", "previous");
-            JsonNode last = api.get(path + "?itemsPerPage=1&pageNum=" + total, READER).json();
+            JsonNode last =
+                    api.get(path + "?itemsPerPage=1&pageNum=" + total, READER).json();
             assertThat(rels(last)).containsExactlyInAnyOrder("self", "previous");
         }
         for (JsonNode link : first.get("links")) {
             assertThat(link.get("href").asString()).startsWith("http://localhost:" + port + "/api/v1/");
         }
-        JsonNode beyond = api.get(path + "?itemsPerPage=100&pageNum=1000", READER).json();
+        JsonNode beyond =
+                api.get(path + "?itemsPerPage=100&pageNum=1000", READER).json();
         assertThat(beyond.get("results")).isEmpty();
 
         JsonNode uncounted = api.get(path + "?includeCount=false", READER).json();
         assertThat(uncounted.has("totalCount")).isFalse();
-        assertThat(api.get(path + "?itemsPerPage=0", READER).json().get("results").size())
+        assertThat(api.get(path + "?itemsPerPage=0", READER)
+                        .json()
+                        .get("results")
+                        .size())
                 .isEqualTo((int) Math.min(total, 100));
 
-        for (String bad : List.of("itemsPerPage=501", "itemsPerPage=-1", "pageNum=-1", "itemsPerPage=abc",
-                "pageNum=99999999999999999999", "includeCount=maybe", "envelope=maybe")) {
+        for (String bad : List.of(
+                "itemsPerPage=501",
+                "itemsPerPage=-1",
+                "pageNum=-1",
+                "itemsPerPage=abc",
+                "pageNum=99999999999999999999",
+                "includeCount=maybe",
+                "envelope=maybe")) {
             ApiTestClient.Response response = api.get(path + "?" + bad, READER);
             assertThat(response.status()).as("%s?%s", endpoint, bad).isEqualTo(400);
             assertThat(response.json().get("errorCode").asString()).isNotBlank();
@@ -279,8 +346,11 @@ class FinanceApiIntegrationTests {
     @Test
     void malformedIdsAre400AndUnknownIdsAre404() {
         assertThat(api.get("/api/v1/orgs/not-an-org/invoices", READER).status()).isEqualTo(400);
-        assertThat(api.get("/api/v1/orgs/" + ORG_A + "/invoices/XYZ", READER).status()).isEqualTo(400);
-        assertThat(api.get("/api/v1/orgs/ffffffffffffffffffffffff/invoices", READER).status()).isEqualTo(404);
+        assertThat(api.get("/api/v1/orgs/" + ORG_A + "/invoices/XYZ", READER).status())
+                .isEqualTo(400);
+        assertThat(api.get("/api/v1/orgs/ffffffffffffffffffffffff/invoices", READER)
+                        .status())
+                .isEqualTo(404);
         assertThat(api.get("/api/v1/syncRuns/999999999", READER).status()).isEqualTo(404);
     }
 
@@ -298,18 +368,22 @@ class FinanceApiIntegrationTests {
             JsonNode line = json.get("results").get(i);
             CSVRecord row = rows.get(i);
             assertThat(row.get("sku")).isEqualTo(line.get("sku").asString());
-            assertThat(row.get("totalPriceCents")).isEqualTo(line.get("totalPriceCents").asString());
-            assertThat(row.get("quantity")).isEqualTo(line.get("quantity").decimalValue().toPlainString());
+            assertThat(row.get("totalPriceCents"))
+                    .isEqualTo(line.get("totalPriceCents").asString());
+            assertThat(row.get("quantity"))
+                    .isEqualTo(line.get("quantity").decimalValue().toPlainString());
         }
     }
 
     @Test
     void filtersLineItemsBySkuAndProject() {
         String path = path("lineItems");
-        JsonNode first = api.get(path + "?itemsPerPage=1", READER).json().get("results").get(0);
+        JsonNode first =
+                api.get(path + "?itemsPerPage=1", READER).json().get("results").get(0);
         String sku = first.get("sku").asString();
         String group = first.get("groupId").asString();
-        JsonNode filtered = api.get(path + "?itemsPerPage=500&sku=" + sku + "&groupId=" + group, READER).json();
+        JsonNode filtered = api.get(path + "?itemsPerPage=500&sku=" + sku + "&groupId=" + group, READER)
+                .json();
         assertThat(filtered.get("results")).isNotEmpty().allSatisfy(line -> {
             assertThat(line.get("sku").asString()).isEqualTo(sku);
             assertThat(line.get("groupId").asString()).isEqualTo(group);
@@ -322,7 +396,8 @@ class FinanceApiIntegrationTests {
         String path = path("lineItems");
         JsonNode all = api.get(path + "?itemsPerPage=500", READER).json().get("results");
         String sku = all.get(all.size() - 1).get("sku").asString();
-        JsonNode filtered = api.get(path + "?itemsPerPage=500&sku=" + sku, READER).json().get("results");
+        JsonNode filtered =
+                api.get(path + "?itemsPerPage=500&sku=" + sku, READER).json().get("results");
         List<JsonNode> expected = new ArrayList<>();
         all.forEach(line -> {
             if (line.get("sku").asString().equals(sku)) {
@@ -330,7 +405,8 @@ class FinanceApiIntegrationTests {
             }
         });
         assertThat(filtered).hasSize(expected.size());
-        assertThat(expected).as("the SKU's lines are spread out and some are tagged")
+        assertThat(expected)
+                .as("the SKU's lines are spread out and some are tagged")
                 .anySatisfy(line -> assertThat(line.has("tags")).isTrue())
                 .hasSizeLessThan(all.size());
         for (int i = 0; i < expected.size(); i++) {
@@ -341,12 +417,17 @@ class FinanceApiIntegrationTests {
     @Test
     void readsCostAFixedNumberOfStatementsWhateverTheSize() {
         String big = "/api/v1/orgs/" + ORG_A + "/invoices/" + atlas.org(ORG_A).pendingInvoiceId();
-        String small = "/api/v1/orgs/" + ORG_SMALL + "/invoices/" + atlas.org(ORG_SMALL).pendingInvoiceId();
+        String small = "/api/v1/orgs/" + ORG_SMALL + "/invoices/"
+                + atlas.org(ORG_SMALL).pendingInvoiceId();
         assertThat(atlas.org(ORG_A).lineItemCount(atlas.org(ORG_A).pendingInvoiceId()))
-                .isGreaterThan(10 * atlas.org(ORG_SMALL).lineItemCount(atlas.org(ORG_SMALL).pendingInvoiceId()));
+                .isGreaterThan(10
+                        * atlas.org(ORG_SMALL)
+                                .lineItemCount(atlas.org(ORG_SMALL).pendingInvoiceId()));
 
-        long bigInvoice = StatementCounter.during(() -> assertThat(api.get(big, READER).status()).isEqualTo(200));
-        long smallInvoice = StatementCounter.during(() -> assertThat(api.get(small, READER).status()).isEqualTo(200));
+        long bigInvoice = StatementCounter.during(
+                () -> assertThat(api.get(big, READER).status()).isEqualTo(200));
+        long smallInvoice = StatementCounter.during(
+                () -> assertThat(api.get(small, READER).status()).isEqualTo(200));
         long page500 = StatementCounter.during(() -> api.get(big + "/lineItems?itemsPerPage=500", READER));
         long page5 = StatementCounter.during(() -> api.get(big + "/lineItems?itemsPerPage=5", READER));
         long pendingBig = StatementCounter.during(() -> api.get("/api/v1/orgs/" + ORG_A + "/invoices/pending", READER));
@@ -364,7 +445,8 @@ class FinanceApiIntegrationTests {
         assertThat(orgList.get("totalCount").intValue()).isEqualTo(3);
         JsonNode a = find(orgList.get("results"), "id", ORG_A);
         assertThat(a.get("name").asString()).isEqualTo("Acme Retail");
-        assertThat(a.get("pendingInvoiceId").asString()).isEqualTo(atlas.org(ORG_A).pendingInvoiceId());
+        assertThat(a.get("pendingInvoiceId").asString())
+                .isEqualTo(atlas.org(ORG_A).pendingInvoiceId());
         assertThat(a.get("lastSuccessfulSyncAt").asString()).endsWith("Z");
         assertThat(a.get("lastSyncRun").get("status").asString()).isEqualTo("SUCCEEDED");
     }
@@ -377,7 +459,8 @@ class FinanceApiIntegrationTests {
         JsonNode run = started.json();
         assertThat(run.get("trigger").asString()).isEqualTo("MANUAL");
         String location = started.headers().firstValue("Location").orElseThrow();
-        assertThat(location).isEqualTo(api.base() + "/api/v1/syncRuns/" + run.get("id").asString());
+        assertThat(location)
+                .isEqualTo(api.base() + "/api/v1/syncRuns/" + run.get("id").asString());
 
         org.awaitility.Awaitility.await()
                 .atMost(java.time.Duration.ofSeconds(30))
@@ -386,7 +469,10 @@ class FinanceApiIntegrationTests {
                         .get("status")
                         .asString()
                         .equals("RUNNING"));
-        assertThat(api.get(location.substring(api.base().length()), READER).json().get("status").asString())
+        assertThat(api.get(location.substring(api.base().length()), READER)
+                        .json()
+                        .get("status")
+                        .asString())
                 .isEqualTo("SUCCEEDED");
 
         atlas.enqueueFault(ORG_B, dev.billingsync.simulator.Fault.delay(java.time.Duration.ofSeconds(3)));
@@ -400,12 +486,14 @@ class FinanceApiIntegrationTests {
         String slowRun = "/api/v1/syncRuns/" + slow.json().get("id").asString();
         org.awaitility.Awaitility.await()
                 .atMost(java.time.Duration.ofSeconds(30))
-                .until(() -> api.get(slowRun, READER).json().get("status").asString().equals("SUCCEEDED"));
+                .until(() ->
+                        api.get(slowRun, READER).json().get("status").asString().equals("SUCCEEDED"));
     }
 
     @Test
     void aThousandMalformedRequestsNeverGetA5xx() {
-        ApiFuzzer fuzzer = new ApiFuzzer(20261122L, List.of(ORG_A, atlas.org(ORG_A).pendingInvoiceId()));
+        ApiFuzzer fuzzer =
+                new ApiFuzzer(20261122L, List.of(ORG_A, atlas.org(ORG_A).pendingInvoiceId()));
         List<String> failures = new ArrayList<>();
         for (int i = 0; i < 1200; i++) {
             ApiFuzzer.FuzzRequest request = fuzzer.next();
@@ -426,37 +514,48 @@ class FinanceApiIntegrationTests {
     @Test
     void openApiDescribesEveryEndpoint() {
         JsonNode spec = api.get("/v3/api-docs", null).json();
-        assertThat(spec.get("paths").propertyNames()).contains(
-                "/api/v1/orgs",
-                "/api/v1/orgs/{orgId}/invoices/pending",
-                "/api/v1/orgs/{orgId}/invoices",
-                "/api/v1/orgs/{orgId}/invoices/{invoiceId}",
-                "/api/v1/orgs/{orgId}/invoices/{invoiceId}/lineItems",
-                "/api/v1/syncRuns",
-                "/api/v1/syncRuns/{id}",
-                "/api/v1/orgs/{orgId}/syncRuns");
+        assertThat(spec.get("paths").propertyNames())
+                .contains(
+                        "/api/v1/orgs",
+                        "/api/v1/orgs/{orgId}/invoices/pending",
+                        "/api/v1/orgs/{orgId}/invoices",
+                        "/api/v1/orgs/{orgId}/invoices/{invoiceId}",
+                        "/api/v1/orgs/{orgId}/invoices/{invoiceId}/lineItems",
+                        "/api/v1/syncRuns",
+                        "/api/v1/syncRuns/{id}",
+                        "/api/v1/orgs/{orgId}/syncRuns");
     }
 
     @Test
     void swaggerUiListsTheInvoiceEndpointsInARealBrowser() throws Exception {
-        java.util.Optional<Path> chromium = Stream.of("/usr/bin/chromium", "/usr/bin/chromium-browser",
-                        "/usr/bin/google-chrome")
+        java.util.Optional<Path> chromium = Stream.of(
+                        "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
                 .map(Path::of)
                 .filter(Files::isExecutable)
                 .findFirst();
-        org.junit.jupiter.api.Assumptions.assumeTrue(chromium.isPresent(),
-                "Skipped: no Chromium binary (apt-get install chromium); .ci/run installs it");
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                chromium.isPresent(), "Skipped: no Chromium binary (apt-get install chromium); .ci/run installs it");
         Path profile = Files.createTempDirectory("chromium-profile");
-        Process browser = new ProcessBuilder(chromium.get().toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                        "--no-first-run", "--user-data-dir=" + profile, "--virtual-time-budget=20000", "--dump-dom",
+        Process browser = new ProcessBuilder(
+                        chromium.get().toString(),
+                        "--headless",
+                        "--no-sandbox",
+                        "--disable-gpu",
+                        "--disable-background-networking",
+                        "--disable-component-update",
+                        "--disable-sync",
+                        "--no-first-run",
+                        "--user-data-dir=" + profile,
+                        "--virtual-time-budget=20000",
+                        "--dump-dom",
                         api.base() + "/swagger-ui/index.html")
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
         String dom = new String(browser.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertThat(browser.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
 
-        assertThat(dom).contains("/api/v1/orgs/{orgId}/invoices/pending")
+        assertThat(dom)
+                .contains("/api/v1/orgs/{orgId}/invoices/pending")
                 .contains("/api/v1/orgs/{orgId}/invoices/{invoiceId}/lineItems")
                 .contains("/api/v1/orgs/{orgId}/invoices/{invoiceId}");
     }
@@ -472,8 +571,14 @@ class FinanceApiIntegrationTests {
             case "syncRuns" -> "/api/v1/syncRuns";
             case "usage" -> "/api/v1/orgs/" + ORG_A + "/billing/costExplorer/usage";
             case "costQueries" -> "/api/v1/orgs/" + ORG_A + "/billing/costExplorer/queries";
-            case "syncRun" -> "/api/v1/syncRuns/"
-                    + api.get("/api/v1/syncRuns", READER).json().get("results").get(0).get("id").asString();
+            case "syncRun" ->
+                "/api/v1/syncRuns/"
+                        + api.get("/api/v1/syncRuns", READER)
+                                .json()
+                                .get("results")
+                                .get(0)
+                                .get("id")
+                                .asString();
             default -> throw new IllegalArgumentException(endpoint);
         };
     }
@@ -509,7 +614,8 @@ class FinanceApiIntegrationTests {
 
     private static List<CSVRecord> parseCsv(String body) {
         try {
-            return CSVFormat.RFC4180.builder()
+            return CSVFormat.RFC4180
+                    .builder()
                     .setHeader()
                     .setSkipHeaderRecord(true)
                     .get()

@@ -36,7 +36,8 @@ final class FocusExport {
         long rows = 0;
         BigDecimal billed = BigDecimal.ZERO;
         try (Reader reader = new InputStreamReader(focus.body(), StandardCharsets.UTF_8);
-                CSVParser csv = CSVFormat.RFC4180.builder()
+                CSVParser csv = CSVFormat.RFC4180
+                        .builder()
                         .setHeader()
                         .setSkipHeaderRecord(true)
                         .get()

@@ -53,13 +53,14 @@ import tools.jackson.databind.node.ObjectNode;
  * compared through a digest so that the test holds no body either), and survives. The peak heap is read from the
  * child's GC log: the occupancy before each collection.
  */
-@SpringBootTest(properties = {
-    "billing.sync.enabled=false",
-    "billing.cost-explorer.enabled=false",
-    // the pending invoice alone: its closed months would be 300,000 lines each
-    "billing.sync.history-months=0",
-    "billing.test.database=large_invoice_streaming"
-})
+@SpringBootTest(
+        properties = {
+            "billing.sync.enabled=false",
+            "billing.cost-explorer.enabled=false",
+            // the pending invoice alone: its closed months would be 300,000 lines each
+            "billing.sync.history-months=0",
+            "billing.test.database=large_invoice_streaming"
+        })
 @Import(TestDatabaseConfiguration.class)
 class LargeInvoiceStreamingIntegrationTests {
 
@@ -91,11 +92,14 @@ class LargeInvoiceStreamingIntegrationTests {
 
     @Test
     void streamsAFullTwoHundredThousandLineInvoiceFourTimesAtOnceWithA256MegabyteHeap() throws Exception {
-        SyncRun run = orgSync.run(orgs.all().get(0), SyncRun.Trigger.MANUAL, null).orElseThrow();
+        SyncRun run =
+                orgSync.run(orgs.all().get(0), SyncRun.Trigger.MANUAL, null).orElseThrow();
         assertThat(run.lineItemsWritten()).isGreaterThanOrEqualTo(200_000);
         String invoice = atlas.org(ORG).pendingInvoiceId();
-        Digest expectedPending = digestList(new ByteArrayInputStream(atlas.org(ORG).pendingInvoicesResponseBytes()));
-        Digest expectedInvoice = digestInvoice(new ByteArrayInputStream(atlas.org(ORG).invoiceResponseBytes(invoice)));
+        Digest expectedPending =
+                digestList(new ByteArrayInputStream(atlas.org(ORG).pendingInvoicesResponseBytes()));
+        Digest expectedInvoice =
+                digestInvoice(new ByteArrayInputStream(atlas.org(ORG).invoiceResponseBytes(invoice)));
         assertThat(expectedInvoice.lines()).isEqualTo(run.lineItemsWritten());
 
         int port = freePort();
@@ -106,9 +110,7 @@ class LargeInvoiceStreamingIntegrationTests {
             HttpClient http = HttpClient.newHttpClient();
             String base = "http://localhost:" + port;
             URI readiness = URI.create(base + "/actuator/health/readiness");
-            await().atMost(Duration.ofSeconds(120))
-                    .ignoreExceptions()
-                    .until(() -> status(http, readiness) == 200);
+            await().atMost(Duration.ofSeconds(120)).ignoreExceptions().until(() -> status(http, readiness) == 200);
 
             long start = System.nanoTime();
             List<CompletableFuture<Digest>> reads = new ArrayList<>();
@@ -130,10 +132,13 @@ class LargeInvoiceStreamingIntegrationTests {
             FocusExport.Totals focus = FocusExport.read(http, base, KEY, YearMonth.now(ZoneOffset.UTC), invoice);
             assertThat(focus.rows()).isEqualTo(expectedInvoice.lines());
             assertThat(focus.billedCost()).isEqualByComparingTo(BigDecimal.valueOf(expectedInvoice.cents(), 2));
-            assertThat(child.isAlive()).as("the 256 MB instance survived the FOCUS export").isTrue();
+            assertThat(child.isAlive())
+                    .as("the 256 MB instance survived the FOCUS export")
+                    .isTrue();
             assertThat(Files.readString(log)).doesNotContain("OutOfMemoryError");
             long[] heap = peakHeapMegabytes(gcLog);
-            System.out.printf("large invoice reads: 4 concurrent reads of %d lines (%d cents) in %d ms; peak heap %d MB"
+            System.out.printf(
+                    "large invoice reads: 4 concurrent reads of %d lines (%d cents) in %d ms; peak heap %d MB"
                             + " before a collection, at most %d MB live after one (of 256 MB)%n",
                     expectedInvoice.lines(), expectedInvoice.cents(), millis, heap[0], heap[1]);
         } finally {
@@ -146,15 +151,17 @@ class LargeInvoiceStreamingIntegrationTests {
     record Digest(String headers, long lines, long cents, String linesSha256, long totalCount) {}
 
     private static CompletableFuture<Digest> read(HttpClient http, String url, boolean list) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).header("X-API-Key", KEY).build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream()).thenApplyAsync(response -> {
-            assertThat(response.statusCode()).isEqualTo(200);
-            try (InputStream body = response.body()) {
-                return list ? digestList(body) : digestInvoice(body);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
+        HttpRequest request =
+                HttpRequest.newBuilder(URI.create(url)).header("X-API-Key", KEY).build();
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream())
+                .thenApplyAsync(response -> {
+                    assertThat(response.statusCode()).isEqualTo(200);
+                    try (InputStream body = response.body()) {
+                        return list ? digestList(body) : digestInvoice(body);
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
     }
 
     /** A pending list ({@code {links, results, totalCount}}) with one invoice, read as a stream. */
@@ -256,7 +263,8 @@ class LargeInvoiceStreamingIntegrationTests {
     }
 
     private static int status(HttpClient http, URI uri) throws Exception {
-        return http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        return http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 
     private static Process startSmallHeapInstance(int port, Path log, Path gcLog) throws Exception {

@@ -106,12 +106,17 @@ class SnapshotReadIntegrationTests {
                     while (running.get()) {
                         switch (kind) {
                             case "pending" -> {
-                                JsonNode page = api.get(base + "pending", READER).json();
+                                JsonNode page =
+                                        api.get(base + "pending", READER).json();
                                 check("pending", page.get("results").get(0), torn);
                             }
-                            case "invoice" -> check("invoice", api.get(base + INVOICE, READER).json(), torn);
-                            default -> checkPage(api.get(base + INVOICE + "/lineItems?itemsPerPage=500&pageNum=2", READER)
-                                    .json(), torn);
+                            case "invoice" ->
+                                check("invoice", api.get(base + INVOICE, READER).json(), torn);
+                            default ->
+                                checkPage(
+                                        api.get(base + INVOICE + "/lineItems?itemsPerPage=500&pageNum=2", READER)
+                                                .json(),
+                                        torn);
                         }
                         reads.incrementAndGet();
                     }
@@ -132,9 +137,12 @@ class SnapshotReadIntegrationTests {
             running.set(false);
             threads.shutdownNow();
         }
-        System.out.printf("snapshot reads: %d reads while %d versions were committed, %d torn%n", reads.get(),
-                versions.get(), torn.size());
-        assertThat(versions.get()).as("the writer committed versions during the reads").isGreaterThan(3);
+        System.out.printf(
+                "snapshot reads: %d reads while %d versions were committed, %d torn%n",
+                reads.get(), versions.get(), torn.size());
+        assertThat(versions.get())
+                .as("the writer committed versions during the reads")
+                .isGreaterThan(3);
         assertThat(torn).as("torn reads out of %d", reads.get()).isEmpty();
     }
 
@@ -144,7 +152,8 @@ class SnapshotReadIntegrationTests {
         int n = lines.size();
         Set<String> seen = new java.util.TreeSet<>();
         for (JsonNode line : lines) {
-            seen.add(line.get("totalPriceCents").asString() + "/" + line.get("tags").get("version").get(0).asString());
+            seen.add(line.get("totalPriceCents").asString() + "/"
+                    + line.get("tags").get("version").get(0).asString());
         }
         if (billed != (long) n * n || !seen.equals(Set.of(n + "/" + n))) {
             torn.add(what + ": " + n + " lines, amountBilledCents " + billed + ", line versions " + seen);
@@ -156,7 +165,8 @@ class SnapshotReadIntegrationTests {
         JsonNode results = page.get("results");
         Set<String> seen = new java.util.TreeSet<>();
         for (JsonNode line : results) {
-            seen.add(line.get("totalPriceCents").asString() + "/" + line.get("tags").get("version").get(0).asString());
+            seen.add(line.get("totalPriceCents").asString() + "/"
+                    + line.get("tags").get("version").get(0).asString());
         }
         // Page 2 of 500: lines 501 to 1000 of at least 1,000.
         if (results.size() != Math.min(500, total - 500) || !seen.equals(Set.of(total + "/" + total))) {
@@ -168,16 +178,43 @@ class SnapshotReadIntegrationTests {
         Instant updated = Instant.now();
         List<UpstreamLineItem> lines = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            lines.add(new UpstreamLineItem(i, "Cluster0", updated, Instant.parse("2026-11-01T00:00:00Z"),
-                    Instant.parse("2026-11-02T00:00:00Z"), "5a2c1a2b3c4d5e6f7a8b9c01", "Project", "ATLAS_AWS_INSTANCE_M10",
-                    "server hours", java.math.BigDecimal.ONE, java.math.BigDecimal.valueOf(n, 2), (long) n, null, null,
-                    null, null, null, null, "AWS",
+            lines.add(new UpstreamLineItem(
+                    i,
+                    "Cluster0",
+                    updated,
+                    Instant.parse("2026-11-01T00:00:00Z"),
+                    Instant.parse("2026-11-02T00:00:00Z"),
+                    "5a2c1a2b3c4d5e6f7a8b9c01",
+                    "Project",
+                    "ATLAS_AWS_INSTANCE_M10",
+                    "server hours",
+                    java.math.BigDecimal.ONE,
+                    java.math.BigDecimal.valueOf(n, 2),
+                    (long) n,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    "AWS",
                     List.of(new UpstreamLineItem.Tag(0, 0, "version", Integer.toString(n)))));
         }
-        UpstreamInvoice invoice = new UpstreamInvoice(INVOICE, ORG, "PENDING", Instant.parse("2026-11-01T00:00:00Z"),
-                Instant.parse("2026-12-01T00:00:00Z"), Instant.parse("2026-11-01T00:00:00Z"), updated,
-                new InvoiceAmounts((long) n * n, 0L, 0L, 0L, 0L, (long) n * n), List.of(), List.of(), List.of(), n,
-                "version-" + n + "-" + updated.toEpochMilli() + "-" + System.nanoTime(), "{}");
+        UpstreamInvoice invoice = new UpstreamInvoice(
+                INVOICE,
+                ORG,
+                "PENDING",
+                Instant.parse("2026-11-01T00:00:00Z"),
+                Instant.parse("2026-12-01T00:00:00Z"),
+                Instant.parse("2026-11-01T00:00:00Z"),
+                updated,
+                new InvoiceAmounts((long) n * n, 0L, 0L, 0L, 0L, (long) n * n),
+                List.of(),
+                List.of(),
+                List.of(),
+                n,
+                "version-" + n + "-" + updated.toEpochMilli() + "-" + System.nanoTime(),
+                "{}");
         transactions.executeWithoutResult(status -> {
             store.write(invoice, consumer -> lines.forEach(consumer));
             store.markPending(ORG, Collections.singleton(INVOICE));

@@ -115,8 +115,11 @@ class SpendApiIntegrationTests {
     void syncOnce() {
         api = new ApiTestClient(port);
         if (!synced) {
-            orgs.all().forEach(org -> assertThat(orgSync.run(org, SyncRun.Trigger.MANUAL, null).orElseThrow().status())
-                    .isEqualTo(SyncRun.Status.SUCCEEDED));
+            orgs.all()
+                    .forEach(org -> assertThat(orgSync.run(org, SyncRun.Trigger.MANUAL, null)
+                                    .orElseThrow()
+                                    .status())
+                            .isEqualTo(SyncRun.Status.SUCCEEDED));
             synced = true;
         }
     }
@@ -124,9 +127,18 @@ class SpendApiIntegrationTests {
     // ---- spend -------------------------------------------------------------------------------------------------
 
     static Stream<List<String>> groupings() {
-        return Stream.of(List.of("orgId"), List.of("groupId"), List.of("clusterName"), List.of("sku"),
-                List.of("usageDate"), List.of("usageMonth"), List.of("invoiceId"), List.of("tag:team"),
-                List.of("tag:env"), List.of("groupId", "usageMonth"), List.of("orgId", "tag:team", "sku"),
+        return Stream.of(
+                List.of("orgId"),
+                List.of("groupId"),
+                List.of("clusterName"),
+                List.of("sku"),
+                List.of("usageDate"),
+                List.of("usageMonth"),
+                List.of("invoiceId"),
+                List.of("tag:team"),
+                List.of("tag:env"),
+                List.of("groupId", "usageMonth"),
+                List.of("orgId", "tag:team", "sku"),
                 List.of("tag:env", "tag:team"));
     }
 
@@ -139,8 +151,11 @@ class SpendApiIntegrationTests {
         List<JsonNode> rows = new ArrayList<>();
         JsonNode first = null;
         for (int pageNum = 1; ; pageNum++) {
-            JsonNode page = api.get("/api/v1/spend?" + ALL_DATES + query("groupBy", groupBy)
-                    + "&itemsPerPage=7&pageNum=" + pageNum, READER).json();
+            JsonNode page = api.get(
+                            "/api/v1/spend?" + ALL_DATES + query("groupBy", groupBy) + "&itemsPerPage=7&pageNum="
+                                    + pageNum,
+                            READER)
+                    .json();
             first = first == null ? page : first;
             page.get("results").forEach(rows::add);
             assertThat(page.get("totals")).isEqualTo(first.get("totals"));
@@ -152,16 +167,23 @@ class SpendApiIntegrationTests {
         assertThat(rows).hasSize(expected.size());
         Map<List<@Nullable String>, long[]> actual = new LinkedHashMap<>();
         for (JsonNode row : rows) {
-            actual.put(keysOf(row, groupBy), new long[] {row.get("totalPriceCents").longValue(),
-                row.get("discountCents").longValue(), row.get("lineItemCount").longValue()});
+            actual.put(keysOf(row, groupBy), new long[] {
+                row.get("totalPriceCents").longValue(),
+                row.get("discountCents").longValue(),
+                row.get("lineItemCount").longValue()
+            });
         }
         assertThat(actual.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
-        expected.forEach((key, sums) -> assertThat(actual.get(key)).as("%s", key).containsExactly(sums));
+        expected.forEach(
+                (key, sums) -> assertThat(actual.get(key)).as("%s", key).containsExactly(sums));
         assertThat(List.copyOf(actual.keySet())).isEqualTo(ordered(expected, groupBy));
 
         JsonNode totals = first.get("totals");
-        assertThat(new long[] {totals.get("totalPriceCents").longValue(), totals.get("discountCents").longValue(),
-                    totals.get("lineItemCount").longValue()})
+        assertThat(new long[] {
+                    totals.get("totalPriceCents").longValue(),
+                    totals.get("discountCents").longValue(),
+                    totals.get("lineItemCount").longValue()
+                })
                 .containsExactly(expectedTotals);
         if (groupBy.contains("groupId")) {
             assertThat(rows).allSatisfy(row -> assertThat(row.has("groupName")).isTrue());
@@ -174,29 +196,43 @@ class SpendApiIntegrationTests {
                 .json()
                 .get("results");
         List<String> values = new ArrayList<>();
-        rows.forEach(row -> values.add(row.get("tags").get("team").isNull() ? null
-                : row.get("tags").get("team").asString()));
+        rows.forEach(row -> values.add(
+                row.get("tags").get("team").isNull()
+                        ? null
+                        : row.get("tags").get("team").asString()));
         assertThat(values).contains("billing,finance").containsNull();
         assertThat(rows.get(0).get("tags").has("team")).isTrue();
     }
 
     @Test
     void aKeyForOneOrgNeverSeesAnotherOrgsCents() {
-        assertThat(api.get("/api/v1/spend?groupBy=orgId&orgId=" + ORG_B, READER_A).status()).isEqualTo(403);
-        assertThat(api.get("/api/v1/spend?groupBy=orgId&orgId=" + ORG_A + "&orgId=" + ORG_B, READER_A).status())
+        assertThat(api.get("/api/v1/spend?groupBy=orgId&orgId=" + ORG_B, READER_A)
+                        .status())
+                .isEqualTo(403);
+        assertThat(api.get("/api/v1/spend?groupBy=orgId&orgId=" + ORG_A + "&orgId=" + ORG_B, READER_A)
+                        .status())
                 .isEqualTo(403);
 
-        JsonNode own = api.get("/api/v1/spend?" + ALL_DATES + "&groupBy=orgId", READER_A).json();
+        JsonNode own = api.get("/api/v1/spend?" + ALL_DATES + "&groupBy=orgId", READER_A)
+                .json();
         assertThat(own.get("results")).hasSize(1);
         assertThat(own.get("results").get(0).get("orgId").asString()).isEqualTo(ORG_A);
         long[] onlyA = totals(lines(List.of(ORG_A)));
         assertThat(own.get("totals").get("totalPriceCents").longValue()).isEqualTo(onlyA[0]);
         assertThat(own.get("totals").get("lineItemCount").longValue()).isEqualTo(onlyA[2]);
-        assertThat(api.get("/api/v1/orgs/" + ORG_B + "/spend/forecast", READER_A).status()).isEqualTo(403);
-        assertThat(api.send("GET", "/api/v1/focus?billingPeriod=" + PENDING + "&orgId=" + ORG_B, READER_A, null,
-                        "text/csv").status())
+        assertThat(api.get("/api/v1/orgs/" + ORG_B + "/spend/forecast", READER_A)
+                        .status())
                 .isEqualTo(403);
-        String focus = api.send("GET", "/api/v1/focus?billingPeriod=" + PENDING, READER_A, null, "text/csv").body();
+        assertThat(api.send(
+                                "GET",
+                                "/api/v1/focus?billingPeriod=" + PENDING + "&orgId=" + ORG_B,
+                                READER_A,
+                                null,
+                                "text/csv")
+                        .status())
+                .isEqualTo(403);
+        String focus = api.send("GET", "/api/v1/focus?billingPeriod=" + PENDING, READER_A, null, "text/csv")
+                .body();
         assertThat(focus).contains(ORG_A).doesNotContain(ORG_B);
     }
 
@@ -207,48 +243,67 @@ class SpendApiIntegrationTests {
         ApiTestClient.Response csv = api.send("GET", path, READER, null, "text/csv");
 
         assertThat(csv.status()).isEqualTo(200);
-        List<CSVRecord> records = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get()
-                .parse(new StringReader(csv.body())).getRecords();
+        List<CSVRecord> records = CSVFormat.RFC4180
+                .builder()
+                .setHeader()
+                .setSkipHeaderRecord(true)
+                .get()
+                .parse(new StringReader(csv.body()))
+                .getRecords();
         assertThat(records.get(0).getParser().getHeaderNames())
-                .containsExactly("groupId", "groupName", "tag:team", "totalPriceCents", "discountCents",
-                        "lineItemCount");
+                .containsExactly(
+                        "groupId", "groupName", "tag:team", "totalPriceCents", "discountCents", "lineItemCount");
         assertThat(records).hasSize(json.get("results").size());
         for (int i = 0; i < records.size(); i++) {
             JsonNode row = json.get("results").get(i);
-            assertThat(records.get(i).get("totalPriceCents")).isEqualTo(row.get("totalPriceCents").asString());
-            assertThat(records.get(i).get("groupId")).isEqualTo(
-                    row.get("groupId").isNull() ? "" : row.get("groupId").asString());
+            assertThat(records.get(i).get("totalPriceCents"))
+                    .isEqualTo(row.get("totalPriceCents").asString());
+            assertThat(records.get(i).get("groupId"))
+                    .isEqualTo(
+                            row.get("groupId").isNull()
+                                    ? ""
+                                    : row.get("groupId").asString());
         }
     }
 
     @Test
     void theEnvelopeKeepsTotalsAndAddsStatus() {
-        JsonNode body = api.get("/api/v1/spend?" + ALL_DATES + "&groupBy=sku&envelope=true", READER).json();
-        assertThat(List.copyOf(body.propertyNames())).containsExactly("links", "results", "totalCount", "totals",
-                "status");
+        JsonNode body = api.get("/api/v1/spend?" + ALL_DATES + "&groupBy=sku&envelope=true", READER)
+                .json();
+        assertThat(List.copyOf(body.propertyNames()))
+                .containsExactly("links", "results", "totalCount", "totals", "status");
         assertThat(body.get("status").intValue()).isEqualTo(200);
     }
 
     @Test
     void theDefaultRangeIsTheCurrentMonth() {
         JsonNode body = api.get("/api/v1/spend?groupBy=usageMonth", READER).json();
-        assertThat(body.get("results")).allSatisfy(
-                row -> assertThat(row.get("usageMonth").asString()).isEqualTo(PENDING.toString()));
+        assertThat(body.get("results"))
+                .allSatisfy(row -> assertThat(row.get("usageMonth").asString()).isEqualTo(PENDING.toString()));
     }
 
     @Test
     void badParametersAre400InvalidParameter() {
-        for (String query : List.of("", "groupBy=cost", "groupBy=sku&groupBy=sku", "groupBy=tag:",
-                "groupBy=sku&groupBy=orgId&groupBy=groupId&groupBy=clusterName", "groupBy=sku&startDate=2026-13-01",
+        for (String query : List.of(
+                "",
+                "groupBy=cost",
+                "groupBy=sku&groupBy=sku",
+                "groupBy=tag:",
+                "groupBy=sku&groupBy=orgId&groupBy=groupId&groupBy=clusterName",
+                "groupBy=sku&startDate=2026-13-01",
                 "groupBy=sku&startDate=2026-03-01&endDate=2026-03-01",
-                "groupBy=sku&startDate=2020-01-01&endDate=2023-01-02", "groupBy=sku&orgId=nothex",
+                "groupBy=sku&startDate=2020-01-01&endDate=2023-01-02",
+                "groupBy=sku&orgId=nothex",
                 "groupBy=sku&itemsPerPage=501")) {
             ApiTestClient.Response response = api.get("/api/v1/spend?" + query, READER);
             assertThat(response.status()).as(query).isEqualTo(400);
             assertThat(response.json().get("errorCode").asString()).as(query).isEqualTo("INVALID_PARAMETER");
         }
-        for (String path : List.of("/api/v1/focus", "/api/v1/focus?billingPeriod=2026-13",
-                "/api/v1/focus?billingPeriod=March", "/api/v1/orgs/" + ORG_A + "/spend/forecast?groupBy=sku")) {
+        for (String path : List.of(
+                "/api/v1/focus",
+                "/api/v1/focus?billingPeriod=2026-13",
+                "/api/v1/focus?billingPeriod=March",
+                "/api/v1/orgs/" + ORG_A + "/spend/forecast?groupBy=sku")) {
             ApiTestClient.Response response = api.send("GET", path, READER, null, "text/csv,application/json");
             assertThat(response.status()).as(path).isEqualTo(400);
         }
@@ -259,7 +314,8 @@ class SpendApiIntegrationTests {
         JsonNode paths = api.get("/v3/api-docs", null).json().get("paths");
         assertThat(parameterNames(paths.get("/api/v1/spend").get("get")))
                 .contains("orgId", "startDate", "endDate", "groupBy", "itemsPerPage", "pageNum", "includeCount");
-        assertThat(parameterNames(paths.get("/api/v1/orgs/{orgId}/spend/forecast").get("get")))
+        assertThat(parameterNames(
+                        paths.get("/api/v1/orgs/{orgId}/spend/forecast").get("get")))
                 .contains("orgId", "groupBy");
         assertThat(parameterNames(paths.get("/api/v1/focus").get("get"))).contains("billingPeriod", "orgId");
     }
@@ -277,10 +333,12 @@ class SpendApiIntegrationTests {
         for (String orgId : ORGS) {
             JsonNode invoice = invoice(orgId, atlas.org(orgId).pendingInvoiceId());
             Map<LocalDate, Long> daily = dailyTotals(invoice, null);
-            JsonNode forecast = api.get("/api/v1/orgs/" + orgId + "/spend/forecast", READER).json();
+            JsonNode forecast =
+                    api.get("/api/v1/orgs/" + orgId + "/spend/forecast", READER).json();
 
             assertExpectedForecast(forecast, daily, daily);
-            assertThat(forecast.get("invoiceId").asString()).isEqualTo(atlas.org(orgId).pendingInvoiceId());
+            assertThat(forecast.get("invoiceId").asString())
+                    .isEqualTo(atlas.org(orgId).pendingInvoiceId());
             assertThat(forecast.get("month").asString()).isEqualTo(PENDING.toString());
             assertThat(forecast.get("daysInMonth").intValue()).isEqualTo(PENDING.lengthOfMonth());
         }
@@ -290,12 +348,15 @@ class SpendApiIntegrationTests {
     void forecastPerProjectUsesTheInvoicesAsOf() {
         JsonNode invoice = invoice(ORG_A, atlas.org(ORG_A).pendingInvoiceId());
         Map<LocalDate, Long> all = dailyTotals(invoice, null);
-        JsonNode forecast = api.get("/api/v1/orgs/" + ORG_A + "/spend/forecast?groupBy=groupId", READER).json();
+        JsonNode forecast = api.get("/api/v1/orgs/" + ORG_A + "/spend/forecast?groupBy=groupId", READER)
+                .json();
 
         long previous = Long.MAX_VALUE;
         long sumOfMonthToDate = 0;
         for (JsonNode project : forecast.get("results")) {
-            String groupId = project.get("groupId").isNull() ? "" : project.get("groupId").asString();
+            String groupId = project.get("groupId").isNull()
+                    ? ""
+                    : project.get("groupId").asString();
             assertExpectedForecast(project, dailyTotals(invoice, groupId), all);
             assertThat(project.get("projectedMonthEndCents").longValue()).isLessThanOrEqualTo(previous);
             previous = project.get("projectedMonthEndCents").longValue();
@@ -303,7 +364,9 @@ class SpendApiIntegrationTests {
         }
         assertThat(sumOfMonthToDate).isEqualTo(forecast.get("monthToDateCents").longValue());
         List<String> projects = new ArrayList<>();
-        forecast.get("results").forEach(p -> projects.add(p.get("groupId").isNull() ? "" : p.get("groupId").asString()));
+        forecast.get("results")
+                .forEach(p -> projects.add(
+                        p.get("groupId").isNull() ? "" : p.get("groupId").asString()));
         List<String> expectedProjects = new ArrayList<>();
         invoice.get("lineItems").forEach(line -> {
             String id = line.has("groupId") ? line.get("groupId").asString() : "";
@@ -323,9 +386,10 @@ class SpendApiIntegrationTests {
     }
 
     /** The §5.1 formula computed here, independently: BigDecimal, half-even, days without lines as 0. */
-    private static void assertExpectedForecast(JsonNode forecast, Map<LocalDate, Long> daily,
-            Map<LocalDate, Long> invoiceDays) {
-        LocalDate asOf = invoiceDays.keySet().stream().max(Comparator.naturalOrder()).orElseThrow();
+    private static void assertExpectedForecast(
+            JsonNode forecast, Map<LocalDate, Long> daily, Map<LocalDate, Long> invoiceDays) {
+        LocalDate asOf =
+                invoiceDays.keySet().stream().max(Comparator.naturalOrder()).orElseThrow();
         LocalDate windowStart = asOf.minusDays(6).isBefore(PENDING.atDay(1)) ? PENDING.atDay(1) : asOf.minusDays(6);
         long days = ChronoUnit.DAYS.between(windowStart, asOf) + 1;
         long window = 0;
@@ -337,7 +401,9 @@ class SpendApiIntegrationTests {
                 window += total;
             }
         }
-        long rate = new BigDecimal(window).divide(new BigDecimal(days), 0, RoundingMode.HALF_EVEN).longValueExact();
+        long rate = new BigDecimal(window)
+                .divide(new BigDecimal(days), 0, RoundingMode.HALF_EVEN)
+                .longValueExact();
         long projected = monthToDate + rate * (PENDING.lengthOfMonth() - asOf.getDayOfMonth());
 
         assertThat(forecast.get("asOf").asString()).isEqualTo(asOf.toString());
@@ -362,7 +428,8 @@ class SpendApiIntegrationTests {
 
     @Test
     void everyFocusRowPassesTheColumnRulesOfTheReference() throws Exception {
-        assumeTrue(Files.exists(FOCUS_COLUMNS),
+        assumeTrue(
+                Files.exists(FOCUS_COLUMNS),
                 "FOCUS column rules not found at " + FOCUS_COLUMNS.toAbsolutePath() + " (../shared is absent)");
         JsonNode reference = ApiTestClient.EXACT.readTree(Files.readString(FOCUS_COLUMNS, StandardCharsets.UTF_8));
         List<JsonNode> columns = new ArrayList<>();
@@ -377,9 +444,15 @@ class SpendApiIntegrationTests {
             ApiTestClient.Response response =
                     api.send("GET", "/api/v1/focus?billingPeriod=" + month, READER, null, "text/csv");
             assertThat(response.status()).isEqualTo(200);
-            assertThat(response.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/csv");
-            List<CSVRecord> rows = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get()
-                    .parse(new StringReader(response.body())).getRecords();
+            assertThat(response.headers().firstValue("Content-Type").orElseThrow())
+                    .startsWith("text/csv");
+            List<CSVRecord> rows = CSVFormat.RFC4180
+                    .builder()
+                    .setHeader()
+                    .setSkipHeaderRecord(true)
+                    .get()
+                    .parse(new StringReader(response.body()))
+                    .getRecords();
             List<String> header = rows.get(0).getParser().getHeaderNames();
 
             // Presence: every column the reference maps is emitted, every Mandatory one among them; FOCUS columns
@@ -392,8 +465,9 @@ class SpendApiIntegrationTests {
                     assertThat(header).as("Mandatory " + name).contains(name);
                 }
             }
-            assertThat(header).isSortedAccordingTo(Comparator.comparing((String h) -> h.startsWith("x_"))
-                    .thenComparing(Comparator.naturalOrder()));
+            assertThat(header)
+                    .isSortedAccordingTo(Comparator.comparing((String h) -> h.startsWith("x_"))
+                            .thenComparing(Comparator.naturalOrder()));
 
             Map<String, BigDecimal> billedPerInvoice = new HashMap<>();
             for (CSVRecord row : rows) {
@@ -403,7 +477,8 @@ class SpendApiIntegrationTests {
                         assertCell(column, row.get(name), row);
                     }
                 }
-                assertThat(Instant.parse(row.get("ChargePeriodStart"))).isBefore(Instant.parse(row.get("ChargePeriodEnd")));
+                assertThat(Instant.parse(row.get("ChargePeriodStart")))
+                        .isBefore(Instant.parse(row.get("ChargePeriodEnd")));
                 assertThat(Instant.parse(row.get("BillingPeriodStart")))
                         .isBefore(Instant.parse(row.get("BillingPeriodEnd")));
                 billedPerInvoice.merge(row.get("InvoiceId"), new BigDecimal(row.get("BilledCost")), BigDecimal::add);
@@ -415,7 +490,8 @@ class SpendApiIntegrationTests {
             for (String orgId : ORGS) {
                 for (String invoiceId : atlas.org(orgId).invoiceIds()) {
                     JsonNode invoice = invoice(orgId, invoiceId);
-                    if (YearMonth.from(Instant.parse(invoice.get("startDate").asString()).atZone(ZoneOffset.UTC))
+                    if (YearMonth.from(Instant.parse(invoice.get("startDate").asString())
+                                    .atZone(ZoneOffset.UTC))
                             .equals(month)) {
                         long cents = 0;
                         for (JsonNode line : invoice.get("lineItems")) {
@@ -427,8 +503,12 @@ class SpendApiIntegrationTests {
                 }
             }
             assertThat(billedPerInvoice.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
-            expected.forEach((id, total) -> assertThat(billedPerInvoice.get(id)).as(id).isEqualByComparingTo(total));
-            assertThat(rows).hasSize(lineCounts.values().stream().mapToInt(Integer::intValue).sum());
+            expected.forEach(
+                    (id, total) -> assertThat(billedPerInvoice.get(id)).as(id).isEqualByComparingTo(total));
+            assertThat(rows)
+                    .hasSize(lineCounts.values().stream()
+                            .mapToInt(Integer::intValue)
+                            .sum());
         }
     }
 
@@ -440,7 +520,9 @@ class SpendApiIntegrationTests {
         String name = column.get("name").asString();
         String where = name + " in row " + row.getRecordNumber();
         if (cell.isEmpty()) {
-            assertThat(column.get("allowsNulls").booleanValue()).as(where + " is null").isTrue();
+            assertThat(column.get("allowsNulls").booleanValue())
+                    .as(where + " is null")
+                    .isTrue();
             return;
         }
         assertThat(cell.isBlank()).as(where + " is blank").isFalse();
@@ -456,9 +538,13 @@ class SpendApiIntegrationTests {
             case "json-key-value" -> {
                 JsonNode json = ApiTestClient.EXACT.readTree(cell);
                 assertThat(json.isObject()).as(where).isTrue();
-                json.forEach(value -> assertThat(value.isValueNode()).as(where + " value").isTrue());
+                json.forEach(value ->
+                        assertThat(value.isValueNode()).as(where + " value").isTrue());
             }
-            case "json-object" -> assertThat(ApiTestClient.EXACT.readTree(cell).isObject()).as(where).isTrue();
+            case "json-object" ->
+                assertThat(ApiTestClient.EXACT.readTree(cell).isObject())
+                        .as(where)
+                        .isTrue();
             default -> {}
         }
         JsonNode allowed = column.get("allowedValues");
@@ -475,7 +561,8 @@ class SpendApiIntegrationTests {
     record Line(String orgId, String invoiceId, JsonNode json) {}
 
     private static JsonNode invoice(String orgId, String invoiceId) {
-        return ApiTestClient.EXACT.readTree(atlas.org(orgId).invoiceResponse(invoiceId).toString());
+        return ApiTestClient.EXACT.readTree(
+                atlas.org(orgId).invoiceResponse(invoiceId).toString());
     }
 
     private static List<Line> lines(List<String> orgIds) {
@@ -496,7 +583,9 @@ class SpendApiIntegrationTests {
         long[] totals = new long[3];
         for (Line line : lines) {
             totals[0] += line.json().get("totalPriceCents").longValue();
-            totals[1] += line.json().has("discountCents") ? line.json().get("discountCents").longValue() : 0;
+            totals[1] += line.json().has("discountCents")
+                    ? line.json().get("discountCents").longValue()
+                    : 0;
             totals[2]++;
         }
         return totals;
@@ -511,7 +600,9 @@ class SpendApiIntegrationTests {
             }
             long[] s = sums.computeIfAbsent(key, k -> new long[3]);
             s[0] += line.json().get("totalPriceCents").longValue();
-            s[1] += line.json().has("discountCents") ? line.json().get("discountCents").longValue() : 0;
+            s[1] += line.json().has("discountCents")
+                    ? line.json().get("discountCents").longValue()
+                    : 0;
             s[2]++;
         }
         return sums;
@@ -524,7 +615,8 @@ class SpendApiIntegrationTests {
             case "invoiceId" -> line.invoiceId();
             case "usageDate" -> day(json).toString();
             case "usageMonth" -> YearMonth.from(day(json)).toString();
-            case "groupId", "clusterName", "sku" -> json.has(groupBy) ? json.get(groupBy).asString() : null;
+            case "groupId", "clusterName", "sku" ->
+                json.has(groupBy) ? json.get(groupBy).asString() : null;
             default -> {
                 String tag = groupBy.substring("tag:".length());
                 JsonNode values = json.has("tags") ? json.get("tags").get(tag) : null;
@@ -534,7 +626,11 @@ class SpendApiIntegrationTests {
                 List<byte[]> sorted = new ArrayList<>();
                 values.forEach(v -> sorted.add(v.asString().getBytes(StandardCharsets.UTF_8)));
                 sorted.sort(Arrays::compareUnsigned);
-                yield String.join(",", sorted.stream().map(b -> new String(b, StandardCharsets.UTF_8)).toList());
+                yield String.join(
+                        ",",
+                        sorted.stream()
+                                .map(b -> new String(b, StandardCharsets.UTF_8))
+                                .toList());
             }
         };
     }
@@ -550,9 +646,10 @@ class SpendApiIntegrationTests {
     }
 
     /** Total descending, then keys ascending in byte order, nulls last. */
-    private static List<List<@Nullable String>> ordered(Map<List<@Nullable String>, long[]> sums, List<String> groupBy) {
-        Comparator<@Nullable String> bytes = Comparator.nullsLast((a, b) -> Arrays.compareUnsigned(
-                a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8)));
+    private static List<List<@Nullable String>> ordered(
+            Map<List<@Nullable String>, long[]> sums, List<String> groupBy) {
+        Comparator<@Nullable String> bytes = Comparator.nullsLast((a, b) ->
+                Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8)));
         Comparator<List<@Nullable String>> order =
                 Comparator.comparingLong((List<@Nullable String> k) -> -sums.get(k)[0]);
         for (int i = 0; i < groupBy.size(); i++) {

@@ -91,10 +91,11 @@ class SpendBenchmark {
                 where i.org_id = any (string_to_array('%s', ','))
                 group by 1 order by 2 desc""".formatted(String.join(",", allOrgs()));
 
-        StringBuilder report = new StringBuilder("\n=== Spend benchmark: " + ORGS + " orgs x " + LINES_PER_ORG
-                + " lines ===\n");
-        for (String[] c : List.of(new String[] {"groupBy=groupId&groupBy=usageMonth, one org, 12 months", perProject,
-                    perProjectSql}, new String[] {"groupBy=tag:team, all orgs, one month", perTag, perTagSql})) {
+        StringBuilder report =
+                new StringBuilder("\n=== Spend benchmark: " + ORGS + " orgs x " + LINES_PER_ORG + " lines ===\n");
+        for (String[] c : List.of(
+                new String[] {"groupBy=groupId&groupBy=usageMonth, one org, 12 months", perProject, perProjectSql},
+                new String[] {"groupBy=tag:team, all orgs, one month", perTag, perTagSql})) {
             assertThat(api.get(c[1], KEY).status()).isEqualTo(200);
             Stats http = measure(() -> {
                 long start = System.nanoTime();
@@ -106,9 +107,15 @@ class SpendBenchmark {
                 jdbc.sql(c[2]).query((rs, n) -> rs.getString(1)).list();
                 return System.nanoTime() - start;
             });
-            report.append(String.format(Locale.ROOT,
+            report.append(String.format(
+                    Locale.ROOT,
                     "%s%n  API  p50 %7.1f ms  p99 %7.1f ms%n  SQL  p50 %7.1f ms  p99 %7.1f ms  (API/SQL p50 %.2f)%n",
-                    c[0], http.p50(), http.p99(), sql.p50(), sql.p99(), http.p50() / sql.p50()));
+                    c[0],
+                    http.p50(),
+                    http.p99(),
+                    sql.p50(),
+                    sql.p99(),
+                    http.p50() / sql.p50()));
             report.append("  plan:\n");
             jdbc.sql("explain (analyze, buffers, costs off) " + c[2])
                     .query(String.class)
@@ -134,8 +141,7 @@ class SpendBenchmark {
                        timestamptz '2026-01-01Z' + make_interval(months => m),
                        timestamptz '2026-01-01Z' + make_interval(months => m + 1),
                        m = 11, %d, repeat('0', 64), '{}'::jsonb, now(), now()
-                from generate_series(0, %d) o, generate_series(0, 11) m""".formatted(0xbe000, LINES_PER_ORG / MONTHS,
-                        ORGS - 1)).update();
+                from generate_series(0, %d) o, generate_series(0, 11) m""".formatted(0xbe000, LINES_PER_ORG / MONTHS, ORGS - 1)).update();
         jdbc.sql("""
                 insert into line_items (invoice_id, position, cluster_name, start_date, end_date, group_id, group_name,
                                         sku, unit, quantity, unit_price_dollars, total_price_cents, discount_cents,
@@ -156,7 +162,8 @@ class SpendBenchmark {
                 select invoice_id, position, 1, 0, 'env', case when position %% 4 = 0 then 'prod' else 'dev' end
                 from line_items where has_tags""".formatted()).update();
         jdbc.sql("analyze").update();
-        long lines = jdbc.sql("select count(*) from line_items").query(Long.class).single();
+        long lines =
+                jdbc.sql("select count(*) from line_items").query(Long.class).single();
         assertThat(lines).isGreaterThanOrEqualTo((long) ORGS * (LINES_PER_ORG / MONTHS) * MONTHS);
     }
 

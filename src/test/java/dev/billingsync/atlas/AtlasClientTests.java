@@ -136,7 +136,8 @@ class AtlasClientTests {
                  "detail":"Cannot find resource.","parameters":["opaque-parameter-value"]}"""));
 
         AtlasApiException e = catchThrowableOfType(
-                AtlasApiException.class, () -> client.session(ORG, SERVICE_ACCOUNT).pendingInvoices());
+                AtlasApiException.class,
+                () -> client.session(ORG, SERVICE_ACCOUNT).pendingInvoices());
 
         assertThat(e.status()).isEqualTo(404);
         assertThat(e.errorCode()).isEqualTo("RESOURCE_NOT_FOUND");
@@ -151,10 +152,14 @@ class AtlasClientTests {
 
     @Test
     void anErrorBodyThatIsNotAtlasJsonLeavesTheErrorEmpty() {
-        atlas.api(new MockResponse.Builder().code(400).body("<html>proxy says no</html>").build());
+        atlas.api(new MockResponse.Builder()
+                .code(400)
+                .body("<html>proxy says no</html>")
+                .build());
 
         AtlasApiException e = catchThrowableOfType(
-                AtlasApiException.class, () -> client.session(ORG, SERVICE_ACCOUNT).invoice(INVOICE));
+                AtlasApiException.class,
+                () -> client.session(ORG, SERVICE_ACCOUNT).invoice(INVOICE));
 
         assertThat(e.status()).isEqualTo(400);
         assertThat(e.errorCode()).isEqualTo("HTTP_400");
@@ -164,11 +169,15 @@ class AtlasClientTests {
 
     @Test
     void readsNoMoreThan64KilobytesOfAnErrorBody() {
-        atlas.api(new MockResponse.Builder().code(500).body(new GeneratedBody(10L * 1024 * 1024)).build());
+        atlas.api(new MockResponse.Builder()
+                .code(500)
+                .body(new GeneratedBody(10L * 1024 * 1024))
+                .build());
         AtlasClient once = client(withRetry(properties(baseUrl(server), spool), 1), meters);
         try {
             AtlasApiException e = catchThrowableOfType(
-                    AtlasApiException.class, () -> once.session(ORG, SERVICE_ACCOUNT).pendingInvoices());
+                    AtlasApiException.class,
+                    () -> once.session(ORG, SERVICE_ACCOUNT).pendingInvoices());
             assertThat(e.status()).isEqualTo(500);
             assertThat(e.error()).isNull();
         } finally {
@@ -178,7 +187,8 @@ class AtlasClientTests {
 
     @Test
     void waitsForRetryAfterSecondsOn429() {
-        atlas.api(json(429, "{\"error\":429,\"errorCode\":\"RATE_LIMITED\"}").newBuilder()
+        atlas.api(json(429, "{\"error\":429,\"errorCode\":\"RATE_LIMITED\"}")
+                .newBuilder()
                 .addHeader("Retry-After", "2")
                 .build());
         atlas.api(json(200, "{}"));
@@ -198,8 +208,12 @@ class AtlasClientTests {
         atlas.api(json(503, "{}").newBuilder().addHeader("Retry-After", "3600").build());
         atlas.api(json(200, "{}"));
         AtlasProperties base = properties(baseUrl(server), spool);
-        AtlasClient capped = client(withRetry(base, new AtlasProperties.Retry(
-                5, Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMillis(200))), meters);
+        AtlasClient capped = client(
+                withRetry(
+                        base,
+                        new AtlasProperties.Retry(
+                                5, Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMillis(200))),
+                meters);
         try {
             capped.session(ORG, SERVICE_ACCOUNT).pendingInvoices().close();
         } finally {
@@ -217,17 +231,23 @@ class AtlasClientTests {
         Clock clock = Clock.fixed(Instant.parse("2026-11-22T10:00:00Z"), ZoneOffset.UTC);
 
         assertThat(AtlasRetry.parseRetryAfter("55", clock)).isEqualTo(Duration.ofSeconds(55));
-        assertThat(AtlasRetry.parseRetryAfter("Sun, 22 Nov 2026 10:00:30 GMT", clock)).isEqualTo(Duration.ofSeconds(30));
-        assertThat(AtlasRetry.parseRetryAfter("Sun, 22 Nov 2026 09:00:00 GMT", clock)).isEqualTo(Duration.ZERO);
+        assertThat(AtlasRetry.parseRetryAfter("Sun, 22 Nov 2026 10:00:30 GMT", clock))
+                .isEqualTo(Duration.ofSeconds(30));
+        assertThat(AtlasRetry.parseRetryAfter("Sun, 22 Nov 2026 09:00:00 GMT", clock))
+                .isEqualTo(Duration.ZERO);
         assertThat(AtlasRetry.parseRetryAfter("soon", clock)).isNull();
         assertThat(AtlasRetry.parseRetryAfter(null, clock)).isNull();
     }
 
     @Test
     void backsOffExponentiallyWithJitterWithinBounds() {
-        AtlasRetry retry = new AtlasRetry(new AtlasProperties.Retry(
-                        10, Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofMinutes(5)),
-                ORG, "GET /x", Long.MAX_VALUE, new AtlasMetrics(meters), () -> {});
+        AtlasRetry retry = new AtlasRetry(
+                new AtlasProperties.Retry(10, Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofMinutes(5)),
+                ORG,
+                "GET /x",
+                Long.MAX_VALUE,
+                new AtlasMetrics(meters),
+                () -> {});
 
         for (int i = 0; i < 100; i++) {
             assertThat(retry.backoff(1)).isEqualTo(Duration.ofSeconds(1));
@@ -254,7 +274,9 @@ class AtlasClientTests {
 
     @Test
     void retriesAfterTheConnectionDropsBeforeTheResponse() {
-        atlas.api(new MockResponse.Builder().onResponseStart(SocketEffect.ShutdownConnection.INSTANCE).build());
+        atlas.api(new MockResponse.Builder()
+                .onResponseStart(SocketEffect.ShutdownConnection.INSTANCE)
+                .build());
         atlas.api(json(200, "{}"));
 
         AtlasOrgSession session = client.session(ORG, SERVICE_ACCOUNT);
@@ -307,16 +329,30 @@ class AtlasClientTests {
                 .build());
         atlas.api(json(200, "{\"complete\":true}"));
         AtlasProperties base = properties(baseUrl(server), spool);
-        AtlasClient impatient = client(new AtlasProperties(base.baseUrl(), null, null, null, null,
-                new AtlasProperties.Timeouts(Duration.ofSeconds(2), Duration.ofMillis(300), Duration.ofSeconds(30)),
-                base.retry(), base.versions(), spool), meters);
+        AtlasClient impatient = client(
+                new AtlasProperties(
+                        base.baseUrl(),
+                        null,
+                        null,
+                        null,
+                        null,
+                        new AtlasProperties.Timeouts(
+                                Duration.ofSeconds(2), Duration.ofMillis(300), Duration.ofSeconds(30)),
+                        base.retry(),
+                        base.versions(),
+                        spool),
+                meters);
         try {
             AtlasOrgSession session = impatient.session(ORG, SERVICE_ACCOUNT);
             try (AtlasPayload payload = session.pendingInvoices()) {
                 assertThat(Files.readString(payload.file())).isEqualTo("{\"complete\":true}");
                 assertThat(spooledBodies()).containsExactly(payload.file());
             }
-            assertThat(meters.get(AtlasMetrics.RETRIES).tag("reason", "TIMEOUT").counter().count()).isEqualTo(1);
+            assertThat(meters.get(AtlasMetrics.RETRIES)
+                            .tag("reason", "TIMEOUT")
+                            .counter()
+                            .count())
+                    .isEqualTo(1);
         } finally {
             impatient.destroy();
         }
@@ -330,11 +366,17 @@ class AtlasClientTests {
         }
         AtlasClient refused = client(properties(URI.create("http://127.0.0.1:" + closedPort), spool), meters);
         try {
-            AtlasApiException e = catchThrowableOfType(AtlasApiException.class,
-                    () -> refused.session(ORG, new AtlasCredentials.ApiKey("pub", "priv")).pendingInvoices());
+            AtlasApiException e = catchThrowableOfType(
+                    AtlasApiException.class,
+                    () -> refused.session(ORG, new AtlasCredentials.ApiKey("pub", "priv"))
+                            .pendingInvoices());
             assertThat(e.errorCode()).isEqualTo("IO_ERROR");
             assertThat(e.status()).isZero();
-            assertThat(meters.get(AtlasMetrics.RETRIES).tag("reason", "IO_ERROR").counter().count()).isEqualTo(4);
+            assertThat(meters.get(AtlasMetrics.RETRIES)
+                            .tag("reason", "IO_ERROR")
+                            .counter()
+                            .count())
+                    .isEqualTo(4);
         } finally {
             refused.destroy();
         }
@@ -342,20 +384,36 @@ class AtlasClientTests {
 
     @Test
     void reportsASilentServerAsATimeout() {
-        atlas.api(json(200, "{}").newBuilder().headersDelay(2, java.util.concurrent.TimeUnit.SECONDS).build());
-        atlas.api(json(200, "{}").newBuilder().headersDelay(2, java.util.concurrent.TimeUnit.SECONDS).build());
+        atlas.api(json(200, "{}")
+                .newBuilder()
+                .headersDelay(2, java.util.concurrent.TimeUnit.SECONDS)
+                .build());
+        atlas.api(json(200, "{}")
+                .newBuilder()
+                .headersDelay(2, java.util.concurrent.TimeUnit.SECONDS)
+                .build());
         AtlasProperties base = properties(baseUrl(server), spool);
-        AtlasProperties shortRead = new AtlasProperties(base.baseUrl(), null, null, null, null,
+        AtlasProperties shortRead = new AtlasProperties(
+                base.baseUrl(),
+                null,
+                null,
+                null,
+                null,
                 new AtlasProperties.Timeouts(Duration.ofSeconds(2), Duration.ofMillis(300), Duration.ofSeconds(30)),
                 new AtlasProperties.Retry(2, Duration.ofMillis(10), Duration.ofMillis(20), Duration.ofSeconds(1)),
-                base.versions(), spool);
+                base.versions(),
+                spool);
         AtlasClient impatient = client(shortRead, meters);
         try {
             AtlasOrgSession session = impatient.session(ORG, SERVICE_ACCOUNT);
             AtlasApiException e = catchThrowableOfType(AtlasApiException.class, session::pendingInvoices);
             assertThat(e.errorCode()).isEqualTo("TIMEOUT");
             assertThat(session.requestCount()).isEqualTo(2);
-            assertThat(meters.get(AtlasMetrics.REQUESTS).tag("status", "TIMEOUT").counter().count()).isEqualTo(2);
+            assertThat(meters.get(AtlasMetrics.REQUESTS)
+                            .tag("status", "TIMEOUT")
+                            .counter()
+                            .count())
+                    .isEqualTo(2);
         } finally {
             impatient.destroy();
         }
@@ -365,15 +423,22 @@ class AtlasClientTests {
     void givesUpWhenTheNextWaitWouldPassTheCallDeadline() {
         atlas.api(json(429, "{}").newBuilder().addHeader("Retry-After", "60").build());
         AtlasProperties base = properties(baseUrl(server), spool);
-        AtlasProperties shortCall = new AtlasProperties(base.baseUrl(), null, null, null, null,
+        AtlasProperties shortCall = new AtlasProperties(
+                base.baseUrl(),
+                null,
+                null,
+                null,
+                null,
                 new AtlasProperties.Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(3)),
                 new AtlasProperties.Retry(5, Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMinutes(5)),
-                base.versions(), spool);
+                base.versions(),
+                spool);
         AtlasClient bounded = client(shortCall, meters);
         try {
             long start = System.nanoTime();
             AtlasApiException e = catchThrowableOfType(
-                    AtlasApiException.class, () -> bounded.session(ORG, SERVICE_ACCOUNT).pendingInvoices());
+                    AtlasApiException.class,
+                    () -> bounded.session(ORG, SERVICE_ACCOUNT).pendingInvoices());
             assertThat(e.status()).isEqualTo(429);
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
         } finally {
@@ -420,25 +485,48 @@ class AtlasClientTests {
         client.session(ORG, SERVICE_ACCOUNT).pendingInvoices().close();
 
         String endpoint = "/orgs/{orgId}/invoices/pending";
-        assertThat(meters.get(AtlasMetrics.REQUESTS).tags("endpoint", endpoint, "method", "GET", "status", "503")
-                        .counter().count()).isEqualTo(1);
-        assertThat(meters.get(AtlasMetrics.REQUESTS).tags("endpoint", endpoint, "method", "GET", "status", "200")
-                        .counter().count()).isEqualTo(1);
-        assertThat(meters.get(AtlasMetrics.RETRIES).tags("endpoint", "GET " + endpoint, "reason", "503")
-                        .counter().count()).isEqualTo(1);
+        assertThat(meters.get(AtlasMetrics.REQUESTS)
+                        .tags("endpoint", endpoint, "method", "GET", "status", "503")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
+        assertThat(meters.get(AtlasMetrics.REQUESTS)
+                        .tags("endpoint", endpoint, "method", "GET", "status", "200")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
+        assertThat(meters.get(AtlasMetrics.RETRIES)
+                        .tags("endpoint", "GET " + endpoint, "reason", "503")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
         // A body's duration is recorded when its stream terminates, which may be a moment after the payload is handed
         // over.
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
-                        meters.get(AtlasMetrics.REQUEST_DURATION).tag("endpoint", endpoint).timer().count())
-                .isEqualTo(2));
-        assertThat(meters.get(AtlasMetrics.TOKEN_FETCHES).tag("outcome", "success").counter().count()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(meters.get(AtlasMetrics.REQUEST_DURATION)
+                                .tag("endpoint", endpoint)
+                                .timer()
+                                .count())
+                        .isEqualTo(2));
+        assertThat(meters.get(AtlasMetrics.TOKEN_FETCHES)
+                        .tag("outcome", "success")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
     }
 
     @Test
     void redactsSecretsInPropertiesToString() {
-        AtlasProperties properties = new AtlasProperties(URI.create("https://cloud.mongodb.com"), CLIENT_ID,
-                CLIENT_SECRET, "pubkey", "private-key-value", defaults().timeouts(), defaults().retry(),
-                defaults().versions(), null);
+        AtlasProperties properties = new AtlasProperties(
+                URI.create("https://cloud.mongodb.com"),
+                CLIENT_ID,
+                CLIENT_SECRET,
+                "pubkey",
+                "private-key-value",
+                defaults().timeouts(),
+                defaults().retry(),
+                defaults().versions(),
+                null);
 
         assertThat(properties.toString())
                 .contains(CLIENT_ID, "pubkey")
@@ -448,10 +536,26 @@ class AtlasClientTests {
 
     @Test
     void prefersTheServiceAccountAndTreatsBlankAsUnset() {
-        AtlasProperties apiKeyOnly = new AtlasProperties(URI.create("https://cloud.mongodb.com"), " ", "",
-                "pub", "priv", defaults().timeouts(), defaults().retry(), defaults().versions(), null);
-        AtlasProperties none = new AtlasProperties(URI.create("https://cloud.mongodb.com"), null, null, null, null,
-                defaults().timeouts(), defaults().retry(), defaults().versions(), null);
+        AtlasProperties apiKeyOnly = new AtlasProperties(
+                URI.create("https://cloud.mongodb.com"),
+                " ",
+                "",
+                "pub",
+                "priv",
+                defaults().timeouts(),
+                defaults().retry(),
+                defaults().versions(),
+                null);
+        AtlasProperties none = new AtlasProperties(
+                URI.create("https://cloud.mongodb.com"),
+                null,
+                null,
+                null,
+                null,
+                defaults().timeouts(),
+                defaults().retry(),
+                defaults().versions(),
+                null);
 
         assertThat(apiKeyOnly.credentials()).contains(new AtlasCredentials.ApiKey("pub", "priv"));
         assertThat(none.credentials()).isEmpty();
@@ -469,7 +573,12 @@ class AtlasClientTests {
 
     /** Fast retries for tests: 5 attempts, 10–50 ms back-off. */
     static AtlasProperties properties(URI baseUrl, Path spool) {
-        return new AtlasProperties(baseUrl, null, null, null, null,
+        return new AtlasProperties(
+                baseUrl,
+                null,
+                null,
+                null,
+                null,
                 new AtlasProperties.Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(30)),
                 new AtlasProperties.Retry(5, Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofSeconds(5)),
                 new AtlasProperties.Versions("2023-01-01", "2023-01-01"),
@@ -477,20 +586,39 @@ class AtlasClientTests {
     }
 
     static AtlasProperties withRetry(AtlasProperties p, int maxAttempts) {
-        return withRetry(p, new AtlasProperties.Retry(
-                maxAttempts, p.retry().initialBackoff(), p.retry().maxBackoff(), p.retry().maxRetryAfter()));
+        return withRetry(
+                p,
+                new AtlasProperties.Retry(
+                        maxAttempts,
+                        p.retry().initialBackoff(),
+                        p.retry().maxBackoff(),
+                        p.retry().maxRetryAfter()));
     }
 
     static AtlasProperties withRetry(AtlasProperties p, AtlasProperties.Retry retry) {
-        return new AtlasProperties(p.baseUrl(), p.clientId(), p.clientSecret(), p.publicKey(), p.privateKey(),
-                p.timeouts(), retry, p.versions(), p.spoolDirectory());
+        return new AtlasProperties(
+                p.baseUrl(),
+                p.clientId(),
+                p.clientSecret(),
+                p.publicKey(),
+                p.privateKey(),
+                p.timeouts(),
+                retry,
+                p.versions(),
+                p.spoolDirectory());
     }
 
     static AtlasProperties defaults() {
-        return new AtlasProperties(URI.create("https://cloud.mongodb.com"), null, null, null, null,
+        return new AtlasProperties(
+                URI.create("https://cloud.mongodb.com"),
+                null,
+                null,
+                null,
+                null,
                 new AtlasProperties.Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofMinutes(15)),
                 new AtlasProperties.Retry(5, Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofMinutes(5)),
-                new AtlasProperties.Versions("2023-01-01", "2023-01-01"), null);
+                new AtlasProperties.Versions("2023-01-01", "2023-01-01"),
+                null);
     }
 
     static MockResponse json(int status, String body) {
@@ -513,8 +641,8 @@ class AtlasClientTests {
 
         private final BlockingQueue<MockResponse> apiResponses = new LinkedBlockingQueue<>();
         private final List<Arrival> arrivals = new CopyOnWriteArrayList<>();
-        private volatile Function<Integer, MockResponse> token = n -> json(200,
-                "{\"access_token\":\"token-" + n + "\",\"expires_in\":3600,\"token_type\":\"Bearer\"}");
+        private volatile Function<Integer, MockResponse> token =
+                n -> json(200, "{\"access_token\":\"token-" + n + "\",\"expires_in\":3600,\"token_type\":\"Bearer\"}");
 
         record Arrival(RecordedRequest request, long nanos) {}
 
@@ -622,11 +750,11 @@ class AtlasClientTests {
         }
     }
 
-
     /** The response bodies spooled under {@link #spool} (each client keeps them in a folder of its own there). */
     private List<Path> spooledBodies() throws IOException {
         try (Stream<Path> files = Files.walk(spool)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".body")).toList();
+            return files.filter(f -> f.getFileName().toString().endsWith(".body"))
+                    .toList();
         }
     }
 }

@@ -38,7 +38,8 @@ class AtlasContextClientTests {
     }
 
     final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(WebClientAutoConfiguration.class, ValidationAutoConfiguration.class))
+            .withConfiguration(
+                    AutoConfigurations.of(WebClientAutoConfiguration.class, ValidationAutoConfiguration.class))
             .withUserConfiguration(Config.class);
 
     @TempDir
@@ -102,14 +103,18 @@ class AtlasContextClientTests {
                             "billing.atlas.base-url=" + AtlasClientTests.baseUrl(server),
                             "billing.atlas.spool-directory=" + spool)
                     .run(context -> {
-                        AtlasOrgSession session = context.getBean(AtlasClient.class).session(ORG, SERVICE_ACCOUNT);
+                        AtlasOrgSession session =
+                                context.getBean(AtlasClient.class).session(ORG, SERVICE_ACCOUNT);
                         try (AtlasPayload payload = session.pendingInvoices()) {
                             assertThat(payload.file()).startsWith(spool);
                         }
-                        assertThat(atlas.apiRequests()).singleElement().satisfies(r -> assertThat(
-                                        r.getHeaders().get("Accept"))
-                                .isEqualTo("application/vnd.atlas.2023-01-01+json"));
-                        assertThat(context.getBean(MeterRegistry.class).find(AtlasMetrics.REQUESTS).counter())
+                        assertThat(atlas.apiRequests())
+                                .singleElement()
+                                .satisfies(r -> assertThat(r.getHeaders().get("Accept"))
+                                        .isEqualTo("application/vnd.atlas.2023-01-01+json"));
+                        assertThat(context.getBean(MeterRegistry.class)
+                                        .find(AtlasMetrics.REQUESTS)
+                                        .counter())
                                 .isNotNull();
                     });
         }

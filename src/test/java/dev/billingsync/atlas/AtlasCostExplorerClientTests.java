@@ -12,7 +12,6 @@ import dev.billingsync.simulator.RecordedRequest;
 import dev.billingsync.simulator.SimulatedCostExplorer;
 import dev.billingsync.simulator.SimulatedOrg;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -25,8 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,9 +36,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.web.reactive.function.client.WebClient;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -91,9 +85,14 @@ class AtlasCostExplorerClientTests {
     }
 
     AtlasProperties properties() {
-        return new AtlasProperties(simulator.baseUrl(), null, null, null, null,
-                new AtlasProperties.Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(30),
-                        POLL_TIMEOUT),
+        return new AtlasProperties(
+                simulator.baseUrl(),
+                null,
+                null,
+                null,
+                null,
+                new AtlasProperties.Timeouts(
+                        Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(30), POLL_TIMEOUT),
                 new AtlasProperties.Retry(5, Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofSeconds(5)),
                 new AtlasProperties.Versions("2023-01-01", "2023-01-01"),
                 spool);
@@ -121,12 +120,27 @@ class AtlasCostExplorerClientTests {
 
     @Test
     void sendsEveryFieldThatIsSetAndNothingElse() throws Exception {
-        String token = session.createCostExplorerQuery(new CostExplorerRequest(START, END, List.of(ORG),
-                org.groupIds(), List.of(), List.of("Cloud Manager Standard/Premium", "Clusters"), "projects", false));
+        String token = session.createCostExplorerQuery(new CostExplorerRequest(
+                START,
+                END,
+                List.of(ORG),
+                org.groupIds(),
+                List.of(),
+                List.of("Cloud Manager Standard/Premium", "Clusters"),
+                "projects",
+                false));
 
         JsonNode body = JSON.readTree(org.costExplorer().requestBody(token));
-        assertThat(body.propertyNames()).containsExactly("startDate", "endDate", "organizations", "projects",
-                "clusters", "services", "groupBy", "includePartialMatches");
+        assertThat(body.propertyNames())
+                .containsExactly(
+                        "startDate",
+                        "endDate",
+                        "organizations",
+                        "projects",
+                        "clusters",
+                        "services",
+                        "groupBy",
+                        "includePartialMatches");
         assertThat(body.get("services").get(0).asString()).isEqualTo("Cloud Manager Standard/Premium");
         assertThat(body.get("clusters").isEmpty()).isTrue();
         assertThat(body.get("includePartialMatches").booleanValue()).isFalse();
@@ -134,8 +148,10 @@ class AtlasCostExplorerClientTests {
 
     @Test
     void throwsTheValidationErrorOfAnInvalidQueryWithoutRetrying() {
-        AtlasApiException e = catchThrowableOfType(AtlasApiException.class, () -> session.createCostExplorerQuery(
-                new CostExplorerRequest(START, END, List.of(ORG), null, null, null, "projects", null)));
+        AtlasApiException e = catchThrowableOfType(
+                AtlasApiException.class,
+                () -> session.createCostExplorerQuery(
+                        new CostExplorerRequest(START, END, List.of(ORG), null, null, null, "projects", null)));
 
         assertThat(e.status()).isEqualTo(400);
         assertThat(e.errorCode()).isEqualTo("VALIDATION_ERROR");
@@ -164,7 +180,8 @@ class AtlasCostExplorerClientTests {
      * "processing".
      */
     @ParameterizedTest
-    @EnumSource(value = NotReadyForm.class,
+    @EnumSource(
+            value = NotReadyForm.class,
             names = {"FINAL_102", "INTERIM_102_THEN_SILENCE", "INTERIM_102_THEN_CLOSE", "INTERIM_102_THEN_RESULT"})
     void reportsEach102FormAsStatus102AtOnceAndTheNextRequestGetsItsOwnAnswer(NotReadyForm form) throws Exception {
         org.costExplorer().notReadyPolls(1).notReadyForm(form);
@@ -256,7 +273,8 @@ class AtlasCostExplorerClientTests {
                 .filter(request -> request.path().equals(USAGE + "/" + token))
                 .toList();
         assertThat(attempts).extracting(RecordedRequest::status).containsExactly(429, 200);
-        assertThat(Duration.between(attempts.get(0).completedAt(), attempts.get(1).receivedAt()))
+        assertThat(Duration.between(
+                        attempts.get(0).completedAt(), attempts.get(1).receivedAt()))
                 .isGreaterThanOrEqualTo(Duration.ofMillis(950));
         assertThat(session.retryCount()).isEqualTo(1);
         assertThat(session.requestCount()).isEqualTo(3);
@@ -269,9 +287,12 @@ class AtlasCostExplorerClientTests {
         String token = session.createCostExplorerQueryAsync(servicesRequest()).get(30, TimeUnit.SECONDS);
         simulator.enqueueFault(ORG, Fault.tooManyRequests(Duration.ofSeconds(2)));
 
-        CompletableFuture<CostExplorerPoll> polling = session.pollCostExplorerQueryAsync(token, CostExplorerFormat.JSON);
+        CompletableFuture<CostExplorerPoll> polling =
+                session.pollCostExplorerQueryAsync(token, CostExplorerFormat.JSON);
 
-        assertThat(polling).as("the caller is back while the retry waits out Retry-After").isNotDone();
+        assertThat(polling)
+                .as("the caller is back while the retry waits out Retry-After")
+                .isNotDone();
         CostExplorerPoll poll = polling.get(30, TimeUnit.SECONDS);
         assertThat(poll).isInstanceOf(CostExplorerPoll.Ready.class);
         ((CostExplorerPoll.Ready) poll).payload().close();
@@ -279,7 +300,8 @@ class AtlasCostExplorerClientTests {
                 .filter(request -> request.path().equals(USAGE + "/" + token))
                 .toList();
         assertThat(attempts).extracting(RecordedRequest::status).containsExactly(429, 200);
-        assertThat(Duration.between(attempts.get(0).completedAt(), attempts.get(1).receivedAt()))
+        assertThat(Duration.between(
+                        attempts.get(0).completedAt(), attempts.get(1).receivedAt()))
                 .isGreaterThanOrEqualTo(Duration.ofMillis(1950));
         assertThat(polls("READY")).isEqualTo(1);
     }
@@ -289,8 +311,8 @@ class AtlasCostExplorerClientTests {
         String token = createServicesQuery();
         simulator.failAlways(ORG, 500);
 
-        AtlasApiException e = catchThrowableOfType(AtlasApiException.class,
-                () -> session.pollCostExplorerQuery(token, CostExplorerFormat.JSON));
+        AtlasApiException e = catchThrowableOfType(
+                AtlasApiException.class, () -> session.pollCostExplorerQuery(token, CostExplorerFormat.JSON));
 
         assertThat(e.status()).isEqualTo(500);
         assertThat(session.requestCount()).isEqualTo(1 + 5);
@@ -302,18 +324,23 @@ class AtlasCostExplorerClientTests {
     @ValueSource(strings = {"services", "projects", "clusters", "organizations"})
     void readsJsonAndCsvResultsIntoTheSameRows(String groupBy) {
         org.costExplorer().notReadyPolls(0);
-        String token = session.createCostExplorerQuery(new CostExplorerRequest(START, END, List.of(ORG),
+        String token = session.createCostExplorerQuery(new CostExplorerRequest(
+                START,
+                END,
+                List.of(ORG),
                 groupBy.equals("projects") ? org.groupIds() : null,
                 groupBy.equals("clusters") ? org.costExplorer().clusterIds() : null,
                 groupBy.equals("services") ? SimulatedCostExplorer.services() : null,
-                groupBy, null));
+                groupBy,
+                null));
 
         List<AtlasUsageDetail> fromJson = readResult(token, CostExplorerFormat.JSON);
         List<AtlasUsageDetail> fromCsv = readResult(token, CostExplorerFormat.CSV);
 
         assertThat(fromJson).isNotEmpty().isEqualTo(fromCsv).isEqualTo(expected(token));
         assertThat(org.costExplorer().resultRows(groupBy, START, END)).hasSameSizeAs(fromJson);
-        assertThat(fromJson).allSatisfy(row -> assertThat(row.usageDate().getDayOfMonth()).isEqualTo(1));
+        assertThat(fromJson)
+                .allSatisfy(row -> assertThat(row.usageDate().getDayOfMonth()).isEqualTo(1));
         if (!groupBy.equals("clusters")) {
             assertThat(fromJson).allSatisfy(row -> assertThat(row.clusterId()).isNull());
         }
@@ -334,16 +361,27 @@ class AtlasCostExplorerClientTests {
                 new CostExplorerRequest(START, END, List.of(ORG), null, null, null, "organizations", false),
                 new CostExplorerRequest(START, END, List.of(ORG), List.of(project), null, null, "projects", null),
                 new CostExplorerRequest(START, END, List.of(ORG), null, List.of(cluster), null, "clusters", true),
-                new CostExplorerRequest(START, END, List.of(ORG), List.of(project), List.of(cluster),
-                        SimulatedCostExplorer.services(), "services", false));
+                new CostExplorerRequest(
+                        START,
+                        END,
+                        List.of(ORG),
+                        List.of(project),
+                        List.of(cluster),
+                        SimulatedCostExplorer.services(),
+                        "services",
+                        false));
 
         for (CostExplorerRequest request : requests) {
             String token = session.createCostExplorerQuery(request);
             JsonNode body = JSON.readTree(org.costExplorer().requestBody(token));
-            assertThat(OpenApiSchemaCheck.violations(schema, body)).as("%s", body).isEmpty();
+            assertThat(OpenApiSchemaCheck.violations(schema, body))
+                    .as("%s", body)
+                    .isEmpty();
         }
-        assertThat(OpenApiSchemaCheck.violations(schema, JSON.readTree("{\"startDate\":\"2026-08-01\",\"projects\":null,"
-                        + "\"groupBy\":\"skus\",\"services\":[\"AI Models\"],\"extra\":1}")))
+        assertThat(OpenApiSchemaCheck.violations(
+                        schema,
+                        JSON.readTree("{\"startDate\":\"2026-08-01\",\"projects\":null,"
+                                + "\"groupBy\":\"skus\",\"services\":[\"AI Models\"],\"extra\":1}")))
                 .as("the check itself finds faults")
                 .hasSize(5);
     }
@@ -356,8 +394,9 @@ class AtlasCostExplorerClientTests {
         AtlasProperties custom = bind(Map.of("billing.atlas.timeouts.poll", "3s", "billing.atlas.timeouts.read", "7s"));
 
         assertThat(defaults.timeouts().poll()).isEqualTo(Duration.ofSeconds(20));
-        assertThat(defaults.timeouts()).isEqualTo(new AtlasProperties.Timeouts(
-                Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofMinutes(15)));
+        assertThat(defaults.timeouts())
+                .isEqualTo(new AtlasProperties.Timeouts(
+                        Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofMinutes(15)));
         assertThat(custom.timeouts().poll()).isEqualTo(Duration.ofSeconds(3));
         assertThat(custom.timeouts().read()).isEqualTo(Duration.ofSeconds(7));
     }
@@ -374,8 +413,8 @@ class AtlasCostExplorerClientTests {
     }
 
     private static CostExplorerRequest servicesRequest() {
-        return new CostExplorerRequest(START, END, List.of(ORG), null, null, SimulatedCostExplorer.services(),
-                "services", null);
+        return new CostExplorerRequest(
+                START, END, List.of(ORG), null, null, SimulatedCostExplorer.services(), "services", null);
     }
 
     /** A normal request gets exactly its own bytes at once, then the poll that follows gets the result. */
@@ -393,8 +432,9 @@ class AtlasCostExplorerClientTests {
      * it would sit for 20 s), and the next request went over another one.
      */
     private void assertConnectionOfFirstPollWasNotReused(String token) {
-        await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(firstPoll(token).connectionClosedAt())
-                .isNotNull());
+        await().atMost(Duration.ofSeconds(2))
+                .untilAsserted(
+                        () -> assertThat(firstPoll(token).connectionClosedAt()).isNotNull());
         RecordedRequest pending = apiRequests().stream()
                 .filter(request -> request.path().endsWith("/invoices/pending"))
                 .findFirst()
@@ -420,21 +460,35 @@ class AtlasCostExplorerClientTests {
     }
 
     private List<AtlasUsageDetail> expected(String token) {
-        return org.costExplorer().resultRows(token).stream().map(AtlasCostExplorerClientTests::detail).toList();
+        return org.costExplorer().resultRows(token).stream()
+                .map(AtlasCostExplorerClientTests::detail)
+                .toList();
     }
 
     static AtlasUsageDetail detail(CostExplorerRow row) {
-        return new AtlasUsageDetail(row.invoiceId(), row.organizationId(), row.organizationName(), row.projectId(),
-                row.projectName(), row.clusterName(), row.clusterId(), row.service(), row.usageAmount(),
+        return new AtlasUsageDetail(
+                row.invoiceId(),
+                row.organizationId(),
+                row.organizationName(),
+                row.projectId(),
+                row.projectName(),
+                row.clusterName(),
+                row.clusterId(),
+                row.service(),
+                row.usageAmount(),
                 row.usageDate());
     }
 
     private List<RecordedRequest> apiRequests() {
-        return simulator.requests().stream().filter(request -> request.path().startsWith("/api/atlas/v2/")).toList();
+        return simulator.requests().stream()
+                .filter(request -> request.path().startsWith("/api/atlas/v2/"))
+                .toList();
     }
 
     private double polls(String signal) {
-        var counter = meters.find(AtlasMetrics.COST_EXPLORER_POLLS).tag("signal", signal).counter();
+        var counter = meters.find(AtlasMetrics.COST_EXPLORER_POLLS)
+                .tag("signal", signal)
+                .counter();
         return counter == null ? 0 : counter.count();
     }
 }

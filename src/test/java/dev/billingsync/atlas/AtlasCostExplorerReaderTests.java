@@ -21,8 +21,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Cost Explorer results, JSON and CSV, read into the same rows with every digit kept. */
 class AtlasCostExplorerReaderTests {
 
-    static final AtlasUsageDetail OBSERVED = new AtlasUsageDetail("66d7254246a21a41036ff315",
-            "66d7254246a21a41036ff2e9", "Kubecost", null, null, null, null, "Clusters", new BigDecimal("51.19"),
+    static final AtlasUsageDetail OBSERVED = new AtlasUsageDetail(
+            "66d7254246a21a41036ff315",
+            "66d7254246a21a41036ff2e9",
+            "Kubecost",
+            null,
+            null,
+            null,
+            null,
+            "Clusters",
+            new BigDecimal("51.19"),
             LocalDate.parse("2024-09-01"));
 
     final AtlasCostExplorerReader reader = new AtlasCostExplorerReader();
@@ -51,22 +59,30 @@ class AtlasCostExplorerReaderTests {
 
     @Test
     void keepsEveryDigitAndScaleOfAmountsInBothFormats() {
-        String[] amounts = {"0.1", "0.10", "1018.390000000001", "12", "1E+2", "-3.5", "0.000001", "123456789012345.678"};
+        String[] amounts = {"0.1", "0.10", "1018.390000000001", "12", "1E+2", "-3.5", "0.000001", "123456789012345.678"
+        };
         StringBuilder json = new StringBuilder("{\"usageDetails\":[");
         StringBuilder csv = new StringBuilder("Usage Amount,Billed Date\n");
         for (int i = 0; i < amounts.length; i++) {
-            json.append(i == 0 ? "" : ",").append("{\"usageAmount\":").append(amounts[i])
+            json.append(i == 0 ? "" : ",")
+                    .append("{\"usageAmount\":")
+                    .append(amounts[i])
                     .append(",\"usageDate\":\"2026-01-01\"}");
             csv.append(amounts[i]).append(",2026-01-01\n");
         }
         json.append("]}");
 
-        List<BigDecimal> fromJson = json(json.toString()).stream().map(AtlasUsageDetail::usageAmount).toList();
-        List<BigDecimal> fromCsv = csv(csv.toString()).stream().map(AtlasUsageDetail::usageAmount).toList();
+        List<BigDecimal> fromJson = json(json.toString()).stream()
+                .map(AtlasUsageDetail::usageAmount)
+                .toList();
+        List<BigDecimal> fromCsv =
+                csv(csv.toString()).stream().map(AtlasUsageDetail::usageAmount).toList();
 
         assertThat(fromJson).isEqualTo(fromCsv);
-        assertThat(fromJson).extracting(BigDecimal::toPlainString).containsExactly(
-                "0.1", "0.10", "1018.390000000001", "12", "100", "-3.5", "0.000001", "123456789012345.678");
+        assertThat(fromJson)
+                .extracting(BigDecimal::toPlainString)
+                .containsExactly(
+                        "0.1", "0.10", "1018.390000000001", "12", "100", "-3.5", "0.000001", "123456789012345.678");
     }
 
     @Test
@@ -78,9 +94,18 @@ class AtlasCostExplorerReaderTests {
                                   "groupId":"5f1a2b3c4d5e6f7a8b9c0d1e","groupName":"Billing Prod"}],
                  "after":true}""");
 
-        assertThat(rows).containsExactly(new AtlasUsageDetail(null, null, null, "5f1a2b3c4d5e6f7a8b9c0d1e",
-                "Billing Prod", null, "6a0b1c2d3e4f5a6b7c8d9e0f", null, new BigDecimal("7.250"),
-                LocalDate.parse("2026-03-01")));
+        assertThat(rows)
+                .containsExactly(new AtlasUsageDetail(
+                        null,
+                        null,
+                        null,
+                        "5f1a2b3c4d5e6f7a8b9c0d1e",
+                        "Billing Prod",
+                        null,
+                        "6a0b1c2d3e4f5a6b7c8d9e0f",
+                        null,
+                        new BigDecimal("7.250"),
+                        LocalDate.parse("2026-03-01")));
     }
 
     @Test
@@ -94,27 +119,49 @@ class AtlasCostExplorerReaderTests {
                 Backup,3,,2024-07-01,,,,
                 """);
 
-        assertThat(rows).containsExactly(
-                new AtlasUsageDetail(null, "66d7254246a21a41036ff2e9", null, null, "Données, Finance", "orders-prod",
-                        "6a0b1c2d3e4f5a6b7c8d9e0f", "Data Transfer", new BigDecimal("0.0042"),
-                        LocalDate.parse("2024-06-01")),
-                new AtlasUsageDetail(null, null, null, null, null, null, null, "Backup", new BigDecimal("3"),
-                        LocalDate.parse("2024-07-01")));
+        assertThat(rows)
+                .containsExactly(
+                        new AtlasUsageDetail(
+                                null,
+                                "66d7254246a21a41036ff2e9",
+                                null,
+                                null,
+                                "Données, Finance",
+                                "orders-prod",
+                                "6a0b1c2d3e4f5a6b7c8d9e0f",
+                                "Data Transfer",
+                                new BigDecimal("0.0042"),
+                                LocalDate.parse("2024-06-01")),
+                        new AtlasUsageDetail(
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                "Backup",
+                                new BigDecimal("3"),
+                                LocalDate.parse("2024-07-01")));
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "2024-06-01|2024-06-01",
-        "2024-06-15|2024-06-01",
-        "2024-06-01T00:00:00Z|2024-06-01",
-        "2024-05-31T23:00:00-02:00|2024-06-01",
-        "06/01/2024|2024-06-01",
-        "6/1/2024|2024-06-01",
-        "'June 1, 2024'|2024-06-01",
-        "'June 1, 2024 - July 1, 2024'|2024-06-01"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "2024-06-01|2024-06-01",
+                "2024-06-15|2024-06-01",
+                "2024-06-01T00:00:00Z|2024-06-01",
+                "2024-05-31T23:00:00-02:00|2024-06-01",
+                "06/01/2024|2024-06-01",
+                "6/1/2024|2024-06-01",
+                "'June 1, 2024'|2024-06-01",
+                "'June 1, 2024 - July 1, 2024'|2024-06-01"
+            })
     void readsTheDateFormsAtlasMightUseAsTheFirstOfTheMonth(String text, LocalDate month) {
         assertThat(AtlasCostExplorerReader.parseDate(text)).isEqualTo(month);
-        assertThat(csv("Billed Date,Usage Amount\n\"" + text + "\",1\n").get(0).usageDate()).isEqualTo(month);
+        assertThat(csv("Billed Date,Usage Amount\n\"" + text + "\",1\n").get(0).usageDate())
+                .isEqualTo(month);
     }
 
     @Test
@@ -124,18 +171,20 @@ class AtlasCostExplorerReaderTests {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "",
-        "[]",
-        "{\"results\":[]}",
-        "{\"usageDetails\":{}}",
-        "{\"usageDetails\":[1]}",
-        "{\"usageDetails\":[{\"usageDate\":\"2026-01-01\"}]}",
-        "{\"usageDetails\":[{\"usageAmount\":1}]}",
-        "{\"usageDetails\":[{\"usageAmount\":\"12,5\",\"usageDate\":\"2026-01-01\"}]}",
-        "{\"usageDetails\":[{\"usageAmount\":1,\"usageDate\":\"yesterday\"}]}",
-        "{\"usageDetails\":[{\"usageAmount\":{\"value\":1},\"usageDate\":\"2026-01-01\"}]}",
-        "{\"usageDetails\":[{\"usageAmount\":1,\"usageDate\":\"2026-01-01\"}"})
+    @ValueSource(
+            strings = {
+                "",
+                "[]",
+                "{\"results\":[]}",
+                "{\"usageDetails\":{}}",
+                "{\"usageDetails\":[1]}",
+                "{\"usageDetails\":[{\"usageDate\":\"2026-01-01\"}]}",
+                "{\"usageDetails\":[{\"usageAmount\":1}]}",
+                "{\"usageDetails\":[{\"usageAmount\":\"12,5\",\"usageDate\":\"2026-01-01\"}]}",
+                "{\"usageDetails\":[{\"usageAmount\":1,\"usageDate\":\"yesterday\"}]}",
+                "{\"usageDetails\":[{\"usageAmount\":{\"value\":1},\"usageDate\":\"2026-01-01\"}]}",
+                "{\"usageDetails\":[{\"usageAmount\":1,\"usageDate\":\"2026-01-01\"}"
+            })
     void reportsMalformedJson(String body) {
         AtlasApiException e = catchThrowableOfType(AtlasApiException.class, () -> json(body));
 
@@ -144,13 +193,15 @@ class AtlasCostExplorerReaderTests {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "",
-        "Billed Date,Service\n2026-01-01,Clusters\n",
-        "Billed Date,Usage Amount\n2026-01-01,\n",
-        "Billed Date,Usage Amount\n,1\n",
-        "Billed Date,Usage Amount\n2026-01-01,$1.00\n",
-        "Billed Date,Usage Amount\n2026-01-01,\"1.00\n"})
+    @ValueSource(
+            strings = {
+                "",
+                "Billed Date,Service\n2026-01-01,Clusters\n",
+                "Billed Date,Usage Amount\n2026-01-01,\n",
+                "Billed Date,Usage Amount\n,1\n",
+                "Billed Date,Usage Amount\n2026-01-01,$1.00\n",
+                "Billed Date,Usage Amount\n2026-01-01,\"1.00\n"
+            })
     void reportsMalformedCsv(String body) {
         AtlasApiException e = catchThrowableOfType(AtlasApiException.class, () -> csv(body));
 
@@ -165,7 +216,8 @@ class AtlasCostExplorerReaderTests {
             out.write("{\"usageDetails\":[".getBytes(StandardCharsets.UTF_8));
             for (int i = 0; i < rows; i++) {
                 out.write(((i == 0 ? "" : ",") + "{\"invoiceId\":\"66d7254246a21a41036ff315\",\"service\":\"Storage\","
-                        + "\"usageAmount\":" + i + ".01,\"usageDate\":\"2026-01-01\"}").getBytes(StandardCharsets.UTF_8));
+                                + "\"usageAmount\":" + i + ".01,\"usageDate\":\"2026-01-01\"}")
+                        .getBytes(StandardCharsets.UTF_8));
             }
             out.write("]}".getBytes(StandardCharsets.UTF_8));
         }

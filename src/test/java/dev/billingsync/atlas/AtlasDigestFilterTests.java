@@ -70,7 +70,8 @@ class AtlasDigestFilterTests {
 
         assertThat(atlas.requests).hasSize(4);
         assertThat(atlas.requests.get(0).getHeaders().get("Authorization")).isNull();
-        assertThat(atlas.requests).extracting(r -> atlas.outcome(r))
+        assertThat(atlas.requests)
+                .extracting(r -> atlas.outcome(r))
                 .containsExactly("challenged", "ok nc=00000001", "ok nc=00000002", "ok nc=00000003");
         assertThat(session.requestCount()).as("the challenge round trip counts").isEqualTo(3);
         assertThat(session.retryCount()).isZero();
@@ -98,7 +99,8 @@ class AtlasDigestFilterTests {
         atlas.nonce = "nonce-2";
         session.pendingInvoices().close();
 
-        assertThat(atlas.requests).extracting(r -> atlas.outcome(r))
+        assertThat(atlas.requests)
+                .extracting(r -> atlas.outcome(r))
                 .containsExactly("challenged", "ok nc=00000001", "stale", "ok nc=00000001");
     }
 
@@ -108,8 +110,11 @@ class AtlasDigestFilterTests {
         MediaType json = MediaType.parseMediaType("application/vnd.atlas.2023-01-01+json");
 
         try (AtlasPayload payload = session.execute(
-                AtlasOrgSession.Call.post("/orgs/{orgId}/billing/costExplorer/usage", json,
-                        Map.of("startDate", "2026-09-01", "endDate", "2026-12-01"), ORG),
+                AtlasOrgSession.Call.post(
+                        "/orgs/{orgId}/billing/costExplorer/usage",
+                        json,
+                        Map.of("startDate", "2026-09-01", "endDate", "2026-12-01"),
+                        ORG),
                 session::spoolOrFail)) {
             assertThat(Files.readString(payload.file())).startsWith("{\"ok\":true");
         }
@@ -181,10 +186,13 @@ class AtlasDigestFilterTests {
             if (stale) {
                 lastNc = 0;
             }
-            return AtlasClientTests.json(401, "{\"error\":401,\"errorCode\":\"UNAUTHORIZED\",\"reason\":\"Unauthorized\"}")
+            return AtlasClientTests.json(
+                            401, "{\"error\":401,\"errorCode\":\"UNAUTHORIZED\",\"reason\":\"Unauthorized\"}")
                     .newBuilder()
-                    .addHeader("WWW-Authenticate", "Digest realm=\"" + REALM + "\", domain=\"\", nonce=\"" + nonce
-                            + "\", algorithm=MD5, qop=\"auth\", stale=" + stale)
+                    .addHeader(
+                            "WWW-Authenticate",
+                            "Digest realm=\"" + REALM + "\", domain=\"\", nonce=\"" + nonce
+                                    + "\", algorithm=MD5, qop=\"auth\", stale=" + stale)
                     .build();
         }
 
@@ -199,8 +207,8 @@ class AtlasDigestFilterTests {
 
         private static String md5(String text) {
             try {
-                return HexFormat.of().formatHex(
-                        MessageDigest.getInstance("MD5").digest(text.getBytes(StandardCharsets.UTF_8)));
+                return HexFormat.of()
+                        .formatHex(MessageDigest.getInstance("MD5").digest(text.getBytes(StandardCharsets.UTF_8)));
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }

@@ -33,14 +33,19 @@ class AtlasInvoiceReaderTests {
         assertThat(header.startDate()).isEqualTo(Instant.parse("2026-11-01T00:00:00Z"));
         assertThat(header.amountBilledCents()).isEqualTo(1214L);
         assertThat(header.startingBalanceCents()).as("absent stays absent").isNull();
-        assertThat(header.payments()).singleElement().satisfies(p -> assertThat(p.unitPrice()).isEqualTo("1.0000"));
-        assertThat(header.refunds()).singleElement().satisfies(r -> assertThat(r.amountCents()).isEqualTo(100L));
+        assertThat(header.payments())
+                .singleElement()
+                .satisfies(p -> assertThat(p.unitPrice()).isEqualTo("1.0000"));
+        assertThat(header.refunds())
+                .singleElement()
+                .satisfies(r -> assertThat(r.amountCents()).isEqualTo(100L));
         assertThat(summary.lineItemCount()).isEqualTo(2);
         assertThat(summary.raw().has("lineItems")).isFalse();
         assertThat(summary.raw().get("unknownTopLevel").asString()).isEqualTo("ignored by the records, kept in raw");
         assertThat(summary.linkedInvoices()).singleElement().satisfies(l -> {
             assertThat(l.header().orgId()).isEqualTo("5f0c1a2b3c4d5e6f7a8b9c09");
-            assertThat(l.raw().get("lineItems").get(0).get("quantity").decimalValue()).isEqualTo(new BigDecimal("1.50"));
+            assertThat(l.raw().get("lineItems").get(0).get("quantity").decimalValue())
+                    .isEqualTo(new BigDecimal("1.50"));
         });
     }
 
@@ -57,10 +62,11 @@ class AtlasInvoiceReaderTests {
         assertThat(first.unitPriceDollars()).isEqualTo(new BigDecimal("0.50"));
         assertThat(first.quantity()).isEqualTo(new BigDecimal("24"));
         assertThat(first.discountCents()).isNull();
-        assertThat(first.tags()).containsExactly(
-                Map.entry("env", List.of("prod")),
-                Map.entry("team", List.of("billing", "finance")),
-                Map.entry("empty", List.of()));
+        assertThat(first.tags())
+                .containsExactly(
+                        Map.entry("env", List.of("prod")),
+                        Map.entry("team", List.of("billing", "finance")),
+                        Map.entry("empty", List.of()));
         AtlasLineItem second = items.get(1);
         assertThat(second.quantity()).isEqualTo(new BigDecimal("13.000042"));
         assertThat(second.unitPriceDollars()).isEqualTo(new BigDecimal("0.0125"));
@@ -81,7 +87,9 @@ class AtlasInvoiceReaderTests {
         String original = hash(json);
         assertThat(hash(compact)).isEqualTo(original);
         assertThat(hash(changed)).isNotEqualTo(original);
-        assertThat(hash(rescaled)).as("0.50 and 0.5 are different upstream texts").isNotEqualTo(original);
+        assertThat(hash(rescaled))
+                .as("0.50 and 0.5 are different upstream texts")
+                .isNotEqualTo(original);
     }
 
     @Test
@@ -105,7 +113,8 @@ class AtlasInvoiceReaderTests {
         for (String broken : List.of(json.substring(0, json.length() / 2), "{\"results\": [ {\"id\": }", "<html>")) {
             AtlasPayload payload = payload(broken);
             assertThatThrownBy(() -> reader.summarize(payload, Shape.PAGE))
-                    .isInstanceOfSatisfying(AtlasApiException.class,
+                    .isInstanceOfSatisfying(
+                            AtlasApiException.class,
                             e -> assertThat(e.errorCode()).isEqualTo("MALFORMED_RESPONSE"));
         }
     }

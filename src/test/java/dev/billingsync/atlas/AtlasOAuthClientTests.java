@@ -35,8 +35,8 @@ import org.springframework.web.reactive.function.client.WebClient;
 @ExtendWith(OutputCaptureExtension.class)
 class AtlasOAuthClientTests {
 
-    static final String BASIC_CREDENTIALS = Base64.getEncoder()
-            .encodeToString((CLIENT_ID + ":" + CLIENT_SECRET).getBytes(StandardCharsets.UTF_8));
+    static final String BASIC_CREDENTIALS =
+            Base64.getEncoder().encodeToString((CLIENT_ID + ":" + CLIENT_SECRET).getBytes(StandardCharsets.UTF_8));
 
     final MockWebServer server = new MockWebServer();
     final AtlasClientTests.FakeAtlas atlas = new AtlasClientTests.FakeAtlas();
@@ -52,8 +52,12 @@ class AtlasOAuthClientTests {
     void start() throws IOException {
         server.setDispatcher(atlas);
         server.start();
-        client = new AtlasClient(AtlasClientTests.properties(AtlasClientTests.baseUrl(server), spool),
-                WebClient.builder(), meters, clock, "test");
+        client = new AtlasClient(
+                AtlasClientTests.properties(AtlasClientTests.baseUrl(server), spool),
+                WebClient.builder(),
+                meters,
+                clock,
+                "test");
     }
 
     @AfterEach
@@ -82,9 +86,16 @@ class AtlasOAuthClientTests {
         });
         assertThat(atlas.apiRequests())
                 .hasSize(3)
-                .allSatisfy(call -> assertThat(call.getHeaders().get("Authorization")).isEqualTo("Bearer token-1"));
-        assertThat(session.requestCount()).as("token requests are not Atlas API requests").isEqualTo(3);
-        assertThat(meters.get(AtlasMetrics.TOKEN_FETCHES).tag("outcome", "success").counter().count()).isEqualTo(1);
+                .allSatisfy(call ->
+                        assertThat(call.getHeaders().get("Authorization")).isEqualTo("Bearer token-1"));
+        assertThat(session.requestCount())
+                .as("token requests are not Atlas API requests")
+                .isEqualTo(3);
+        assertThat(meters.get(AtlasMetrics.TOKEN_FETCHES)
+                        .tag("outcome", "success")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
     }
 
     @Test
@@ -94,13 +105,16 @@ class AtlasOAuthClientTests {
         }
 
         client.session(ORG, SERVICE_ACCOUNT).pendingInvoices().close();
-        client.session("5f0c1a2b3c4d5e6f7a8b9c02", SERVICE_ACCOUNT).pendingInvoices().close();
+        client.session("5f0c1a2b3c4d5e6f7a8b9c02", SERVICE_ACCOUNT)
+                .pendingInvoices()
+                .close();
         client.session("5f0c1a2b3c4d5e6f7a8b9c03", new AtlasCredentials.ServiceAccount("other-client", "other-secret"))
                 .pendingInvoices()
                 .close();
 
         assertThat(atlas.tokenRequests()).hasSize(2);
-        assertThat(atlas.apiRequests()).extracting(r -> r.getHeaders().get("Authorization"))
+        assertThat(atlas.apiRequests())
+                .extracting(r -> r.getHeaders().get("Authorization"))
                 .containsExactly("Bearer token-1", "Bearer token-1", "Bearer token-2");
     }
 
@@ -118,7 +132,8 @@ class AtlasOAuthClientTests {
         session.pendingInvoices().close();
 
         assertThat(atlas.tokenRequests()).hasSize(2);
-        assertThat(atlas.apiRequests()).extracting(r -> r.getHeaders().get("Authorization"))
+        assertThat(atlas.apiRequests())
+                .extracting(r -> r.getHeaders().get("Authorization"))
                 .containsExactly("Bearer token-1", "Bearer token-1", "Bearer token-2");
     }
 
@@ -131,7 +146,8 @@ class AtlasOAuthClientTests {
         session.pendingInvoices().close();
 
         assertThat(atlas.tokenRequests()).hasSize(2);
-        assertThat(atlas.apiRequests()).extracting(r -> r.getHeaders().get("Authorization"))
+        assertThat(atlas.apiRequests())
+                .extracting(r -> r.getHeaders().get("Authorization"))
                 .containsExactly("Bearer token-1", "Bearer token-2");
         assertThat(session.requestCount()).as("the auth re-try is a request").isEqualTo(2);
         assertThat(session.retryCount()).as("but not a retry").isZero();
@@ -165,7 +181,11 @@ class AtlasOAuthClientTests {
         assertThat(atlas.tokenRequests()).hasSize(1);
         assertThat(atlas.apiRequests()).isEmpty();
         assertThat(session.requestCount()).isZero();
-        assertThat(meters.get(AtlasMetrics.TOKEN_FETCHES).tag("outcome", "failure").counter().count()).isEqualTo(1);
+        assertThat(meters.get(AtlasMetrics.TOKEN_FETCHES)
+                        .tag("outcome", "failure")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
     }
 
     @Test
@@ -179,7 +199,8 @@ class AtlasOAuthClientTests {
         session.pendingInvoices().close();
 
         assertThat(atlas.tokenRequests()).hasSize(2);
-        assertThat(atlas.apiRequests()).singleElement()
+        assertThat(atlas.apiRequests())
+                .singleElement()
                 .satisfies(r -> assertThat(r.getHeaders().get("Authorization")).isEqualTo("Bearer token-2"));
         assertThat(session.retryCount()).isEqualTo(1);
     }
@@ -199,9 +220,10 @@ class AtlasOAuthClientTests {
             AtlasApiException forbidden = catchThrowableOfType(AtlasApiException.class, session::pendingInvoices);
 
             atlas.token(n -> json(401, "{\"error\":\"invalid_client\"}"));
-            AtlasApiException rejected = catchThrowableOfType(AtlasApiException.class, () -> client
-                    .session(ORG, new AtlasCredentials.ServiceAccount("another-client", CLIENT_SECRET))
-                    .pendingInvoices());
+            AtlasApiException rejected = catchThrowableOfType(
+                    AtlasApiException.class,
+                    () -> client.session(ORG, new AtlasCredentials.ServiceAccount("another-client", CLIENT_SECRET))
+                            .pendingInvoices());
 
             for (AtlasApiException e : new AtlasApiException[] {forbidden, rejected}) {
                 assertThat(e.toString()).doesNotContain(CLIENT_SECRET, BASIC_CREDENTIALS, "token-1", "token-2");

@@ -57,8 +57,7 @@ public final class OpenApiSchemaCheck {
     }
 
     @SuppressWarnings("unchecked")
-    private static void check(Map<String, Object> schema, @Nullable JsonNode value, String path,
-            List<String> found) {
+    private static void check(Map<String, Object> schema, @Nullable JsonNode value, String path, List<String> found) {
         String type = (String) schema.get("type");
         if (value == null || value.isNull()) {
             found.add(path + " is null");

@@ -20,8 +20,8 @@ class LineItemCsvTests {
         Map<String, List<String>> tags = new LinkedHashMap<>();
         tags.put("env", List.of("=1+1"));
         tags.put("@owner", List.of("+team", "ok"));
-        CSVRecord row = write(line("=HYPERLINK(\"http://x\")", "-cluster", "\tsku", "\rnote", tags, -500L,
-                new BigDecimal("-0.50")));
+        CSVRecord row = write(
+                line("=HYPERLINK(\"http://x\")", "-cluster", "\tsku", "\rnote", tags, -500L, new BigDecimal("-0.50")));
 
         assertThat(row.get("clusterName")).isEqualTo("'=HYPERLINK(\"http://x\")");
         assertThat(row.get("groupName")).isEqualTo("'-cluster");
@@ -32,8 +32,14 @@ class LineItemCsvTests {
 
     @Test
     void leavesNumbersAndPlainTextAlone() throws Exception {
-        CSVRecord row = write(line("Cluster0", "Project", "ATLAS_AWS_INSTANCE_M10", "a - b", Map.of("env", List.of(
-                "prod")), -500L, new BigDecimal("-0.0000001")));
+        CSVRecord row = write(line(
+                "Cluster0",
+                "Project",
+                "ATLAS_AWS_INSTANCE_M10",
+                "a - b",
+                Map.of("env", List.of("prod")),
+                -500L,
+                new BigDecimal("-0.0000001")));
 
         assertThat(row.get("clusterName")).isEqualTo("Cluster0");
         assertThat(row.get("note")).isEqualTo("a - b");
@@ -44,12 +50,35 @@ class LineItemCsvTests {
         assertThat(row.get("tags")).isEqualTo("env=prod");
     }
 
-    private static LineItemResponse line(String cluster, String groupName, String sku, String note,
-            Map<String, List<String>> tags, long cents, BigDecimal quantity) {
+    private static LineItemResponse line(
+            String cluster,
+            String groupName,
+            String sku,
+            String note,
+            Map<String, List<String>> tags,
+            long cents,
+            BigDecimal quantity) {
         Instant start = Instant.parse("2026-11-01T00:00:00Z");
-        return new LineItemResponse(cluster, start, start, start.plusSeconds(86_400), "5a2c1a2b3c4d5e6f7a8b9c01",
-                groupName, sku, "hours", quantity, new BigDecimal("0.10"), cents, cents, null, null, null, note, null,
-                "AWS", tags);
+        return new LineItemResponse(
+                cluster,
+                start,
+                start,
+                start.plusSeconds(86_400),
+                "5a2c1a2b3c4d5e6f7a8b9c01",
+                groupName,
+                sku,
+                "hours",
+                quantity,
+                new BigDecimal("0.10"),
+                cents,
+                cents,
+                null,
+                null,
+                null,
+                note,
+                null,
+                "AWS",
+                tags);
     }
 
     private static CSVRecord write(LineItemResponse line) throws Exception {
@@ -57,7 +86,8 @@ class LineItemCsvTests {
         try (LineItemCsv csv = new LineItemCsv(out)) {
             csv.write(line);
         }
-        return CSVFormat.RFC4180.builder()
+        return CSVFormat.RFC4180
+                .builder()
                 .setHeader()
                 .setSkipHeaderRecord(true)
                 .get()

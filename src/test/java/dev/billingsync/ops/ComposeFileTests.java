@@ -29,7 +29,8 @@ class ComposeFileTests {
     @Test
     void composeValidatesTheFileWithAndWithoutTheMonitoringProfile() throws Exception {
         List<String> compose = composeCommand().orElse(null);
-        Assumptions.assumeTrue(compose != null,
+        Assumptions.assumeTrue(
+                compose != null,
                 "Compose validation skipped: neither docker-compose nor the docker compose plugin is installed"
                         + " (apt-get install docker-compose)");
 
@@ -42,7 +43,9 @@ class ComposeFileTests {
         Map<String, Object> services = map(compose().get("services"));
 
         Map<String, Object> postgres = map(services.get("postgres"));
-        assertThat(postgres.get("image")).as("pinned with the tests' PostgreSQL").isEqualTo(TestPostgres.IMAGE);
+        assertThat(postgres.get("image"))
+                .as("pinned with the tests' PostgreSQL")
+                .isEqualTo(TestPostgres.IMAGE);
         assertThat(list(postgres.get("volumes")))
                 .anySatisfy(v -> assertThat((String) v).endsWith(":/var/lib/postgresql/data"));
         assertThat(map(postgres.get("healthcheck")).get("test").toString()).contains("pg_isready");
@@ -60,7 +63,9 @@ class ComposeFileTests {
                 .as("secrets are passed through from the caller's environment, never written here")
                 .isNull();
         assertThat(app).containsEntry("read_only", true);
-        assertThat(app.get("restart")).as("an exited JVM (OutOfMemoryError) is started again").isEqualTo("unless-stopped");
+        assertThat(app.get("restart"))
+                .as("an exited JVM (OutOfMemoryError) is started again")
+                .isEqualTo("unless-stopped");
         assertThat(app.get("profiles")).as("the service runs without a profile").isNull();
     }
 
@@ -88,13 +93,15 @@ class ComposeFileTests {
     @Test
     void prometheusConfigurationAndAlertingRulesPassPromtool(@TempDir Path temp) throws Exception {
         Path promtool = Binaries.onPath("promtool");
-        Assumptions.assumeTrue(promtool != null,
-                "promtool checks skipped: promtool is not installed (apt-get install prometheus)");
+        Assumptions.assumeTrue(
+                promtool != null, "promtool checks skipped: promtool is not installed (apt-get install prometheus)");
         Path rules = Path.of("helm/billing-sync/files/alerts.yml").toAbsolutePath();
         // The compose file mounts the rules at /etc/prometheus/alerts.yml; point a copy of the config at the source.
         Path config = temp.resolve("prometheus.yml");
-        Files.writeString(config, Files.readString(Path.of("ops/prometheus/prometheus.yml"))
-                .replace("/etc/prometheus/alerts.yml", rules.toString()));
+        Files.writeString(
+                config,
+                Files.readString(Path.of("ops/prometheus/prometheus.yml"))
+                        .replace("/etc/prometheus/alerts.yml", rules.toString()));
 
         assertValid(List.of(promtool.toString()), List.of("check", "rules", rules.toString()));
         assertValid(List.of(promtool.toString()), List.of("check", "config", config.toString()));
@@ -104,7 +111,9 @@ class ComposeFileTests {
         List<String> command = new ArrayList<>(compose);
         command.addAll(arguments);
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("%s finished", command).isTrue();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS))
+                .as("%s finished", command)
+                .isTrue();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.exitValue()).as("%s: %s", command, output).isZero();
     }
@@ -115,7 +124,8 @@ class ComposeFileTests {
             try {
                 List<String> version = new ArrayList<>(candidate);
                 version.add("version");
-                Process process = new ProcessBuilder(version).redirectErrorStream(true).start();
+                Process process =
+                        new ProcessBuilder(version).redirectErrorStream(true).start();
                 process.getInputStream().readAllBytes();
                 if (process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0) {
                     return Optional.of(candidate);

@@ -46,13 +46,19 @@ class GracefulShutdownIntegrationTests {
 
             ConfigurableApplicationContext replica = start(atlas, database);
             try {
-                await().atMost(Duration.ofSeconds(30)).until(() -> status(jdbc).filter("RUNNING"::equals).isPresent());
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> status(jdbc).filter("RUNNING"::equals).isPresent());
             } finally {
                 replica.close(); // what SIGTERM does; returns once the application has shut down
             }
 
             assertThat(status(jdbc)).as("the in-flight run finished").contains("SUCCEEDED");
-            int lineItems = atlas.org(ORG).pendingInvoicesResponse().get("results").get(0).get("lineItems").size();
+            int lineItems = atlas.org(ORG)
+                    .pendingInvoicesResponse()
+                    .get("results")
+                    .get(0)
+                    .get("lineItems")
+                    .size();
             assertThat(jdbc.sql("select count(*) from line_items li join invoices i on i.id = li.invoice_id"
                                     + " where i.org_id = ? and i.is_pending")
                             .param(ORG)
@@ -61,14 +67,16 @@ class GracefulShutdownIntegrationTests {
                     .as("the whole invoice was committed")
                     .isEqualTo(lineItems);
 
-            JdbcTemplateLockProvider nextReplica = new JdbcTemplateLockProvider(JdbcTemplateLockProvider.Configuration
-                    .builder()
-                    .withJdbcTemplate(new JdbcTemplate(dataSource))
-                    .usingDbTime()
-                    .build());
+            JdbcTemplateLockProvider nextReplica =
+                    new JdbcTemplateLockProvider(JdbcTemplateLockProvider.Configuration.builder()
+                            .withJdbcTemplate(new JdbcTemplate(dataSource))
+                            .usingDbTime()
+                            .build());
             Optional<SimpleLock> lock = nextReplica.lock(new LockConfiguration(
                     Clock.systemUTC().instant(), "sync-org-" + ORG, Duration.ofMinutes(2), Duration.ZERO));
-            assertThat(lock).as("the org's lock was released: the next replica takes the org at once").isPresent();
+            assertThat(lock)
+                    .as("the org's lock was released: the next replica takes the org at once")
+                    .isPresent();
             lock.get().unlock();
         }
     }

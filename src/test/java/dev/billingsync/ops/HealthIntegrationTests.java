@@ -159,7 +159,9 @@ class HealthIntegrationTests {
             }
         }
         HttpResponse<String> badKey = Http.get(port, "/actuator/health", "not-a-configured-key-0123456789");
-        assertThat(badKey.statusCode()).as("a wrong key on health is refused like anywhere else").isEqualTo(401);
+        assertThat(badKey.statusCode())
+                .as("a wrong key on health is refused like anywhere else")
+                .isEqualTo(401);
 
         HttpResponse<String> reader = Http.get(port, "/actuator/health", READER_KEY);
         assertThat(reader.statusCode()).isEqualTo(200);
@@ -170,7 +172,8 @@ class HealthIntegrationTests {
 
     @Test
     void readinessGoesDownWithTheDatabaseAndComesBackWhileLivenessStaysUp() throws Exception {
-        String database = databaseUrl.substring(databaseUrl.lastIndexOf('/') + 1).replaceAll("\\?.*", "");
+        String database =
+                databaseUrl.substring(databaseUrl.lastIndexOf('/') + 1).replaceAll("\\?.*", "");
         try {
             refuseConnections(database, true);
 
@@ -185,12 +188,15 @@ class HealthIntegrationTests {
                         .isEqualTo("DOWN");
             });
             HttpResponse<String> liveness = Http.get(port, "/actuator/health/liveness");
-            assertThat(liveness.statusCode()).as("a database outage must not restart pods").isEqualTo(200);
+            assertThat(liveness.statusCode())
+                    .as("a database outage must not restart pods")
+                    .isEqualTo(200);
         } finally {
             refuseConnections(database, false);
         }
         await().atMost(Duration.ofSeconds(20))
-                .untilAsserted(() -> assertThat(Http.get(port, "/actuator/health/readiness").statusCode())
+                .untilAsserted(() -> assertThat(
+                                Http.get(port, "/actuator/health/readiness").statusCode())
                         .isEqualTo(200));
     }
 
@@ -222,7 +228,9 @@ class HealthIntegrationTests {
             assertThat(freshness.get("status").asString()).isEqualTo("WARNING");
             JsonNode details = freshness.get("details");
             assertThat(details.get("warnAfter").asString()).isEqualTo("PT3H");
-            assertThat(details.get("staleOrgs").values()).extracting(JsonNode::asString).containsExactly(STALE_ORG);
+            assertThat(details.get("staleOrgs").values())
+                    .extracting(JsonNode::asString)
+                    .containsExactly(STALE_ORG);
             JsonNode stale = details.at("/orgs/" + STALE_ORG);
             assertThat(stale.get("stale").asBoolean()).isTrue();
             assertThat(stale.get("ageSeconds").asLong()).isBetween(5 * 3600L, 5 * 3600L + 60);
@@ -235,11 +243,11 @@ class HealthIntegrationTests {
         assertThat(Http.get(port, "/actuator/health/liveness").statusCode()).isEqualTo(200);
 
         assertThat(sync(STALE_ORG).status()).isEqualTo(SyncRun.Status.SUCCEEDED);
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
-                        Http.json(Http.get(port, "/actuator/health", READER_KEY))
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(Http.json(Http.get(port, "/actuator/health", READER_KEY))
                                 .at("/components/syncFreshness/status")
                                 .asString())
-                .isEqualTo("UP"));
+                        .isEqualTo("UP"));
     }
 
     /**
@@ -253,8 +261,8 @@ class HealthIntegrationTests {
         TestPostgres.Server server = TestPostgres.server();
         int serverPort = freePort();
         int managementPort = freePort();
-        CompletableFuture<ConfigurableApplicationContext> app = CompletableFuture.supplyAsync(() ->
-                new SpringApplicationBuilder(BillingSyncApplication.class, BlockingMigration.class)
+        CompletableFuture<ConfigurableApplicationContext> app = CompletableFuture.supplyAsync(
+                () -> new SpringApplicationBuilder(BillingSyncApplication.class, BlockingMigration.class)
                         .properties(
                                 "billing.test.database=" + database,
                                 "spring.datasource.url=" + url,
@@ -265,7 +273,8 @@ class HealthIntegrationTests {
                                 "billing.sync.enabled=false")
                         .run());
         try {
-            assertThat(BlockingMigration.migrationReached.await(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(BlockingMigration.migrationReached.await(60, TimeUnit.SECONDS))
+                    .isTrue();
 
             assertThat(tableExists(url, "flyway_schema_history")).isFalse();
             assertThatThrownBy(() -> Http.get(managementPort, "/actuator/health/readiness"))
@@ -274,11 +283,13 @@ class HealthIntegrationTests {
 
             BlockingMigration.migrationReleased.countDown();
 
-            await().atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(ConnectException.class)
+            await().atMost(Duration.ofSeconds(60))
+                    .ignoreExceptionsInstanceOf(ConnectException.class)
                     .untilAsserted(() -> {
                         HttpResponse<String> readiness = Http.get(managementPort, "/actuator/health/readiness");
                         assertThat(readiness.statusCode()).isEqualTo(200);
-                        assertThat(Http.json(readiness).get("status").asString()).isEqualTo("UP");
+                        assertThat(Http.json(readiness).get("status").asString())
+                                .isEqualTo("UP");
                     });
             assertThat(tableExists(url, "flyway_schema_history")).isTrue();
             assertThat(tableExists(url, "sync_runs")).isTrue();
@@ -289,7 +300,8 @@ class HealthIntegrationTests {
     }
 
     private SyncRun sync(String orgId) {
-        return orgSync.run(orgs.find(orgId).orElseThrow(), SyncRun.Trigger.MANUAL, null).orElseThrow();
+        return orgSync.run(orgs.find(orgId).orElseThrow(), SyncRun.Trigger.MANUAL, null)
+                .orElseThrow();
     }
 
     /** Makes PostgreSQL refuse (or accept again) connections to {@code database}, closing the open ones. */
@@ -299,8 +311,8 @@ class HealthIntegrationTests {
                 var statement = admin.createStatement()) {
             statement.execute("alter database \"" + database + "\" with allow_connections " + !refuse);
             if (refuse) {
-                statement.execute("select pg_terminate_backend(pid) from pg_stat_activity where datname = '"
-                        + database + "' and pid <> pg_backend_pid()");
+                statement.execute("select pg_terminate_backend(pid) from pg_stat_activity where datname = '" + database
+                        + "' and pid <> pg_backend_pid()");
             }
         }
     }

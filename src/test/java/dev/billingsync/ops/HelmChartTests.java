@@ -72,16 +72,18 @@ class HelmChartTests {
         assertThat(at(container, "securityContext.readOnlyRootFilesystem")).isEqualTo(true);
         assertThat(at(container, "securityContext.allowPrivilegeEscalation")).isEqualTo(false);
         assertThat(list(at(container, "securityContext.capabilities.drop"))).containsExactly("ALL");
-        assertThat(list(at(container, "volumeMounts"))).anySatisfy(mount -> assertThat(map(mount))
-                .containsEntry("name", "tmp")
-                .containsEntry("mountPath", "/tmp"));
-        assertThat(list(at(pod, "volumes"))).anySatisfy(volume -> assertThat(map(volume))
-                .containsEntry("name", "tmp")
-                .containsKey("emptyDir"));
+        assertThat(list(at(container, "volumeMounts")))
+                .anySatisfy(mount ->
+                        assertThat(map(mount)).containsEntry("name", "tmp").containsEntry("mountPath", "/tmp"));
+        assertThat(list(at(pod, "volumes")))
+                .anySatisfy(volume ->
+                        assertThat(map(volume)).containsEntry("name", "tmp").containsKey("emptyDir"));
         assertThat(map(at(container, "resources.requests"))).containsKeys("cpu", "memory");
         assertThat(map(at(container, "resources.limits"))).containsKey("memory");
 
-        assertThat(env(container)).containsEntry("MANAGEMENT_SERVER_PORT", "8081").containsEntry("SERVER_PORT", "8080");
+        assertThat(env(container))
+                .containsEntry("MANAGEMENT_SERVER_PORT", "8081")
+                .containsEntry("SERVER_PORT", "8080");
         assertThat(list(at(container, "ports")))
                 .extracting(port -> map(port).get("name"), port -> map(port).get("containerPort"))
                 .containsExactlyInAnyOrder(tuple("http", 8080), tuple("management", 8081));
@@ -111,7 +113,8 @@ class HelmChartTests {
         assertThat(list(at(management, "spec.ports")))
                 .extracting(port -> map(port).get("name"), port -> map(port).get("port"))
                 .containsExactly(tuple("management", 8081));
-        assertThat(at(manifests.one("PodDisruptionBudget", FULLNAME), "spec.maxUnavailable")).isEqualTo(1);
+        assertThat(at(manifests.one("PodDisruptionBudget", FULLNAME), "spec.maxUnavailable"))
+                .isEqualTo(1);
         assertThat(manifests.kinds()).doesNotContain("ServiceMonitor", "PrometheusRule", "NetworkPolicy");
         assertThat(manifests.ofKind("ConfigMap")).hasSize(1);
     }
@@ -153,14 +156,16 @@ class HelmChartTests {
         assertThat(json.get("panels")).isNotEmpty();
 
         List<Object> rules = list(at(manifests.one("PrometheusRule", FULLNAME), "spec.groups"));
-        assertThat(list(map(rules.get(0)).get("rules"))).extracting(rule -> map(rule).get("alert"))
+        assertThat(list(map(rules.get(0)).get("rules")))
+                .extracting(rule -> map(rule).get("alert"))
                 .contains("BillingSyncOrgStale", "BillingSyncRunsFailing", "BillingSyncAtlasRateLimited");
 
         Map<String, Object> policy = manifests.one("NetworkPolicy", FULLNAME);
         assertThat(list(at(policy, "spec.policyTypes"))).containsExactly("Ingress", "Egress");
         assertThat(list(at(policy, "spec.ingress"))).hasSize(2);
-        assertThat(peers(policy, "http")).containsExactly(Map.of(
-                "namespaceSelector", Map.of("matchLabels", Map.of("kubernetes.io/metadata.name", "finance"))));
+        assertThat(peers(policy, "http"))
+                .containsExactly(Map.of(
+                        "namespaceSelector", Map.of("matchLabels", Map.of("kubernetes.io/metadata.name", "finance"))));
         assertThat(peers(policy, "management"))
                 .containsExactly(
                         Map.of(
@@ -187,13 +192,15 @@ class HelmChartTests {
 
         Map<String, Object> policy = defaults.one("NetworkPolicy", FULLNAME);
         assertThat(list(at(policy, "spec.policyTypes"))).containsExactly("Ingress");
-        assertThat(map(list(at(policy, "spec.ingress")).get(0))).as("apiFrom [] admits every API caller")
+        assertThat(map(list(at(policy, "spec.ingress")).get(0)))
+                .as("apiFrom [] admits every API caller")
                 .doesNotContainKey("from");
-        assertThat(peers(policy, "management")).containsExactly(Map.of(
-                "namespaceSelector",
-                Map.of("matchLabels", Map.of("kubernetes.io/metadata.name", "monitoring")),
-                "podSelector",
-                Map.of("matchLabels", Map.of("app.kubernetes.io/name", "prometheus"))));
+        assertThat(peers(policy, "management"))
+                .containsExactly(Map.of(
+                        "namespaceSelector",
+                        Map.of("matchLabels", Map.of("kubernetes.io/metadata.name", "monitoring")),
+                        "podSelector",
+                        Map.of("matchLabels", Map.of("app.kubernetes.io/name", "prometheus"))));
 
         Path noPrometheus = temp.resolve("no-prometheus.yaml");
         Files.writeString(noPrometheus, """
@@ -203,8 +210,8 @@ class HelmChartTests {
                     namespaceSelector: null
                     podSelector: null
                 """);
-        Map<String, Object> closed = render(template -> template.withValuesFile(noPrometheus))
-                .one("NetworkPolicy", FULLNAME);
+        Map<String, Object> closed =
+                render(template -> template.withValuesFile(noPrometheus)).one("NetworkPolicy", FULLNAME);
         assertThat(list(at(closed, "spec.ingress")))
                 .singleElement()
                 .satisfies(rule -> assertThat(list(map(rule).get("ports")))
@@ -214,8 +221,8 @@ class HelmChartTests {
 
     @Test
     void managementPortCanStayOnTheApiService() {
-        Manifests manifests = render(template -> template.set("management.service.enabled", false)
-                .set("metrics.serviceMonitor.enabled", true));
+        Manifests manifests = render(template ->
+                template.set("management.service.enabled", false).set("metrics.serviceMonitor.enabled", true));
 
         assertThat(list(at(manifests.one("Service", FULLNAME), "spec.ports")))
                 .extracting(port -> map(port).get("name"))
@@ -233,8 +240,9 @@ class HelmChartTests {
     void everyConfigurationSettingReachesTheApplicationThroughRelaxedBinding() {
         Manifests manifests = render(template -> template.withValuesFile(CHART.resolve("ci/full-values.yaml")));
         Map<String, Object> environment = new HashMap<>(map(at(manifests.one("ConfigMap", FULLNAME), "data")));
-        map(at(manifests.one("Secret", FULLNAME), "data")).forEach((name, value) -> environment.put(name,
-                new String(Base64.getDecoder().decode((String) value), StandardCharsets.UTF_8)));
+        map(at(manifests.one("Secret", FULLNAME), "data"))
+                .forEach((name, value) -> environment.put(
+                        name, new String(Base64.getDecoder().decode((String) value), StandardCharsets.UTF_8)));
         Binder binder = binderOver(environment);
 
         AtlasProperties atlas = binder.bindOrCreate("billing.atlas", AtlasProperties.class);
@@ -252,8 +260,10 @@ class HelmChartTests {
         assertThat(atlas.versions().costExplorer()).isEqualTo("2024-08-05");
         assertThat(atlas.spoolDirectory()).isEqualTo(Path.of("/tmp/spool"));
 
-        List<OrgProperties.Org> orgs = binder.bindOrCreate("billing", OrgProperties.class).orgs();
-        assertThat(orgs).extracting(OrgProperties.Org::id)
+        List<OrgProperties.Org> orgs =
+                binder.bindOrCreate("billing", OrgProperties.class).orgs();
+        assertThat(orgs)
+                .extracting(OrgProperties.Org::id)
                 .containsExactly("5f0c1a2b3c4d5e6f7a8b9c01", "5f0c1a2b3c4d5e6f7a8b9c02", "5f0c1a2b3c4d5e6f7a8b9c03");
         assertThat(orgs.get(0).name()).isEqualTo("Acme Retail");
         assertThat(orgs.get(1).clientId()).isEqualTo("mdb_sa_id_labs");
@@ -274,7 +284,8 @@ class HelmChartTests {
         OrgDiscoveryProperties discovery = binder.bindOrCreate("billing.orgs-discovery", OrgDiscoveryProperties.class);
         assertThat(discovery.enabled()).isTrue();
         assertThat(discovery.exclude()).containsExactly("5f0c1a2b3c4d5e6f7a8b9cff");
-        assertThat(binder.bind("billing.cost-explorer.refresh-after", Duration.class).get())
+        assertThat(binder.bind("billing.cost-explorer.refresh-after", Duration.class)
+                        .get())
                 .isEqualTo(Duration.ofHours(4));
 
         DatabaseProperties database = binder.bindOrCreate("billing.database", DatabaseProperties.class);
@@ -293,10 +304,15 @@ class HelmChartTests {
 
         List<ApiKeySetting> keys =
                 binder.bindOrCreate("billing.security.api-keys", Bindable.listOf(ApiKeySetting.class));
-        assertThat(keys).containsExactly(
-                new ApiKeySetting("finance-dashboard", "fd-key-value-0123456789", List.of("READ"), List.of("*")),
-                new ApiKeySetting("billing-ops", "ops-key-value-9876543210", List.of("READ", "SYNC"),
-                        List.of("5f0c1a2b3c4d5e6f7a8b9c01", "5f0c1a2b3c4d5e6f7a8b9c02")));
+        assertThat(keys)
+                .containsExactly(
+                        new ApiKeySetting(
+                                "finance-dashboard", "fd-key-value-0123456789", List.of("READ"), List.of("*")),
+                        new ApiKeySetting(
+                                "billing-ops",
+                                "ops-key-value-9876543210",
+                                List.of("READ", "SYNC"),
+                                List.of("5f0c1a2b3c4d5e6f7a8b9c01", "5f0c1a2b3c4d5e6f7a8b9c02")));
 
         assertThat(string(binder, "spring.security.oauth2.resourceserver.jwt.issuer-uri"))
                 .isEqualTo("https://login.example.com/realms/finance");
@@ -309,7 +325,9 @@ class HelmChartTests {
                 .isEqualTo("jdbc:postgresql://finance-db.databases.svc:5432/billing_sync?sslmode=require");
         assertThat(string(binder, "spring.datasource.username")).isEqualTo("billing_sync_app");
         assertThat(string(binder, "spring.datasource.password")).isEqualTo("db-password-value");
-        assertThat(binder.bind("spring.datasource.hikari.maximum-pool-size", Integer.class).get()).isEqualTo(15);
+        assertThat(binder.bind("spring.datasource.hikari.maximum-pool-size", Integer.class)
+                        .get())
+                .isEqualTo(15);
         assertThat(string(binder, "logging.structured.format.console")).isEqualTo("logstash");
         assertThat(string(binder, "logging.level.dev.billingsync")).isEqualTo("DEBUG");
     }
@@ -331,9 +349,9 @@ class HelmChartTests {
 
     @Test
     void refusesInlineCredentialsBesideAnExistingSecret() {
-        assertThatThrownBy(() -> render(template -> template
-                        .set("credentials.existingSecret", "billing-sync-credentials")
-                        .set("credentials.atlas.clientSecret", "inline-secret")))
+        assertThatThrownBy(
+                        () -> render(template -> template.set("credentials.existingSecret", "billing-sync-credentials")
+                                .set("credentials.atlas.clientSecret", "inline-secret")))
                 .hasMessageContaining("credentials.existingSecret is set");
     }
 
@@ -341,8 +359,7 @@ class HelmChartTests {
     void refusesJwtsWithoutAudienceOrWithAJwkSetButNoIssuer() {
         assertThatThrownBy(() -> render(template -> template.set("api.jwt.issuerUri", "https://login.example.com")))
                 .hasMessageContaining("api.jwt.audiences is required");
-        assertThatThrownBy(() -> render(template -> template
-                        .set("api.jwt.jwkSetUri", "https://login.example.com/certs")
+        assertThatThrownBy(() -> render(template -> template.set("api.jwt.jwkSetUri", "https://login.example.com/certs")
                         .set("api.jwt.audiences[0]", "billing-sync")))
                 .hasMessageContaining("api.jwt.issuerUri is required with api.jwt.jwkSetUri");
     }
@@ -370,7 +387,10 @@ class HelmChartTests {
     }
 
     /** The shape DESIGN.md §3 gives billing.cost-explorer.*, bound here before the application has its own record. */
-    record CostExplorerSettings(@Nullable Boolean enabled, @Nullable Integer months, @Nullable List<String> groupBy) {}
+    record CostExplorerSettings(
+            @Nullable Boolean enabled,
+            @Nullable Integer months,
+            @Nullable List<String> groupBy) {}
 
     /** The shape DESIGN.md §3 gives billing.security.api-keys[N]. */
     record ApiKeySetting(String name, String key, List<String> roles, List<String> orgs) {}
@@ -399,8 +419,9 @@ class HelmChartTests {
         }
 
         Map<String, Object> one(String kind, String name) {
-            List<Map<String, Object>> found =
-                    ofKind(kind).stream().filter(d -> name.equals(at(d, "metadata.name"))).toList();
+            List<Map<String, Object>> found = ofKind(kind).stream()
+                    .filter(d -> name.equals(at(d, "metadata.name")))
+                    .toList();
             assertThat(found).as("%s %s", kind, name).hasSize(1);
             return found.get(0);
         }
@@ -427,8 +448,7 @@ class HelmChartTests {
     /** The {@code from} peers of the policy's ingress rule for {@code port}. */
     private static List<Object> peers(Map<String, Object> policy, String port) {
         List<Object> rules = list(at(policy, "spec.ingress")).stream()
-                .filter(rule -> list(map(rule).get("ports")).stream()
-                        .anyMatch(p -> port.equals(map(p).get("port"))))
+                .filter(rule -> list(map(rule).get("ports")).stream().anyMatch(p -> port.equals(map(p).get("port"))))
                 .toList();
         assertThat(rules).as("ingress rules for port %s", port).hasSize(1);
         return list(map(rules.get(0)).get("from"));

@@ -121,15 +121,15 @@ class PrometheusExpositionIntegrationTests {
         System.gc(); // so jvm_gc_pause exists
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             String current = Http.get(managementPort, "/actuator/prometheus").body();
-            assertThat(PrometheusText.parse(current).samples("billing_sync_last_success_timestamp_seconds",
-                            Map.of("org", ORG_OK)))
+            assertThat(PrometheusText.parse(current)
+                            .samples("billing_sync_last_success_timestamp_seconds", Map.of("org", ORG_OK)))
                     .singleElement()
                     .satisfies(s -> assertThat(s.value()).isPositive());
         });
         HttpResponse<String> response = Http.get(managementPort, "/actuator/prometheus");
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type)
-                .startsWith("text/plain"));
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("text/plain"));
         body = response.body();
         scrape = PrometheusText.parse(body);
     }
@@ -153,7 +153,9 @@ class PrometheusExpositionIntegrationTests {
             process.getOutputStream().close();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            assertThat(process.exitValue()).as("promtool check metrics:\n%s", output).isZero();
+            assertThat(process.exitValue())
+                    .as("promtool check metrics:\n%s", output)
+                    .isZero();
         }
     }
 
@@ -161,8 +163,8 @@ class PrometheusExpositionIntegrationTests {
     void countsRunsByOrgTriggerAndStatusWithDurationsAndRows() {
         assertThat(value("billing_sync_runs_total", Map.of("org", ORG_OK, "trigger", "MANUAL", "status", "SUCCEEDED")))
                 .isEqualTo(1);
-        assertThat(value("billing_sync_runs_total",
-                        Map.of("org", ORG_FAILING, "trigger", "MANUAL", "status", "FAILED")))
+        assertThat(value(
+                        "billing_sync_runs_total", Map.of("org", ORG_FAILING, "trigger", "MANUAL", "status", "FAILED")))
                 .isEqualTo(1);
         assertThat(scrape.types()).containsEntry("billing_sync_run_duration_seconds", "histogram");
         assertThat(value("billing_sync_run_duration_seconds_count", Map.of("org", ORG_OK, "status", "SUCCEEDED")))
@@ -200,7 +202,8 @@ class PrometheusExpositionIntegrationTests {
                 .single()
                 .toInstant();
         assertThat(lastOk).isCloseTo(recorded.getEpochSecond() + recorded.getNano() / 1e9, offset(0.001));
-        assertThat(lastOk).isBetween((double) syncedAfter.getEpochSecond(), Instant.now().getEpochSecond() + 1.0);
+        assertThat(lastOk)
+                .isBetween((double) syncedAfter.getEpochSecond(), Instant.now().getEpochSecond() + 1.0);
         assertThat(value("billing_sync_last_success_timestamp_seconds", Map.of("org", ORG_FAILING)))
                 .as("never synced successfully")
                 .isZero();
@@ -219,7 +222,8 @@ class PrometheusExpositionIntegrationTests {
                 .isEqualTo(1);
         assertThat(value("billing_atlas_retries_total", Map.of("endpoint", "GET " + PENDING, "reason", "500")))
                 .isEqualTo(1);
-        assertThat(value("billing_atlas_token_fetches_total", Map.of("outcome", "success"))).isGreaterThanOrEqualTo(1);
+        assertThat(value("billing_atlas_token_fetches_total", Map.of("outcome", "success")))
+                .isGreaterThanOrEqualTo(1);
         assertThat(scrape.types()).containsEntry("billing_atlas_request_duration_seconds", "histogram");
         assertThat(value("billing_atlas_request_duration_seconds_count", Map.of("endpoint", PENDING)))
                 .isGreaterThanOrEqualTo(4);
@@ -227,7 +231,8 @@ class PrometheusExpositionIntegrationTests {
 
     @Test
     void exposesJvmHttpAndConnectionPoolMetricsOfSpringBoot() {
-        assertThat(scrape.samples("jvm_memory_used_bytes", Map.of("area", "heap"))).isNotEmpty();
+        assertThat(scrape.samples("jvm_memory_used_bytes", Map.of("area", "heap")))
+                .isNotEmpty();
         assertThat(scrape.samples("jvm_memory_max_bytes")).isNotEmpty();
         assertThat(scrape.samples("jvm_gc_pause_seconds_count")).isNotEmpty();
         assertThat(scrape.samples("http_server_requests_seconds_count")).isNotEmpty();
@@ -241,9 +246,12 @@ class PrometheusExpositionIntegrationTests {
     void servesHealthAndMetricsOnTheManagementPortOnlyWithoutCredentials() throws IOException {
         assertThat(managementPort).isNotEqualTo(serverPort);
         assertThat(Http.get(managementPort, "/actuator/health").statusCode()).isEqualTo(200);
-        assertThat(Http.get(managementPort, "/actuator/health/readiness").statusCode()).isEqualTo(200);
-        assertThat(Http.get(managementPort, "/actuator/health/liveness").statusCode()).isEqualTo(200);
-        assertThat(Http.get(managementPort, "/actuator/prometheus").statusCode()).isEqualTo(200);
+        assertThat(Http.get(managementPort, "/actuator/health/readiness").statusCode())
+                .isEqualTo(200);
+        assertThat(Http.get(managementPort, "/actuator/health/liveness").statusCode())
+                .isEqualTo(200);
+        assertThat(Http.get(managementPort, "/actuator/prometheus").statusCode())
+                .isEqualTo(200);
         assertThat(Http.get(serverPort, "/actuator/health").statusCode()).isNotEqualTo(200);
         assertThat(Http.get(serverPort, "/actuator/prometheus").statusCode()).isNotEqualTo(200);
     }
@@ -268,7 +276,8 @@ class PrometheusExpositionIntegrationTests {
             assertThat(metrics).as("metrics of %s", query).isNotEmpty();
             assertThat(exposed).as("query %s", query).containsAll(metrics);
             Set<String> labels = new HashSet<>(Set.of("le", "instance", "job"));
-            metrics.forEach(m -> scrape.samples(m).forEach(s -> labels.addAll(s.labels().keySet())));
+            metrics.forEach(
+                    m -> scrape.samples(m).forEach(s -> labels.addAll(s.labels().keySet())));
             assertThat(labels).as("labels of %s", query).containsAll(labelNames(query));
         }
     }
@@ -277,9 +286,20 @@ class PrometheusExpositionIntegrationTests {
     private static final Pattern MATCHER = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)");
     private static final Pattern GROUPING = Pattern.compile("\\b(?:by|without)\\s*\\(([^)]*)\\)");
     private static final Pattern IDENTIFIER = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
-    private static final Set<String> KEYWORDS =
-            Set.of("by", "without", "on", "ignoring", "group_left", "group_right", "and", "or", "unless", "bool",
-                    "offset", "Inf", "NaN");
+    private static final Set<String> KEYWORDS = Set.of(
+            "by",
+            "without",
+            "on",
+            "ignoring",
+            "group_left",
+            "group_right",
+            "and",
+            "or",
+            "unless",
+            "bool",
+            "offset",
+            "Inf",
+            "NaN");
 
     /** Metric names in a PromQL expression: identifiers that are not functions, keywords, labels or strings. */
     static Set<String> metricNames(String query) {
@@ -360,6 +380,7 @@ class PrometheusExpositionIntegrationTests {
     }
 
     private SyncRun sync(String orgId) {
-        return orgSync.run(orgs.find(orgId).orElseThrow(), SyncRun.Trigger.MANUAL, null).orElseThrow();
+        return orgSync.run(orgs.find(orgId).orElseThrow(), SyncRun.Trigger.MANUAL, null)
+                .orElseThrow();
     }
 }

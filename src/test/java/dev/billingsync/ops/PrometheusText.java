@@ -161,7 +161,8 @@ final class PrometheusText {
     }
 
     /** The declared family a sample belongs to, if any. */
-    @Nullable String family(String sample) {
+    @Nullable
+    String family(String sample) {
         if (types.containsKey(sample)) {
             return sample;
         }

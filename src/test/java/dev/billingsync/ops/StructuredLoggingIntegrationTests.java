@@ -30,14 +30,15 @@ import tools.jackson.databind.json.JsonMapper;
  * With {@code logging.structured.format.console=ecs} (what the Helm chart sets) every console line is a JSON object;
  * every line logged during a sync carries the run id and the org id; no configured secret is ever printed.
  */
-@SpringBootTest(properties = {
-    "logging.structured.format.console=ecs",
-    "billing.sync.enabled=false",
-    "billing.cost-explorer.enabled=false",
-    "billing.atlas.retry.max-attempts=3",
-    "billing.atlas.retry.initial-backoff=50ms",
-    "billing.atlas.retry.max-backoff=100ms"
-})
+@SpringBootTest(
+        properties = {
+            "logging.structured.format.console=ecs",
+            "billing.sync.enabled=false",
+            "billing.cost-explorer.enabled=false",
+            "billing.atlas.retry.max-attempts=3",
+            "billing.atlas.retry.initial-backoff=50ms",
+            "billing.atlas.retry.max-backoff=100ms"
+        })
 @Import(TestDatabaseConfiguration.class)
 @ExtendWith(OutputCaptureExtension.class)
 class StructuredLoggingIntegrationTests {
@@ -76,14 +77,16 @@ class StructuredLoggingIntegrationTests {
      */
     @BeforeAll
     static void resetLoggingSystem() {
-        LoggingSystem.get(StructuredLoggingIntegrationTests.class.getClassLoader()).cleanUp();
+        LoggingSystem.get(StructuredLoggingIntegrationTests.class.getClassLoader())
+                .cleanUp();
     }
 
     /** Lets the next application context in this JVM log as it is configured (plain text) again. */
     @AfterAll
     static void restorePlainLogging() {
         System.clearProperty(LoggingSystemProperty.CONSOLE_STRUCTURED_FORMAT.getEnvironmentVariableName());
-        LoggingSystem.get(StructuredLoggingIntegrationTests.class.getClassLoader()).cleanUp();
+        LoggingSystem.get(StructuredLoggingIntegrationTests.class.getClassLoader())
+                .cleanUp();
     }
 
     @AfterAll
@@ -118,18 +121,29 @@ class StructuredLoggingIntegrationTests {
                         && !logger(line).startsWith("dev.billingsync.simulator")
                         && !logger(line).equals("dev.billingsync.atlas.AtlasOAuthFilter"))
                 .toList();
-        assertThat(syncLines).extracting(StructuredLoggingIntegrationTests::message)
-                .anySatisfy(m -> assertThat(m).startsWith("Sync run " + first.id() + " of org").contains("succeeded"))
+        assertThat(syncLines)
+                .extracting(StructuredLoggingIntegrationTests::message)
+                .anySatisfy(m -> assertThat(m)
+                        .startsWith("Sync run " + first.id() + " of org")
+                        .contains("succeeded"))
                 .anySatisfy(m -> assertThat(m).contains("retrying"))
-                .anySatisfy(m -> assertThat(m).startsWith("Sync run " + failed.id() + " of org").contains("failed"));
+                .anySatisfy(m -> assertThat(m)
+                        .startsWith("Sync run " + failed.id() + " of org")
+                        .contains("failed"));
         for (JsonNode line : syncLines) {
-            assertThat(line.path("syncRunId").asString()).as("syncRunId of %s", line).isNotBlank();
+            assertThat(line.path("syncRunId").asString())
+                    .as("syncRunId of %s", line)
+                    .isNotBlank();
             assertThat(line.path("orgId").asString()).as("orgId of %s", line).isNotBlank();
-            assertThat(message(line)).as("the line names its own run")
-                    .doesNotContain(line.path("orgId").asString().equals(SERVICE_ACCOUNT_ORG) ? API_KEY_ORG
-                            : SERVICE_ACCOUNT_ORG);
+            assertThat(message(line))
+                    .as("the line names its own run")
+                    .doesNotContain(
+                            line.path("orgId").asString().equals(SERVICE_ACCOUNT_ORG)
+                                    ? API_KEY_ORG
+                                    : SERVICE_ACCOUNT_ORG);
         }
-        assertThat(syncLines).filteredOn(line -> message(line).startsWith("Sync run " + failed.id() + " "))
+        assertThat(syncLines)
+                .filteredOn(line -> message(line).startsWith("Sync run " + failed.id() + " "))
                 .allSatisfy(line -> {
                     assertThat(line.path("syncRunId").asString()).isEqualTo(Long.toString(failed.id()));
                     assertThat(line.path("orgId").asString()).isEqualTo(API_KEY_ORG);
@@ -144,8 +158,14 @@ class StructuredLoggingIntegrationTests {
 
         sync(SERVICE_ACCOUNT_ORG);
 
-        List<String> raw = output.getOut().substring(from).lines().filter(line -> !line.isBlank()).toList();
-        assertThat(raw).isNotEmpty().allSatisfy(line -> assertThat(line).startsWith("{").endsWith("}"));
+        List<String> raw = output.getOut()
+                .substring(from)
+                .lines()
+                .filter(line -> !line.isBlank())
+                .toList();
+        assertThat(raw)
+                .isNotEmpty()
+                .allSatisfy(line -> assertThat(line).startsWith("{").endsWith("}"));
         JsonNode last = json.readTree(raw.get(raw.size() - 1));
         assertThat(last.has("@timestamp")).isTrue();
         assertThat(last.path("ecs").path("version").asString()).isNotBlank();
@@ -154,7 +174,8 @@ class StructuredLoggingIntegrationTests {
     }
 
     private SyncRun sync(String orgId) {
-        return orgSync.run(orgs.find(orgId).orElseThrow(), SyncRun.Trigger.MANUAL, null).orElseThrow();
+        return orgSync.run(orgs.find(orgId).orElseThrow(), SyncRun.Trigger.MANUAL, null)
+                .orElseThrow();
     }
 
     private static List<JsonNode> jsonLines(String text) {

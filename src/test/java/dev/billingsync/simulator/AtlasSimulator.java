@@ -78,11 +78,17 @@ public final class AtlasSimulator implements AutoCloseable {
     private AtlasSimulator(Clock dataClock) {
         this.dataClock = dataClock;
         this.loops = LoopResources.create("atlas-simulator", 1, 2, true);
-        router.add(Route.plain(HttpMethod.POST, FaultPlan.TOKEN_ENDPOINT, exchange -> exchange.body()
-                .map(body -> serviceAccounts.token(exchange.header("Authorization"), exchange.header("Content-Type"),
-                        body))));
-        router.add(Route.plain(HttpMethod.POST, "/api/oauth/revoke", exchange -> exchange.body()
-                .map(body -> serviceAccounts.revoke(exchange.header("Authorization"), body))));
+        router.add(Route.plain(
+                HttpMethod.POST,
+                FaultPlan.TOKEN_ENDPOINT,
+                exchange -> exchange.body()
+                        .map(body -> serviceAccounts.token(
+                                exchange.header("Authorization"), exchange.header("Content-Type"), body))));
+        router.add(Route.plain(
+                HttpMethod.POST,
+                "/api/oauth/revoke",
+                exchange ->
+                        exchange.body().map(body -> serviceAccounts.revoke(exchange.header("Authorization"), body))));
         new InvoiceEndpoints(orgs::get).register(router);
         new CostExplorerEndpoints(orgs::get, () -> LocalDate.now(dataClock), Clock.systemUTC()).register(router);
         new OrgListEndpoint(this::visibleOrgs).register(router);
@@ -168,8 +174,8 @@ public final class AtlasSimulator implements AutoCloseable {
      * (so {@code usageDays * lineItemsPerDay} line items: 20 x 10,000 gives the 200,000-line benchmark invoice).
      */
     public SimulatedOrg addOrg(String orgId, String name, long seed, int lineItemsPerDay, int usageDays) {
-        SimulatedOrg org = new SimulatedOrg(orgId, name, seed, lineItemsPerDay, YearMonth.now(dataClock), usageDays,
-                invoiceJson);
+        SimulatedOrg org =
+                new SimulatedOrg(orgId, name, seed, lineItemsPerDay, YearMonth.now(dataClock), usageDays, invoiceJson);
         if (orgs.putIfAbsent(orgId, org) != null) {
             throw new IllegalStateException("Org " + orgId + " already exists");
         }
@@ -266,19 +272,23 @@ public final class AtlasSimulator implements AutoCloseable {
         String connection = client instanceof InetSocketAddress address
                 ? address.getAddress().getHostAddress() + ":" + address.getPort()
                 : String.valueOf(client);
-        RequestLog.Entry entry = requestLog.start(request.method().name(), path, uri.rawQuery(),
-                request.requestHeaders(), orgIdIn(path), connection);
+        RequestLog.Entry entry = requestLog.start(
+                request.method().name(), path, uri.rawQuery(), request.requestHeaders(), orgIdIn(path), connection);
         request.withConnection(c -> c.onDispose(() -> entry.connectionClosed(requestLog.now())));
         return Mono.defer(() -> reply(request, uri))
                 .onErrorResume(failure -> {
                     log.warn("Simulator failed on {} {}", request.method(), request.uri(), failure);
-                    return Mono.just(ApiErrorBody.of(500, "UNEXPECTED_ERROR", "Unexpected error.").toReply(false,
-                            false));
+                    return Mono.just(ApiErrorBody.of(500, "UNEXPECTED_ERROR", "Unexpected error.")
+                            .toReply(false, false));
                 })
                 .flatMap(reply -> send(request, response, entry, reply))
                 .doFinally(signal -> {
                     entry.complete(requestLog.now());
-                    log.debug("{} {} -> {}", request.method(), request.uri(), entry.toRecord().status());
+                    log.debug(
+                            "{} {} -> {}",
+                            request.method(),
+                            request.uri(),
+                            entry.toRecord().status());
                 });
     }
 
@@ -287,13 +297,19 @@ public final class AtlasSimulator implements AutoCloseable {
         Exchange exchange = new Exchange(request, uri.parameters(), match.variables());
         Route route = match.route();
         if (route == null) {
-            return Mono.just(match.pathKnown()
-                    ? ApiErrorBody.of(405, "METHOD_NOT_ALLOWED",
-                                    request.method() + " is not supported on " + uri.rawPath() + ".")
-                            .toReply(exchange.envelope(), exchange.pretty())
-                    : ApiErrorBody.of(404, "RESOURCE_NOT_FOUND", "Cannot find resource " + uri.rawPath() + ".",
-                                    uri.rawPath())
-                            .toReply(exchange.envelope(), exchange.pretty()));
+            return Mono.just(
+                    match.pathKnown()
+                            ? ApiErrorBody.of(
+                                            405,
+                                            "METHOD_NOT_ALLOWED",
+                                            request.method() + " is not supported on " + uri.rawPath() + ".")
+                                    .toReply(exchange.envelope(), exchange.pretty())
+                            : ApiErrorBody.of(
+                                            404,
+                                            "RESOURCE_NOT_FOUND",
+                                            "Cannot find resource " + uri.rawPath() + ".",
+                                            uri.rawPath())
+                                    .toReply(exchange.envelope(), exchange.pretty()));
         }
         if (!route.atlasApi()) {
             return applyFault(faults.next(route.template()), exchange, route, null);
@@ -309,9 +325,13 @@ public final class AtlasSimulator implements AutoCloseable {
         exchange.mediaType(mediaType);
         for (Map.Entry<String, String> variable : exchange.variables().entrySet()) {
             if (variable.getKey().endsWith("Id") && !AtlasIds.isObjectId(variable.getValue())) {
-                return Mono.just(ApiErrorBody.of(400, "INVALID_PARAMETER", "Invalid " + variable.getKey() + " "
-                                        + variable.getValue() + ": must be 24 hexadecimal characters.",
-                                variable.getKey(), variable.getValue())
+                return Mono.just(ApiErrorBody.of(
+                                400,
+                                "INVALID_PARAMETER",
+                                "Invalid " + variable.getKey() + " " + variable.getValue()
+                                        + ": must be 24 hexadecimal characters.",
+                                variable.getKey(),
+                                variable.getValue())
                         .toReply(exchange.envelope(), exchange.pretty()));
             }
         }
@@ -360,16 +380,24 @@ public final class AtlasSimulator implements AutoCloseable {
             long refillSeconds = config.refillPeriod().toSeconds();
             headers.put("Retry-After", Long.toString(decision.retryAfterSeconds()));
             String path = exchange.uri().replaceFirst("^/", "").replaceFirst("\\?.*$", "");
-            return Mono.just(ApiErrorBody.of(429, "RATE_LIMITED", "Rate limit exceeded for " + path
+            return Mono.just(ApiErrorBody.of(
+                            429,
+                            "RATE_LIMITED",
+                            "Rate limit exceeded for " + path
                                     + ". Please retry after " + decision.retryAfterSeconds() + " seconds. Request "
                                     + "capacity: " + config.capacity() + ". Refill rate: " + config.refillAmount()
                                     + " per " + refillSeconds + " seconds.",
-                            path, decision.retryAfterSeconds(), config.capacity(), config.refillAmount(),
+                            path,
+                            decision.retryAfterSeconds(),
+                            config.capacity(),
+                            config.refillAmount(),
                             refillSeconds)
                     .toReply(exchange.envelope(), exchange.pretty(), headers));
         }
-        return route.handler().handle(exchange).map(reply -> reply instanceof Reply.Body body
-                && body.status() < 300 ? body.withHeaders(headers) : reply);
+        return route.handler()
+                .handle(exchange)
+                .map(reply ->
+                        reply instanceof Reply.Body body && body.status() < 300 ? body.withHeaders(headers) : reply);
     }
 
     /** Bearer token or Digest answer; null when authenticated, else the 401 to send. */
@@ -443,23 +471,29 @@ public final class AtlasSimulator implements AutoCloseable {
         }
         headers.put("Content-Length", Long.toString(body.body().length()));
         RenderedBody half = body.body().prefix(body.body().length() / 2);
-        return new Reply.Wire(body.status(), connection -> RawWire.writeAndClose(connection,
-                Unpooled.wrappedBuffer(RawWire.head(body.status(), headers), half.asByteBuf())));
+        return new Reply.Wire(
+                body.status(),
+                connection -> RawWire.writeAndClose(
+                        connection, Unpooled.wrappedBuffer(RawWire.head(body.status(), headers), half.asByteBuf())));
     }
 
     private static Reply malformed(Reply reply, Route route) {
         if (!(reply instanceof Reply.Body body)) {
             return reply;
         }
-        String contentType = route.mediaTypes().isEmpty() ? "application/json" : route.mediaTypes().get(0);
-        return new Reply.Body(200, contentType,
+        String contentType = route.mediaTypes().isEmpty()
+                ? "application/json"
+                : route.mediaTypes().get(0);
+        return new Reply.Body(
+                200,
+                contentType,
                 RenderedBody.of("{\"links\":[{\"href\":\"\",\"rel\":\"self\"}],\"results\":[{\"id\":\"<!-- upstream"
                         + " proxy error -->}"),
                 body.headers());
     }
 
-    private Mono<Void> send(HttpServerRequest request, HttpServerResponse response, RequestLog.Entry entry,
-            Reply reply) {
+    private Mono<Void> send(
+            HttpServerRequest request, HttpServerResponse response, RequestLog.Entry entry, Reply reply) {
         if (reply instanceof Reply.Wire wire) {
             entry.status(wire.status());
             AtomicReference<Mono<Void>> written = new AtomicReference<>(Mono.empty());
@@ -473,7 +507,8 @@ public final class AtlasSimulator implements AutoCloseable {
         if (body.contentType() != null) {
             response.header(HttpHeaderNames.CONTENT_TYPE, body.contentType());
         }
-        response.header(HttpHeaderNames.CONTENT_LENGTH, Long.toString(body.body().length()));
+        response.header(
+                HttpHeaderNames.CONTENT_LENGTH, Long.toString(body.body().length()));
         return response.send(body.body().byteBufs()).then();
     }
 

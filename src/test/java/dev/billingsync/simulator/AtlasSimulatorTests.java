@@ -87,8 +87,8 @@ class AtlasSimulatorTests {
         assertThat(token.get("access_token").asString()).isNotBlank();
         assertThat(simulator.tokensIssued()).isEqualTo(1);
 
-        HttpResponse<byte[]> pending = get(PENDING, "Authorization", "Bearer " + token.get("access_token").asString(),
-                "Accept", V2023);
+        HttpResponse<byte[]> pending = get(
+                PENDING, "Authorization", "Bearer " + token.get("access_token").asString(), "Accept", V2023);
         assertThat(pending.statusCode()).isEqualTo(200);
         assertThat(pending.headers().firstValue("Content-Type")).hasValue(V2023);
         assertThat(pending.headers().firstValue("RateLimit-Limit")).hasValue("500");
@@ -103,7 +103,8 @@ class AtlasSimulatorTests {
         assertThat(json(response).get("error").asString()).isEqualTo("invalid_client");
         assertThat(simulator.tokensIssued()).isZero();
 
-        HttpResponse<byte[]> wrongGrant = http.send(HttpRequest.newBuilder(uri("/api/oauth/token"))
+        HttpResponse<byte[]> wrongGrant = http.send(
+                HttpRequest.newBuilder(uri("/api/oauth/token"))
                         .header("Authorization", basic(CLIENT_ID, CLIENT_SECRET))
                         .header("Content-Type", "application/x-www-form-urlencoded")
                         .POST(HttpRequest.BodyPublishers.ofString("grant_type=password"))
@@ -118,25 +119,33 @@ class AtlasSimulatorTests {
         HttpResponse<byte[]> anonymous = get(PENDING, "Accept", V2023);
         assertThat(anonymous.statusCode()).isEqualTo(401);
         assertThat(anonymous.headers().firstValue("Content-Type")).hasValue("application/json");
-        assertThat(anonymous.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(challenge -> assertThat(
-                        challenge)
-                .matches("Digest realm=\"MMS Public API\", domain=\"\", nonce=\"[^\"]+\", algorithm=MD5,"
-                        + " qop=\"auth\", stale=false"));
+        assertThat(anonymous.headers().firstValue("WWW-Authenticate"))
+                .hasValueSatisfying(challenge -> assertThat(challenge)
+                        .matches("Digest realm=\"MMS Public API\", domain=\"\", nonce=\"[^\"]+\", algorithm=MD5,"
+                                + " qop=\"auth\", stale=false"));
         JsonNode error = json(anonymous);
         assertThat(error.get("error").asInt()).isEqualTo(401);
         assertThat(error.get("errorCode").asString()).isEqualTo("UNAUTHORIZED");
         assertThat(error.get("reason").asString()).isEqualTo("Unauthorized");
 
         String revoked = accessToken();
-        assertThat(get(PENDING, "Authorization", "Bearer " + revoked, "Accept", V2023).statusCode()).isEqualTo(200);
+        assertThat(get(PENDING, "Authorization", "Bearer " + revoked, "Accept", V2023)
+                        .statusCode())
+                .isEqualTo(200);
         simulator.revokeAllTokens();
-        assertThat(get(PENDING, "Authorization", "Bearer " + revoked, "Accept", V2023).statusCode()).isEqualTo(401);
+        assertThat(get(PENDING, "Authorization", "Bearer " + revoked, "Accept", V2023)
+                        .statusCode())
+                .isEqualTo(401);
 
         simulator.tokenLifetime(Duration.ofMillis(400));
         String shortLived = accessToken();
-        assertThat(get(PENDING, "Authorization", "Bearer " + shortLived, "Accept", V2023).statusCode()).isEqualTo(200);
-        await().atMost(Duration.ofSeconds(3)).until(() ->
-                get(PENDING, "Authorization", "Bearer " + shortLived, "Accept", V2023).statusCode() == 401);
+        assertThat(get(PENDING, "Authorization", "Bearer " + shortLived, "Accept", V2023)
+                        .statusCode())
+                .isEqualTo(200);
+        await().atMost(Duration.ofSeconds(3))
+                .until(() -> get(PENDING, "Authorization", "Bearer " + shortLived, "Accept", V2023)
+                                .statusCode()
+                        == 401);
         assertThat(simulator.tokensIssued()).isEqualTo(2);
     }
 
@@ -156,7 +165,11 @@ class AtlasSimulatorTests {
             assertThat(error.get("reason").asString()).isEqualTo("Not Acceptable");
         }
 
-        HttpResponse<byte[]> listed = get(PENDING, "Authorization", bearer, "Accept",
+        HttpResponse<byte[]> listed = get(
+                PENDING,
+                "Authorization",
+                bearer,
+                "Accept",
                 "application/json, application/vnd.atlas.2023-01-01+json;q=0.9");
         assertThat(listed.statusCode()).isEqualTo(200);
         assertThat(listed.headers().firstValue("Content-Type")).hasValue(V2023);
@@ -181,8 +194,13 @@ class AtlasSimulatorTests {
         assertThat(invoice.get("startDate").asString()).isEqualTo("2026-11-01T00:00:00Z");
         assertThat(invoice.get("endDate").asString()).isEqualTo("2026-12-01T00:00:00Z");
         assertThat(invoice.get("updated").asString()).matches("2026-11-2\\dT\\d\\d:\\d\\d:\\d\\dZ");
-        for (String cents : List.of("amountBilledCents", "amountPaidCents", "creditsCents", "salesTaxCents",
-                "subtotalCents", "startingBalanceCents")) {
+        for (String cents : List.of(
+                "amountBilledCents",
+                "amountPaidCents",
+                "creditsCents",
+                "salesTaxCents",
+                "subtotalCents",
+                "startingBalanceCents")) {
             assertThat(invoice.get(cents).isIntegralNumber()).as(cents).isTrue();
         }
         assertThat(invoice.get("links").get(0).get("href").asString())
@@ -202,10 +220,13 @@ class AtlasSimulatorTests {
             assertThat(line.get("quantity").isNumber()).isTrue();
             assertThat(line.get("groupId").asString()).matches("[a-f0-9]{24}");
             assertThat(line.get("sku").asString()).matches("[A-Z0-9_]+");
-            BigDecimal gross = line.get("quantity").decimalValue()
+            BigDecimal gross = line.get("quantity")
+                    .decimalValue()
                     .multiply(line.get("unitPriceDollars").decimalValue())
                     .movePointRight(2);
-            assertThat(BigDecimal.valueOf(line.get("totalPriceCents").asLong()).subtract(gross).abs())
+            assertThat(BigDecimal.valueOf(line.get("totalPriceCents").asLong())
+                            .subtract(gross)
+                            .abs())
                     .isLessThanOrEqualTo(new BigDecimal("0.5"));
             if (line.has("tags")) {
                 line.get("tags").properties().forEach(tag -> {
@@ -217,14 +238,27 @@ class AtlasSimulatorTests {
             subtotal += line.get("totalPriceCents").asLong();
             discounts += line.has("discountCents") ? line.get("discountCents").asLong() : 0;
         }
-        assertThat(seenFields).contains("discountCents", "percentDiscount", "tierLowerBound", "tierUpperBound",
-                "stitchAppName", "note", "cloudProvider", "futureField", "tags", "clusterName");
+        assertThat(seenFields)
+                .contains(
+                        "discountCents",
+                        "percentDiscount",
+                        "tierLowerBound",
+                        "tierUpperBound",
+                        "stitchAppName",
+                        "note",
+                        "cloudProvider",
+                        "futureField",
+                        "tags",
+                        "clusterName");
         assertThat(lines.valueStream().filter(line -> !line.has("tags"))).isNotEmpty();
-        assertThat(lines.valueStream().filter(line -> line.has("tags") && line.get("tags").isEmpty()))
+        assertThat(lines.valueStream()
+                        .filter(line -> line.has("tags") && line.get("tags").isEmpty()))
                 .isNotEmpty();
-        assertThat(lines.valueStream().filter(line -> line.has("tags") && line.get("tags").size() > 1))
+        assertThat(lines.valueStream()
+                        .filter(line -> line.has("tags") && line.get("tags").size() > 1))
                 .isNotEmpty();
-        assertThat(lines.valueStream().filter(line -> !line.has("cloudProvider"))).isNotEmpty();
+        assertThat(lines.valueStream().filter(line -> !line.has("cloudProvider")))
+                .isNotEmpty();
         assertThat(invoice.get("subtotalCents").asLong()).isEqualTo(subtotal);
         assertThat(invoice.get("amountBilledCents").asLong()).isEqualTo(subtotal - discounts);
     }
@@ -242,9 +276,12 @@ class AtlasSimulatorTests {
         }
         JsonNode invoice = JSON.readTree(body).get("results").get(0);
         List<String> parsed = new ArrayList<>();
-        invoice.get("lineItems").forEach(line -> parsed.add(line.get("quantity").decimalValue().toPlainString()));
-        invoice.get("linkedInvoices").forEach(linked -> linked.get("lineItems")
-                .forEach(line -> parsed.add(line.get("quantity").decimalValue().toPlainString())));
+        invoice.get("lineItems")
+                .forEach(line -> parsed.add(line.get("quantity").decimalValue().toPlainString()));
+        invoice.get("linkedInvoices")
+                .forEach(linked -> linked.get("lineItems")
+                        .forEach(line ->
+                                parsed.add(line.get("quantity").decimalValue().toPlainString())));
         assertThat(parsed).isEqualTo(written);
         assertThat(written).anyMatch(value -> !value.contains(".")).anyMatch(value -> value.matches("\\d+\\.\\d{3,}"));
         assertThat(new String(org.invoiceResponseBytes(org.invoiceIds().get(0)), StandardCharsets.UTF_8))
@@ -258,11 +295,13 @@ class AtlasSimulatorTests {
         String invoicePath = "/api/atlas/v2/orgs/" + ORG + "/invoices/" + org.pendingInvoiceId();
 
         assertThat(second).isEqualTo(first);
-        assertThat(authorizedGet(invoicePath).body()).isEqualTo(authorizedGet(invoicePath).body());
+        assertThat(authorizedGet(invoicePath).body())
+                .isEqualTo(authorizedGet(invoicePath).body());
 
         try (AtlasSimulator twin = AtlasSimulator.start(NOV_21)) {
             SimulatedOrg same = twin.addOrg(ORG, "Acme Billing", 42, 15);
-            String ours = new String(first, StandardCharsets.UTF_8).replace(simulator.baseUrl().toString(), "");
+            String ours = new String(first, StandardCharsets.UTF_8)
+                    .replace(simulator.baseUrl().toString(), "");
             String theirs = new String(same.pendingInvoicesResponseBytes(), StandardCharsets.UTF_8)
                     .replace(twin.baseUrl().toString(), "");
             assertThat(theirs).isEqualTo(ours);
@@ -280,7 +319,8 @@ class AtlasSimulatorTests {
         JsonNode after = json(authorizedGet(PENDING)).get("results").get(0);
         assertThat(after.get("id")).isEqualTo(before.get("id"));
         assertThat(after.get("lineItems")).hasSize(before.get("lineItems").size() + 15);
-        assertThat(after.get("amountBilledCents").asLong()).isGreaterThan(before.get("amountBilledCents").asLong());
+        assertThat(after.get("amountBilledCents").asLong())
+                .isGreaterThan(before.get("amountBilledCents").asLong());
         assertThat(Instant.parse(after.get("updated").asString()))
                 .isAfter(Instant.parse(before.get("updated").asString()));
         JsonNode newest = after.get("lineItems").get(after.get("lineItems").size() - 1);
@@ -325,15 +365,18 @@ class AtlasSimulatorTests {
         assertThat(closedInvoice.get("statusName").asString()).isEqualTo("CLOSED");
         assertThat(closedInvoice.get("lineItems")).hasSize(20 * 15);
         assertThat(closedInvoice.get("payments")).hasSize(1);
-        assertThat(closedInvoice.get("payments").get(0).get("statusName").asString()).isEqualTo("NEW");
+        assertThat(closedInvoice.get("payments").get(0).get("statusName").asString())
+                .isEqualTo("NEW");
 
         org.addDay();
-        assertThat(org.pendingInvoicesResponse().get("results").get(0).get("lineItems")).hasSize(15);
+        assertThat(org.pendingInvoicesResponse().get("results").get(0).get("lineItems"))
+                .hasSize(15);
 
         org.setInvoiceStatus(closed, "PAID");
         JsonNode paid = org.invoiceResponse(closed);
         assertThat(paid.get("statusName").asString()).isEqualTo("PAID");
-        assertThat(paid.get("amountPaidCents").asLong()).isEqualTo(paid.get("amountBilledCents").asLong());
+        assertThat(paid.get("amountPaidCents").asLong())
+                .isEqualTo(paid.get("amountBilledCents").asLong());
         assertThat(paid.get("payments").get(0).get("statusName").asString()).isEqualTo("PAID");
     }
 
@@ -348,14 +391,15 @@ class AtlasSimulatorTests {
         }
 
         assertThat(invoices).hasSize(4);
-        assertThat(invoices).extracting(invoice -> invoice.get("statusName").asString())
+        assertThat(invoices)
+                .extracting(invoice -> invoice.get("statusName").asString())
                 .containsExactly("PAID", "PAID", "CLOSED", "PENDING");
         assertThat(invoices).anySatisfy(invoice -> {
             assertThat(invoice.get("refunds")).isNotEmpty();
             JsonNode refund = invoice.get("refunds").get(0);
             assertThat(refund.get("amountCents").isIntegralNumber()).isTrue();
-            assertThat(refund.get("paymentId").asString()).isEqualTo(invoice.get("payments").get(0).get("id")
-                    .asString());
+            assertThat(refund.get("paymentId").asString())
+                    .isEqualTo(invoice.get("payments").get(0).get("id").asString());
             assertThat(refund.get("reason").asString()).isNotBlank();
         });
         assertThat(invoices).anySatisfy(invoice -> {
@@ -399,7 +443,8 @@ class AtlasSimulatorTests {
         HttpResponse<byte[]> malformed = authorizedGet("/api/atlas/v2/orgs/not-an-org-id/invoices/pending");
         assertThat(malformed.statusCode()).isEqualTo(400);
         assertThat(json(malformed).get("errorCode").asString()).isEqualTo("INVALID_PARAMETER");
-        assertThat(authorizedGet("/api/atlas/v2/orgs/" + ORG + "/invoices/ABC").statusCode()).isEqualTo(400);
+        assertThat(authorizedGet("/api/atlas/v2/orgs/" + ORG + "/invoices/ABC").statusCode())
+                .isEqualTo(400);
     }
 
     @Test
@@ -440,27 +485,35 @@ class AtlasSimulatorTests {
 
         HttpResponse<byte[]> limited = get(PENDING, "Authorization", bearer, "Accept", V2023);
         assertThat(limited.statusCode()).isEqualTo(429);
-        assertThat(Integer.parseInt(limited.headers().firstValue("Retry-After").orElseThrow())).isBetween(1, 30);
+        assertThat(Integer.parseInt(limited.headers().firstValue("Retry-After").orElseThrow()))
+                .isBetween(1, 30);
         JsonNode error = json(limited);
         assertThat(error.get("errorCode").asString()).isEqualTo("RATE_LIMITED");
         assertThat(error.get("reason").asString()).isEqualTo("Too Many Requests");
         assertThat(simulator.rateLimitRemaining(ORG)).isZero();
 
         String invoicePath = "/api/atlas/v2/orgs/" + ORG + "/invoices/" + org.pendingInvoiceId();
-        assertThat(get(invoicePath, "Authorization", bearer, "Accept", V2023).statusCode()).isEqualTo(429);
+        assertThat(get(invoicePath, "Authorization", bearer, "Accept", V2023).statusCode())
+                .isEqualTo(429);
         assertThat(accessToken()).isNotBlank();
-        assertThat(get("/api/atlas/v2/orgs/" + OTHER_ORG + "/invoices/pending", "Authorization", bearer, "Accept",
-                        V2023)
-                .statusCode())
+        assertThat(get(
+                                "/api/atlas/v2/orgs/" + OTHER_ORG + "/invoices/pending",
+                                "Authorization",
+                                bearer,
+                                "Accept",
+                                V2023)
+                        .statusCode())
                 .isEqualTo(200);
 
         simulator.rateLimit(1, 1, Duration.ofMillis(300));
-        assertThat(get(PENDING, "Authorization", bearer, "Accept", V2023).statusCode()).isEqualTo(200);
+        assertThat(get(PENDING, "Authorization", bearer, "Accept", V2023).statusCode())
+                .isEqualTo(200);
         HttpResponse<byte[]> again = get(PENDING, "Authorization", bearer, "Accept", V2023);
         assertThat(again.statusCode()).isEqualTo(429);
         assertThat(again.headers().firstValue("Retry-After")).hasValue("1");
         await().atMost(Duration.ofSeconds(3))
-                .until(() -> get(PENDING, "Authorization", bearer, "Accept", V2023).statusCode() == 200);
+                .until(() ->
+                        get(PENDING, "Authorization", bearer, "Accept", V2023).statusCode() == 200);
     }
 
     @Test
@@ -479,14 +532,18 @@ class AtlasSimulatorTests {
         HttpResponse<byte[]> bare = get(PENDING, "Authorization", bearer, "Accept", V2023);
         assertThat(bare.statusCode()).isEqualTo(429);
         assertThat(bare.headers().firstValue("Retry-After")).isEmpty();
-        assertThat(get(PENDING, "Authorization", bearer, "Accept", V2023).statusCode()).isEqualTo(200);
+        assertThat(get(PENDING, "Authorization", bearer, "Accept", V2023).statusCode())
+                .isEqualTo(200);
         assertThat(simulator.rateLimitRemaining(ORG)).isEqualTo(499);
 
         simulator.failAlways(ORG, 500);
-        assertThat(get(PENDING, "Authorization", bearer, "Accept", V2023).statusCode()).isEqualTo(500);
-        assertThat(get(PENDING, "Authorization", bearer, "Accept", V2023).statusCode()).isEqualTo(500);
+        assertThat(get(PENDING, "Authorization", bearer, "Accept", V2023).statusCode())
+                .isEqualTo(500);
+        assertThat(get(PENDING, "Authorization", bearer, "Accept", V2023).statusCode())
+                .isEqualTo(500);
         simulator.clearFaults(ORG);
-        assertThat(get(PENDING, "Authorization", bearer, "Accept", V2023).statusCode()).isEqualTo(200);
+        assertThat(get(PENDING, "Authorization", bearer, "Accept", V2023).statusCode())
+                .isEqualTo(200);
 
         simulator.enqueueTokenEndpointFault(Fault.status(500));
         assertThat(requestToken(CLIENT_ID, CLIENT_SECRET).statusCode()).isEqualTo(500);
@@ -500,9 +557,10 @@ class AtlasSimulatorTests {
 
         try (Socket socket = new Socket("127.0.0.1", simulator.baseUrl().getPort())) {
             socket.setSoTimeout(5_000);
-            socket.getOutputStream().write(("GET " + PENDING + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: "
-                            + bearer + "\r\nAccept: " + V2023 + "\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write(("GET " + PENDING + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: " + bearer
+                                    + "\r\nAccept: " + V2023 + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             assertThatThrownBy(() -> socket.getInputStream().read())
                     .isInstanceOf(SocketException.class)
                     .hasMessageContaining("reset");
@@ -514,11 +572,14 @@ class AtlasSimulatorTests {
         assertThatThrownBy(() -> get(PENDING, "Authorization", bearer, "Accept", V2023))
                 .isInstanceOf(IOException.class);
 
-        assertThat(get(PENDING, "Authorization", bearer, "Accept", V2023).statusCode()).isEqualTo(200);
-        await().atMost(Duration.ofSeconds(2)).until(() -> simulator.requests().stream()
-                .filter(request -> PENDING.equals(request.path()))
-                .allMatch(request -> request.completedAt() != null));
-        assertThat(simulator.requests()).filteredOn(request -> PENDING.equals(request.path()))
+        assertThat(get(PENDING, "Authorization", bearer, "Accept", V2023).statusCode())
+                .isEqualTo(200);
+        await().atMost(Duration.ofSeconds(2))
+                .until(() -> simulator.requests().stream()
+                        .filter(request -> PENDING.equals(request.path()))
+                        .allMatch(request -> request.completedAt() != null));
+        assertThat(simulator.requests())
+                .filteredOn(request -> PENDING.equals(request.path()))
                 .extracting(RecordedRequest::status)
                 .containsExactly(0, 0, 0, 200);
     }
@@ -556,10 +617,12 @@ class AtlasSimulatorTests {
     @Test
     void acceptsDigestAnswersOfApacheHttpClient() throws Exception {
         BasicCredentialsProvider credentials = new BasicCredentialsProvider();
-        credentials.setCredentials(new AuthScope("127.0.0.1", simulator.baseUrl().getPort()),
+        credentials.setCredentials(
+                new AuthScope("127.0.0.1", simulator.baseUrl().getPort()),
                 new UsernamePasswordCredentials(PUBLIC_KEY, PRIVATE_KEY.toCharArray()));
 
-        try (CloseableHttpClient client = HttpClients.custom().setDefaultCredentialsProvider(credentials).build()) {
+        try (CloseableHttpClient client =
+                HttpClients.custom().setDefaultCredentialsProvider(credentials).build()) {
             HttpGet get = new HttpGet(simulator.baseUrl() + PENDING + "?pretty=false");
             get.addHeader("Accept", V2023);
             byte[] body = client.execute(get, response -> {
@@ -569,9 +632,9 @@ class AtlasSimulatorTests {
             assertThat(body).isEqualTo(org.pendingInvoicesResponseBytes());
         }
 
-        assertThat(simulator.requests()).extracting(RecordedRequest::status, request -> request.header("authorization"))
-                .containsExactly(tuple(401, null),
-                        tuple(200, "Digest"));
+        assertThat(simulator.requests())
+                .extracting(RecordedRequest::status, request -> request.header("authorization"))
+                .containsExactly(tuple(401, null), tuple(200, "Digest"));
     }
 
     @Test
@@ -583,15 +646,18 @@ class AtlasSimulatorTests {
         assertThat(digestGet(PRIVATE_KEY, nonce, 2).statusCode()).isEqualTo(200);
         HttpResponse<byte[]> replayed = digestGet(PRIVATE_KEY, nonce, 2);
         assertThat(replayed.statusCode()).isEqualTo(401);
-        assertThat(replayed.headers().firstValue("WWW-Authenticate").orElseThrow()).endsWith("stale=false");
+        assertThat(replayed.headers().firstValue("WWW-Authenticate").orElseThrow())
+                .endsWith("stale=false");
 
         simulator.digestNonceLifetime(Duration.ofMillis(200));
         String shortNonce = challengeNonce(get(PENDING, "Accept", V2023));
         assertThat(digestGet(PRIVATE_KEY, shortNonce, 1).statusCode()).isEqualTo(200);
-        await().atMost(Duration.ofSeconds(3)).until(() -> digestGet(PRIVATE_KEY, shortNonce, 2).headers()
-                .firstValue("WWW-Authenticate")
-                .map(challenge -> challenge.endsWith("stale=true"))
-                .orElse(false));
+        await().atMost(Duration.ofSeconds(3))
+                .until(() -> digestGet(PRIVATE_KEY, shortNonce, 2)
+                        .headers()
+                        .firstValue("WWW-Authenticate")
+                        .map(challenge -> challenge.endsWith("stale=true"))
+                        .orElse(false));
     }
 
     @Test
@@ -601,8 +667,9 @@ class AtlasSimulatorTests {
         authorizedGet(PENDING + "?envelope=false", token);
         get("/api/atlas/v2/orgs/" + ORG + "/nothing-here", "Accept", V2023);
 
-        await().atMost(Duration.ofSeconds(2)).until(() -> simulator.requests().size() == 3
-                && simulator.requests().stream().allMatch(request -> request.completedAt() != null));
+        await().atMost(Duration.ofSeconds(2))
+                .until(() -> simulator.requests().size() == 3
+                        && simulator.requests().stream().allMatch(request -> request.completedAt() != null));
         List<RecordedRequest> requests = simulator.requests();
         RecordedRequest tokenCall = requests.get(0);
         assertThat(tokenCall.method()).isEqualTo("POST");
@@ -617,12 +684,18 @@ class AtlasSimulatorTests {
         assertThat(pendingCall.query()).isEqualTo("envelope=false");
         assertThat(pendingCall.orgId()).isEqualTo(ORG);
         assertThat(pendingCall.status()).isEqualTo(200);
-        assertThat(pendingCall.headers()).containsEntry("authorization", "Bearer").containsEntry("accept", V2023);
+        assertThat(pendingCall.headers())
+                .containsEntry("authorization", "Bearer")
+                .containsEntry("accept", V2023);
         assertThat(pendingCall.completedAt()).isAfterOrEqualTo(pendingCall.receivedAt());
 
         assertThat(requests.get(2).status()).isEqualTo(404);
-        assertThat(requests.toString()).doesNotContain(token, CLIENT_SECRET,
-                Base64.getEncoder().encodeToString((CLIENT_ID + ":" + CLIENT_SECRET).getBytes(StandardCharsets.UTF_8)));
+        assertThat(requests.toString())
+                .doesNotContain(
+                        token,
+                        CLIENT_SECRET,
+                        Base64.getEncoder()
+                                .encodeToString((CLIENT_ID + ":" + CLIENT_SECRET).getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test
@@ -639,7 +712,8 @@ class AtlasSimulatorTests {
     }
 
     private HttpResponse<byte[]> requestToken(String clientId, String secret) throws Exception {
-        return http.send(HttpRequest.newBuilder(uri("/api/oauth/token"))
+        return http.send(
+                HttpRequest.newBuilder(uri("/api/oauth/token"))
                         .header("Authorization", basic(clientId, secret))
                         .header("Content-Type", "application/x-www-form-urlencoded")
                         .header("Accept", "application/json")
@@ -684,7 +758,8 @@ class AtlasSimulatorTests {
 
     private static String challengeNonce(HttpResponse<byte[]> unauthorized) {
         assertThat(unauthorized.statusCode()).isEqualTo(401);
-        Map<String, String> challenge = DigestAuth.parameters(unauthorized.headers()
+        Map<String, String> challenge = DigestAuth.parameters(unauthorized
+                .headers()
                 .firstValue("WWW-Authenticate")
                 .orElseThrow()
                 .substring("Digest ".length()));

@@ -33,8 +33,15 @@ final class CostExplorerEndpoints {
     /** Atlas keeps 18 months of Cost Explorer data: the current month and the 17 before it. */
     static final int MONTHS_KEPT = 18;
 
-    private static final Set<String> FIELDS = Set.of("startDate", "endDate", "organizations", "projects", "clusters",
-            "services", "groupBy", "includePartialMatches");
+    private static final Set<String> FIELDS = Set.of(
+            "startDate",
+            "endDate",
+            "organizations",
+            "projects",
+            "clusters",
+            "services",
+            "groupBy",
+            "includePartialMatches");
 
     private final Function<String, @Nullable SimulatedOrg> orgs;
     private final Supplier<LocalDate> today;
@@ -52,8 +59,8 @@ final class CostExplorerEndpoints {
 
     void register(Router router) {
         router.add(Route.atlas(HttpMethod.POST, USAGE, List.of(InvoiceEndpoints.V2023_JSON), this::create));
-        router.add(Route.atlas(HttpMethod.GET, USAGE + "/{token}", List.of(InvoiceEndpoints.V2023_JSON, V2023_CSV),
-                this::poll));
+        router.add(Route.atlas(
+                HttpMethod.GET, USAGE + "/{token}", List.of(InvoiceEndpoints.V2023_JSON, V2023_CSV), this::poll));
     }
 
     private Mono<Reply> create(Exchange exchange) {
@@ -62,11 +69,16 @@ final class CostExplorerEndpoints {
             return Mono.just(InvoiceEndpoints.orgNotFound(exchange));
         }
         String contentType = exchange.header("Content-Type");
-        String type = contentType == null ? null : contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+        String type = contentType == null
+                ? null
+                : contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
         if (!InvoiceEndpoints.V2023_JSON.equals(type)) {
-            return Mono.just(ApiErrorBody.of(415, "UNSUPPORTED_MEDIA_TYPE", (contentType == null
-                                    ? "Missing Content-Type header."
-                                    : "Invalid Content-Type header or version date: " + contentType + ".")
+            return Mono.just(ApiErrorBody.of(
+                            415,
+                            "UNSUPPORTED_MEDIA_TYPE",
+                            (contentType == null
+                                            ? "Missing Content-Type header."
+                                            : "Invalid Content-Type header or version date: " + contentType + ".")
                                     + " This resource needs " + InvoiceEndpoints.V2023_JSON + ".",
                             contentType == null ? "" : contentType)
                     .toReply(exchange.envelope(), exchange.pretty()));
@@ -100,8 +112,12 @@ final class CostExplorerEndpoints {
         }
         String token = exchange.variable("token");
         if (token.length() != 64) {
-            return Mono.just(ApiErrorBody.of(400, "INVALID_PARAMETER",
-                            "Invalid token " + token + ": must be 64 characters.", "token", token)
+            return Mono.just(ApiErrorBody.of(
+                            400,
+                            "INVALID_PARAMETER",
+                            "Invalid token " + token + ": must be 64 characters.",
+                            "token",
+                            token)
                     .toReply(exchange.envelope(), exchange.pretty()));
         }
         SimulatedCostExplorer.Outcome outcome = org.costExplorer().poll(token, clock.instant());
@@ -111,7 +127,9 @@ final class CostExplorerEndpoints {
         if (outcome instanceof SimulatedCostExplorer.Outcome.Ready ready) {
             return Mono.just(Reply.json(200, exchange.mediaType(), result(exchange, ready.rows())));
         }
-        return Mono.just(ApiErrorBody.of(404, "RESOURCE_NOT_FOUND",
+        return Mono.just(ApiErrorBody.of(
+                        404,
+                        "RESOURCE_NOT_FOUND",
                         "No Cost Explorer query with token " + token + " exists in organization " + org.id()
                                 + "; it may have expired.",
                         token)
@@ -121,9 +139,7 @@ final class CostExplorerEndpoints {
     // --- rendering
 
     private static RenderedBody result(Exchange exchange, List<CostExplorerRow> rows) {
-        return V2023_CSV.equals(exchange.mediaType())
-                ? csv(rows)
-                : json(rows, exchange.envelope(), exchange.pretty());
+        return V2023_CSV.equals(exchange.mediaType()) ? csv(rows) : json(rows, exchange.envelope(), exchange.pretty());
     }
 
     /** {@code {"usageDetails": [...]}}, properties in alphabetical order, absent fields left out, exact amounts. */
@@ -166,16 +182,26 @@ final class CostExplorerEndpoints {
     static RenderedBody csv(List<CostExplorerRow> rows) {
         StringBuilder text = new StringBuilder(CSV_HEADER);
         for (CostExplorerRow row : rows) {
-            text.append(row.usageDate()).append(',')
-                    .append(cell(row.invoiceId())).append(',')
-                    .append(cell(row.organizationName())).append(',')
-                    .append(cell(row.organizationId())).append(',')
-                    .append(cell(row.projectName())).append(',')
-                    .append(cell(row.projectId())).append(',')
-                    .append(cell(row.clusterName())).append(',')
-                    .append(cell(row.clusterId())).append(',')
-                    .append(cell(row.service())).append(", ")
-                    .append(row.usageAmount().toPlainString()).append("\r\n");
+            text.append(row.usageDate())
+                    .append(',')
+                    .append(cell(row.invoiceId()))
+                    .append(',')
+                    .append(cell(row.organizationName()))
+                    .append(',')
+                    .append(cell(row.organizationId()))
+                    .append(',')
+                    .append(cell(row.projectName()))
+                    .append(',')
+                    .append(cell(row.projectId()))
+                    .append(',')
+                    .append(cell(row.clusterName()))
+                    .append(',')
+                    .append(cell(row.clusterId()))
+                    .append(',')
+                    .append(cell(row.service()))
+                    .append(", ")
+                    .append(row.usageAmount().toPlainString())
+                    .append("\r\n");
         }
         return RenderedBody.of(text.toString().getBytes(StandardCharsets.UTF_8));
     }
@@ -199,7 +225,8 @@ final class CostExplorerEndpoints {
     // --- validation
 
     /** Exactly one of the two is set. */
-    record Validation(@Nullable CostExplorerQuery query, @Nullable ApiErrorBody error) {
+    record Validation(
+            @Nullable CostExplorerQuery query, @Nullable ApiErrorBody error) {
 
         static Validation invalid(String detail, Object... parameters) {
             return new Validation(null, ApiErrorBody.of(400, "VALIDATION_ERROR", detail, parameters));
@@ -235,8 +262,10 @@ final class CostExplorerEndpoints {
         }
         LocalDate oldest = today.withDayOfMonth(1).minusMonths(MONTHS_KEPT - 1);
         if (start.isBefore(oldest)) {
-            return Validation.invalid("startDate " + start + " is more than " + MONTHS_KEPT
-                    + " months back; the oldest month available is " + oldest + ".", "startDate");
+            return Validation.invalid(
+                    "startDate " + start + " is more than " + MONTHS_KEPT
+                            + " months back; the oldest month available is " + oldest + ".",
+                    "startDate");
         }
         List<String> organizations;
         List<String> projects;
@@ -261,8 +290,8 @@ final class CostExplorerEndpoints {
         if (root.has("groupBy")) {
             JsonNode node = root.get("groupBy");
             if (!node.isString() || !CostExplorerUsage.GROUP_BY.contains(node.asString())) {
-                return Validation.invalid("groupBy must be one of " + String.join(", ", CostExplorerUsage.GROUP_BY)
-                        + ".", "groupBy");
+                return Validation.invalid(
+                        "groupBy must be one of " + String.join(", ", CostExplorerUsage.GROUP_BY) + ".", "groupBy");
             }
             groupBy = node.asString();
             List<String> dimension = switch (groupBy) {
@@ -272,8 +301,11 @@ final class CostExplorerEndpoints {
                 default -> services;
             };
             if (dimension == null || dimension.isEmpty()) {
-                return Validation.invalid("At least one filter value needs to be provided in " + groupBy
-                        + " to group by " + groupBy + ".", "groupBy", groupBy);
+                return Validation.invalid(
+                        "At least one filter value needs to be provided in " + groupBy + " to group by " + groupBy
+                                + ".",
+                        "groupBy",
+                        groupBy);
             }
         }
         boolean partial = false;
@@ -284,8 +316,8 @@ final class CostExplorerEndpoints {
             }
             partial = node.booleanValue();
         }
-        return new Validation(new CostExplorerQuery(start, end, organizations, projects, clusters, services, groupBy,
-                partial), null);
+        return new Validation(
+                new CostExplorerQuery(start, end, organizations, projects, clusters, services, groupBy, partial), null);
     }
 
     private static LocalDate monthStart(JsonNode root, String field) {

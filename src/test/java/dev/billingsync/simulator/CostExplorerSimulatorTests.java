@@ -57,8 +57,8 @@ class CostExplorerSimulatorTests {
     private static final String USAGE = "/api/atlas/v2/orgs/" + ORG + "/billing/costExplorer/usage";
     private static final String PENDING = "/api/atlas/v2/orgs/" + ORG + "/invoices/pending";
     private static final Clock NOV_21 = Clock.fixed(Instant.parse("2026-11-21T09:00:00Z"), ZoneOffset.UTC);
-    private static final String QUERY = "{\"startDate\":\"2026-08-01\",\"endDate\":\"2026-12-01\","
-            + "\"organizations\":[\"" + ORG + "\"]}";
+    private static final String QUERY =
+            "{\"startDate\":\"2026-08-01\",\"endDate\":\"2026-12-01\"," + "\"organizations\":[\"" + ORG + "\"]}";
     private static final byte[] PROCESSING = "HTTP/1.1 102 Processing\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final JsonMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
@@ -99,10 +99,20 @@ class CostExplorerSimulatorTests {
         assertThat(token).matches("[0-9a-f]{64}");
         assertThat(org.costExplorer().tokens()).containsExactly(token);
         assertThat(org.costExplorer().requestBody(token)).isEqualTo(QUERY);
-        assertThat(org.costExplorer().query(token)).isEqualTo(new CostExplorerQuery(LocalDate.parse("2026-08-01"),
-                LocalDate.parse("2026-12-01"), List.of(ORG), null, null, null, null, false));
+        assertThat(org.costExplorer().query(token))
+                .isEqualTo(new CostExplorerQuery(
+                        LocalDate.parse("2026-08-01"),
+                        LocalDate.parse("2026-12-01"),
+                        List.of(ORG),
+                        null,
+                        null,
+                        null,
+                        null,
+                        false));
 
-        String second = JSON.readTree(post(QUERY, JSON_TYPE, JSON_TYPE).body()).get("token").asString();
+        String second = JSON.readTree(post(QUERY, JSON_TYPE, JSON_TYPE).body())
+                .get("token")
+                .asString();
         assertThat(second).isNotEqualTo(token);
     }
 
@@ -121,12 +131,15 @@ class CostExplorerSimulatorTests {
     }
 
     @ParameterizedTest
-    @CsvSource(nullValues = "NONE", value = {
-        "application/json, 415",
-        "application/vnd.atlas.2025-03-12+json, 415",
-        "text/plain, 415",
-        "NONE, 415",
-        "application/vnd.atlas.2023-01-01+json; charset=UTF-8, 202"})
+    @CsvSource(
+            nullValues = "NONE",
+            value = {
+                "application/json, 415",
+                "application/vnd.atlas.2025-03-12+json, 415",
+                "text/plain, 415",
+                "NONE, 415",
+                "application/vnd.atlas.2023-01-01+json; charset=UTF-8, 202"
+            })
     void checksTheVersionedContentType(String contentType, int status) throws Exception {
         HttpResponse<String> response = post(QUERY, contentType, JSON_TYPE);
 
@@ -142,46 +155,50 @@ class CostExplorerSimulatorTests {
 
     @Test
     void checksAuthAndTheAcceptVersionBeforeTheBody() throws Exception {
-        assertThat(post(QUERY, JSON_TYPE, "application/vnd.atlas.2024-08-05+json").statusCode()).isEqualTo(406);
+        assertThat(post(QUERY, JSON_TYPE, "application/vnd.atlas.2024-08-05+json")
+                        .statusCode())
+                .isEqualTo(406);
         assertThat(post(QUERY, JSON_TYPE, CSV_TYPE).statusCode()).isEqualTo(406);
         HttpResponse<String> anonymous = send(HttpRequest.newBuilder(uri(USAGE))
                 .header("Accept", JSON_TYPE)
                 .header("Content-Type", JSON_TYPE)
                 .POST(HttpRequest.BodyPublishers.ofString(QUERY)));
         assertThat(anonymous.statusCode()).isEqualTo(401);
-        HttpResponse<String> unknownOrg = send(HttpRequest.newBuilder(
-                        uri("/api/atlas/v2/orgs/0123456789abcdef01234567/billing/costExplorer/usage"))
-                .header("Authorization", bearer)
-                .header("Accept", JSON_TYPE)
-                .header("Content-Type", JSON_TYPE)
-                .POST(HttpRequest.BodyPublishers.ofString(QUERY)));
+        HttpResponse<String> unknownOrg = send(
+                HttpRequest.newBuilder(uri("/api/atlas/v2/orgs/0123456789abcdef01234567/billing/costExplorer/usage"))
+                        .header("Authorization", bearer)
+                        .header("Accept", JSON_TYPE)
+                        .header("Content-Type", JSON_TYPE)
+                        .POST(HttpRequest.BodyPublishers.ofString(QUERY)));
         assertThat(unknownOrg.statusCode()).isEqualTo(404);
         assertThat(org.costExplorer().tokens()).isEmpty();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "{\"startDate\":\"2026-08-02\",\"endDate\":\"2026-12-01\"}",
-        "{\"startDate\":\"2026-08-01\",\"endDate\":\"2026-11-30\"}",
-        "{\"startDate\":\"2026-08-01\",\"endDate\":\"2026-08-01\"}",
-        "{\"startDate\":\"2026-09-01\",\"endDate\":\"2026-08-01\"}",
-        "{\"startDate\":\"2025-05-01\",\"endDate\":\"2026-12-01\"}",
-        "{\"startDate\":\"2026-08-01\"}",
-        "{\"endDate\":\"2026-12-01\"}",
-        "{\"startDate\":\"2026/08/01\",\"endDate\":\"2026-12-01\"}",
-        "{\"startDate\":\"2026-02-30\",\"endDate\":\"2026-12-01\"}",
-        "{\"startDate\":\"2026-08-01\",\"endDate\":\"2026-12-01\",\"granularity\":\"MONTHLY\"}",
-        "{\"startDate\":\"2026-08-01\",\"endDate\":\"2026-12-01\",\"groupBy\":\"projects\"}",
-        "{\"startDate\":\"2026-08-01\",\"endDate\":\"2026-12-01\",\"groupBy\":\"clusters\",\"clusters\":[]}",
-        "{\"startDate\":\"2026-08-01\",\"endDate\":\"2026-12-01\",\"groupBy\":\"organizations\"}",
-        "{\"startDate\":\"2026-08-01\",\"endDate\":\"2026-12-01\",\"groupBy\":\"services\",\"projects\":[\"5f1a2b3c4d5e6f7a8b9c0d1e\"]}",
-        "{\"startDate\":\"2026-08-01\",\"endDate\":\"2026-12-01\",\"groupBy\":\"skus\"}",
-        "{\"startDate\":\"2026-08-01\",\"endDate\":\"2026-12-01\",\"services\":[\"Clusters\",\"AI Models\"]}",
-        "{\"startDate\":\"2026-08-01\",\"endDate\":\"2026-12-01\",\"organizations\":[\"ACME\"]}",
-        "{\"startDate\":\"2026-08-01\",\"endDate\":\"2026-12-01\",\"projects\":null}",
-        "{\"startDate\":\"2026-08-01\",\"endDate\":\"2026-12-01\",\"projects\":\"5f1a2b3c4d5e6f7a8b9c0d1e\"}",
-        "{\"startDate\":\"2026-08-01\",\"endDate\":\"2026-12-01\",\"includePartialMatches\":\"yes\"}",
-        "[]"})
+    @ValueSource(
+            strings = {
+                "{\"startDate\":\"2026-08-02\",\"endDate\":\"2026-12-01\"}",
+                "{\"startDate\":\"2026-08-01\",\"endDate\":\"2026-11-30\"}",
+                "{\"startDate\":\"2026-08-01\",\"endDate\":\"2026-08-01\"}",
+                "{\"startDate\":\"2026-09-01\",\"endDate\":\"2026-08-01\"}",
+                "{\"startDate\":\"2025-05-01\",\"endDate\":\"2026-12-01\"}",
+                "{\"startDate\":\"2026-08-01\"}",
+                "{\"endDate\":\"2026-12-01\"}",
+                "{\"startDate\":\"2026/08/01\",\"endDate\":\"2026-12-01\"}",
+                "{\"startDate\":\"2026-02-30\",\"endDate\":\"2026-12-01\"}",
+                "{\"startDate\":\"2026-08-01\",\"endDate\":\"2026-12-01\",\"granularity\":\"MONTHLY\"}",
+                "{\"startDate\":\"2026-08-01\",\"endDate\":\"2026-12-01\",\"groupBy\":\"projects\"}",
+                "{\"startDate\":\"2026-08-01\",\"endDate\":\"2026-12-01\",\"groupBy\":\"clusters\",\"clusters\":[]}",
+                "{\"startDate\":\"2026-08-01\",\"endDate\":\"2026-12-01\",\"groupBy\":\"organizations\"}",
+                "{\"startDate\":\"2026-08-01\",\"endDate\":\"2026-12-01\",\"groupBy\":\"services\",\"projects\":[\"5f1a2b3c4d5e6f7a8b9c0d1e\"]}",
+                "{\"startDate\":\"2026-08-01\",\"endDate\":\"2026-12-01\",\"groupBy\":\"skus\"}",
+                "{\"startDate\":\"2026-08-01\",\"endDate\":\"2026-12-01\",\"services\":[\"Clusters\",\"AI Models\"]}",
+                "{\"startDate\":\"2026-08-01\",\"endDate\":\"2026-12-01\",\"organizations\":[\"ACME\"]}",
+                "{\"startDate\":\"2026-08-01\",\"endDate\":\"2026-12-01\",\"projects\":null}",
+                "{\"startDate\":\"2026-08-01\",\"endDate\":\"2026-12-01\",\"projects\":\"5f1a2b3c4d5e6f7a8b9c0d1e\"}",
+                "{\"startDate\":\"2026-08-01\",\"endDate\":\"2026-12-01\",\"includePartialMatches\":\"yes\"}",
+                "[]"
+            })
     void rejectsWhatAtlasRejectsWith400ValidationError(String body) throws Exception {
         HttpResponse<String> response = post(body, JSON_TYPE, JSON_TYPE);
 
@@ -204,8 +221,9 @@ class CostExplorerSimulatorTests {
     @Test
     void acceptsEighteenMonthsCurrentOneIncludedAndEveryFilter() throws Exception {
         String body = "{\"startDate\":\"2025-06-01\",\"endDate\":\"2026-12-01\",\"organizations\":[\"" + ORG + "\"],"
-                + "\"projects\":[\"" + org.groupIds().get(0) + "\"],\"clusters\":[\"" + org.costExplorer().clusterIds()
-                .get(0) + "\"],\"services\":[\"Cloud Manager Standard/Premium\",\"AI Model APIs\"],"
+                + "\"projects\":[\"" + org.groupIds().get(0) + "\"],\"clusters\":[\""
+                + org.costExplorer().clusterIds().get(0)
+                + "\"],\"services\":[\"Cloud Manager Standard/Premium\",\"AI Model APIs\"],"
                 + "\"groupBy\":\"clusters\",\"includePartialMatches\":true}";
 
         assertThat(post(body, JSON_TYPE, JSON_TYPE).statusCode()).isEqualTo(202);
@@ -226,19 +244,21 @@ class CostExplorerSimulatorTests {
         org.costExplorer().notReadyPolls(0);
         String token = createToken();
         assertThat(poll(token, JSON_TYPE).statusCode()).isEqualTo(200);
-        assertThat(poll(token.toUpperCase(), JSON_TYPE).statusCode()).as("tokens are hex, any case").isEqualTo(200);
+        assertThat(poll(token.toUpperCase(), JSON_TYPE).statusCode())
+                .as("tokens are hex, any case")
+                .isEqualTo(200);
         org.costExplorer().expireTokens();
         assertThat(poll(token, JSON_TYPE).statusCode()).isEqualTo(404);
         assertThat(poll(createToken(), JSON_TYPE).statusCode()).isEqualTo(200);
 
         SimulatedOrg other = simulator.addOrg("6a0b1c2d3e4f5a6b7c8d9e0f", "Other", 7, 3);
         other.costExplorer().notReadyPolls(0);
-        assertThat(send(HttpRequest.newBuilder(uri("/api/atlas/v2/orgs/" + other.id()
-                                + "/billing/costExplorer/usage/" + org.costExplorer().tokens().get(1)))
-                        .header("Authorization", bearer)
-                        .header("Accept", JSON_TYPE)
-                        .GET())
-                .statusCode())
+        assertThat(send(HttpRequest.newBuilder(uri("/api/atlas/v2/orgs/" + other.id() + "/billing/costExplorer/usage/"
+                                        + org.costExplorer().tokens().get(1)))
+                                .header("Authorization", bearer)
+                                .header("Accept", JSON_TYPE)
+                                .GET())
+                        .statusCode())
                 .as("tokens belong to their org")
                 .isEqualTo(404);
     }
@@ -263,13 +283,15 @@ class CostExplorerSimulatorTests {
         assertThat(csv.statusCode()).isEqualTo(200);
         assertThat(csv.headers().firstValue("Content-Type")).hasValue(CSV_TYPE);
         List<String> lines = csv.body().lines().toList();
-        assertThat(lines.get(0)).isEqualTo("Billed Date,Invoice Id,Organization Name,Organization ID,Project Name,"
-                + "Project Id,Cluster Name,Cluster Unique Id,Service,Usage Amount");
+        assertThat(lines.get(0))
+                .isEqualTo("Billed Date,Invoice Id,Organization Name,Organization ID,Project Name,"
+                        + "Project Id,Cluster Name,Cluster Unique Id,Service,Usage Amount");
         List<CostExplorerRow> rows = org.costExplorer().resultRows(token);
         assertThat(lines).hasSize(rows.size() + 1);
         CostExplorerRow first = rows.get(0);
-        assertThat(lines.get(1)).isEqualTo(first.usageDate() + "," + first.invoiceId() + ",Acme Billing," + ORG
-                + ",,,,," + first.service() + ", " + first.usageAmount().toPlainString());
+        assertThat(lines.get(1))
+                .isEqualTo(first.usageDate() + "," + first.invoiceId() + ",Acme Billing," + ORG + ",,,,,"
+                        + first.service() + ", " + first.usageAmount().toPlainString());
         assertThat(csv.body()).contains("\r\n");
 
         assertThat(org.costExplorer().pollTimes(token)).hasSize(4);
@@ -344,14 +366,18 @@ class CostExplorerSimulatorTests {
             // A client that reuses the connection waits for good: the server is still "processing".
             connection.get(PENDING, JSON_TYPE);
             assertThat(connection.silentFor(Duration.ofMillis(300))).isTrue();
-            assertThat(simulator.requests()).filteredOn(r -> r.path().startsWith(USAGE + "/"))
+            assertThat(simulator.requests())
+                    .filteredOn(r -> r.path().startsWith(USAGE + "/"))
                     .singleElement()
                     .satisfies(r -> assertThat(r.completedAt()).isNull());
         }
-        await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(simulator.requests())
-                .filteredOn(r -> r.path().startsWith(USAGE + "/"))
-                .singleElement()
-                .satisfies(r -> assertThat(r.completedAt()).as("completes when the client gives up").isNotNull()));
+        await().atMost(Duration.ofSeconds(2))
+                .untilAsserted(() -> assertThat(simulator.requests())
+                        .filteredOn(r -> r.path().startsWith(USAGE + "/"))
+                        .singleElement()
+                        .satisfies(r -> assertThat(r.completedAt())
+                                .as("completes when the client gives up")
+                                .isNotNull()));
     }
 
     @Test
@@ -385,7 +411,9 @@ class CostExplorerSimulatorTests {
             connection.get(PENDING, JSON_TYPE);
             assertThat(connection.readResponse().body()).isEqualTo(org.pendingInvoicesResponseBytes());
         }
-        assertThat(org.costExplorer().pollTimes(token)).as("a not-ready poll, whatever came late").hasSize(1);
+        assertThat(org.costExplorer().pollTimes(token))
+                .as("a not-ready poll, whatever came late")
+                .hasSize(1);
     }
 
     @Test
@@ -398,11 +426,13 @@ class CostExplorerSimulatorTests {
         assertThat(afterInterim.body()).startsWith(CostExplorerEndpoints.CSV_HEADER);
 
         org.costExplorer().notReadyForm(NotReadyForm.FINAL_102);
-        assertThat(catchThrowable(() -> http.send(HttpRequest.newBuilder(uri(USAGE + "/" + token))
-                        .header("Authorization", bearer)
-                        .header("Accept", JSON_TYPE)
-                        .timeout(Duration.ofMillis(500))
-                        .build(), HttpResponse.BodyHandlers.ofString())))
+        assertThat(catchThrowable(() -> http.send(
+                        HttpRequest.newBuilder(uri(USAGE + "/" + token))
+                                .header("Authorization", bearer)
+                                .header("Accept", JSON_TYPE)
+                                .timeout(Duration.ofMillis(500))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())))
                 .isInstanceOf(java.net.http.HttpTimeoutException.class);
     }
 
@@ -420,8 +450,8 @@ class CostExplorerSimulatorTests {
             connection.get(USAGE + "/" + token, JSON_TYPE);
             assertThat(connection.read()).isEqualTo(-1);
         }
-        await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(statusesOf(USAGE + "/" + token))
-                .containsExactly(0, 0));
+        await().atMost(Duration.ofSeconds(2))
+                .untilAsserted(() -> assertThat(statusesOf(USAGE + "/" + token)).containsExactly(0, 0));
     }
 
     /**
@@ -438,7 +468,8 @@ class CostExplorerSimulatorTests {
         try {
             reactor.netty.http.client.HttpClient client = reactor.netty.http.client.HttpClient.create(pool)
                     .responseTimeout(Duration.ofMillis(700))
-                    .doOnResponse((response, connection) -> connections.add(connection.channel().id()))
+                    .doOnResponse((response, connection) ->
+                            connections.add(connection.channel().id()))
                     .headers(headers -> headers.add("Authorization", bearer).add("Accept", JSON_TYPE))
                     .baseUrl(simulator.baseUrl().toString());
 
@@ -462,7 +493,8 @@ class CostExplorerSimulatorTests {
             String late = createToken();
             org.costExplorer().notReadyForm(NotReadyForm.INTERIM_102_THEN_RESULT);
             assertThat(status(client, USAGE + "/" + late)).isEqualTo(102);
-            assertThat(body(client, PENDING)).as("the poll's late 200, not the pending invoices")
+            assertThat(body(client, PENDING))
+                    .as("the poll's late 200, not the pending invoices")
                     .startsWith("{\"usageDetails\":[");
         } finally {
             pool.dispose();
@@ -473,8 +505,8 @@ class CostExplorerSimulatorTests {
 
     @Test
     void derivesRowsPerMonthAndServiceFromTheInvoices() {
-        List<CostExplorerRow> rows = org.costExplorer()
-                .resultRows("services", LocalDate.parse("2026-08-01"), LocalDate.parse("2026-12-01"));
+        List<CostExplorerRow> rows =
+                org.costExplorer().resultRows("services", LocalDate.parse("2026-08-01"), LocalDate.parse("2026-12-01"));
 
         Map<LocalDate, String> invoiceOfMonth = new HashMap<>();
         List<String> invoiceIds = org.invoiceIds();
@@ -483,10 +515,14 @@ class CostExplorerSimulatorTests {
         }
         assertThat(rows).isNotEmpty();
         assertThat(rows).extracting(CostExplorerRow::usageDate).isSorted();
-        TreeSet<LocalDate> months = rows.stream().map(CostExplorerRow::usageDate)
-                .collect(Collectors.toCollection(TreeSet::new));
-        assertThat(months).containsExactly(LocalDate.parse("2026-08-01"), LocalDate.parse("2026-09-01"),
-                        LocalDate.parse("2026-10-01"), LocalDate.parse("2026-11-01"));
+        TreeSet<LocalDate> months =
+                rows.stream().map(CostExplorerRow::usageDate).collect(Collectors.toCollection(TreeSet::new));
+        assertThat(months)
+                .containsExactly(
+                        LocalDate.parse("2026-08-01"),
+                        LocalDate.parse("2026-09-01"),
+                        LocalDate.parse("2026-10-01"),
+                        LocalDate.parse("2026-11-01"));
         for (CostExplorerRow row : rows) {
             assertThat(row.invoiceId()).isEqualTo(invoiceOfMonth.get(row.usageDate()));
             assertThat(row.organizationId()).isEqualTo(ORG);
@@ -497,14 +533,16 @@ class CostExplorerSimulatorTests {
             assertThat(row.usageAmount().scale()).isBetween(0, 6);
             assertThat(row.usageAmount()).isPositive();
         }
-        Set<Integer> scales = rows.stream().map(row -> row.usageAmount().scale()).collect(Collectors.toSet());
+        Set<Integer> scales =
+                rows.stream().map(row -> row.usageAmount().scale()).collect(Collectors.toSet());
         assertThat(scales).as("amounts come with varied scales").hasSizeGreaterThan(2);
         assertThat(rows.stream().map(CostExplorerRow::service).distinct())
                 .contains("Clusters", "Storage", "Data Transfer", "Backup");
 
-        assertThat(org.costExplorer().resultRows("services", LocalDate.parse("2026-09-01"),
-                        LocalDate.parse("2026-10-01")))
-                .isEqualTo(rows.stream().filter(row -> row.usageDate().equals(LocalDate.parse("2026-09-01")))
+        assertThat(org.costExplorer()
+                        .resultRows("services", LocalDate.parse("2026-09-01"), LocalDate.parse("2026-10-01")))
+                .isEqualTo(rows.stream()
+                        .filter(row -> row.usageDate().equals(LocalDate.parse("2026-09-01")))
                         .toList());
     }
 
@@ -515,8 +553,9 @@ class CostExplorerSimulatorTests {
         List<CostExplorerRow> byService = org.costExplorer().resultRows("services", start, end);
         List<CostExplorerRow> byProject = org.costExplorer().resultRows("projects", start, end);
         List<CostExplorerRow> byCluster = org.costExplorer().resultRows("clusters", start, end);
-        List<CostExplorerRow> byClusterWithPartials = org.costExplorer().resultRows(new CostExplorerQuery(start, end,
-                List.of(ORG), null, org.costExplorer().clusterIds(), null, "clusters", true));
+        List<CostExplorerRow> byClusterWithPartials = org.costExplorer()
+                .resultRows(new CostExplorerQuery(
+                        start, end, List.of(ORG), null, org.costExplorer().clusterIds(), null, "clusters", true));
 
         assertThat(byProject).allSatisfy(row -> {
             assertThat(row.projectId()).isIn(org.groupIds());
@@ -524,12 +563,14 @@ class CostExplorerSimulatorTests {
             assertThat(row.clusterId()).isNull();
         });
         assertThat(byCluster).allSatisfy(row -> {
-            assertThat(row.clusterId()).isIn(org.costExplorer().clusterIds())
+            assertThat(row.clusterId())
+                    .isIn(org.costExplorer().clusterIds())
                     .startsWith(row.projectId().substring(0, 8));
             assertThat(row.clusterName()).isNotBlank();
         });
         assertThat(org.costExplorer().clusterIds()).allMatch(id -> id.matches("[0-9a-f]{24}"));
-        assertThat(byClusterWithPartials).filteredOn(row -> row.clusterId() == null)
+        assertThat(byClusterWithPartials)
+                .filteredOn(row -> row.clusterId() == null)
                 .isNotEmpty()
                 .allSatisfy(row -> assertThat(row.service()).isIn("App Services"));
         assertThat(byProject.size()).isGreaterThan(byService.size());
@@ -540,17 +581,30 @@ class CostExplorerSimulatorTests {
                 .isLessThanOrEqualTo(tolerance(byClusterWithPartials));
         assertThat(total(byCluster)).isLessThan(total(byClusterWithPartials));
 
-        String project = byProject.stream().filter(row -> row.service().equals("Clusters")).toList()
-                .get(byProject.size() % 2).projectId();
-        assertThat(org.costExplorer().resultRows(new CostExplorerQuery(start, end, List.of(ORG), List.of(project),
-                        null, List.of("Clusters"), "projects", false)))
+        String project = byProject.stream()
+                .filter(row -> row.service().equals("Clusters"))
+                .toList()
+                .get(byProject.size() % 2)
+                .projectId();
+        assertThat(org.costExplorer()
+                        .resultRows(new CostExplorerQuery(
+                                start,
+                                end,
+                                List.of(ORG),
+                                List.of(project),
+                                null,
+                                List.of("Clusters"),
+                                "projects",
+                                false)))
                 .isNotEmpty()
                 .allSatisfy(row -> {
                     assertThat(row.projectId()).isEqualTo(project);
                     assertThat(row.service()).isEqualTo("Clusters");
                 });
-        assertThat(org.costExplorer().resultRows(new CostExplorerQuery(start, end, List.of("0123456789abcdef01234567"),
-                null, null, null, null, false))).isEmpty();
+        assertThat(org.costExplorer()
+                        .resultRows(new CostExplorerQuery(
+                                start, end, List.of("0123456789abcdef01234567"), null, null, null, null, false)))
+                .isEmpty();
     }
 
     @Test
@@ -569,8 +623,10 @@ class CostExplorerSimulatorTests {
         List<CostExplorerRow> before = org.costExplorer().resultRows(token);
         org.addDay();
         assertThat(org.costExplorer().resultRows(token)).isEqualTo(before);
-        assertThat(org.costExplorer().resultRows(org.costExplorer().query(token))).isNotEqualTo(before);
-        assertThat(JSON.readTree(poll(token, JSON_TYPE).body())).isEqualTo(org.costExplorer().resultJson(token));
+        assertThat(org.costExplorer().resultRows(org.costExplorer().query(token)))
+                .isNotEqualTo(before);
+        assertThat(JSON.readTree(poll(token, JSON_TYPE).body()))
+                .isEqualTo(org.costExplorer().resultJson(token));
     }
 
     // --- helpers
@@ -592,18 +648,26 @@ class CostExplorerSimulatorTests {
     }
 
     private int status(reactor.netty.http.client.HttpClient client, String path) {
-        return client.get().uri(path)
-                .responseSingle((response, body) -> body.asString().defaultIfEmpty("")
+        return client.get()
+                .uri(path)
+                .responseSingle((response, body) -> body.asString()
+                        .defaultIfEmpty("")
                         .thenReturn(response.status().code()))
                 .block(Duration.ofSeconds(5));
     }
 
     private String body(reactor.netty.http.client.HttpClient client, String path) {
-        return client.get().uri(path).responseSingle((response, body) -> body.asString()).block(Duration.ofSeconds(5));
+        return client.get()
+                .uri(path)
+                .responseSingle((response, body) -> body.asString())
+                .block(Duration.ofSeconds(5));
     }
 
     private List<Integer> statusesOf(String path) {
-        return simulator.requests().stream().filter(r -> r.path().equals(path)).map(RecordedRequest::status).toList();
+        return simulator.requests().stream()
+                .filter(r -> r.path().equals(path))
+                .map(RecordedRequest::status)
+                .toList();
     }
 
     private String createToken() throws Exception {
@@ -631,14 +695,19 @@ class CostExplorerSimulatorTests {
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
-        return http.send(request.timeout(Duration.ofSeconds(10)).build(),
+        return http.send(
+                request.timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 
     private String accessToken() throws Exception {
         HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/api/oauth/token"))
-                .header("Authorization", "Basic " + Base64.getEncoder()
-                        .encodeToString((CLIENT_ID + ":" + CLIENT_SECRET).getBytes(StandardCharsets.UTF_8)))
+                .header(
+                        "Authorization",
+                        "Basic "
+                                + Base64.getEncoder()
+                                        .encodeToString(
+                                                (CLIENT_ID + ":" + CLIENT_SECRET).getBytes(StandardCharsets.UTF_8)))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials")));
@@ -665,9 +734,10 @@ class CostExplorerSimulatorTests {
         }
 
         void get(String path, String accept) throws IOException {
-            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: " + bearer
-                            + "\r\nAccept: " + accept + "\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: " + bearer + "\r\nAccept: "
+                                    + accept + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             socket.getOutputStream().flush();
         }
 
@@ -701,12 +771,15 @@ class CostExplorerSimulatorTests {
                 }
                 head.write(b);
             }
-            List<String> lines = new ArrayList<>(List.of(head.toString(StandardCharsets.ISO_8859_1).split("\r\n")));
+            List<String> lines = new ArrayList<>(
+                    List.of(head.toString(StandardCharsets.ISO_8859_1).split("\r\n")));
             String statusLine = lines.remove(0);
             Map<String, String> headers = new LinkedHashMap<>();
             for (String line : lines) {
                 int colon = line.indexOf(':');
-                headers.put(line.substring(0, colon).strip().toLowerCase(), line.substring(colon + 1).strip());
+                headers.put(
+                        line.substring(0, colon).strip().toLowerCase(),
+                        line.substring(colon + 1).strip());
             }
             int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
             return new RawResponse(statusLine, headers, in.readNBytes(length));

@@ -22,10 +22,29 @@ final class CostExplorerUsage {
 
     /** The {@code services} enum of {@code CostExplorerFilterRequestBody} (23 values, spec of 2026-08-21). */
     static final List<String> SERVICES = List.of(
-            "Atlas", "Clusters", "Storage", "Serverless Instances", "Backup", "Data Transfer", "BI Connector",
-            "DSC Compute", "DSC Storage", "Premium Features", "Atlas Data Federation", "Atlas Stream Processing",
-            "App Services", "Charts", "Cloud Manager", "Cloud Manager Standard/Premium", "Legacy Backup",
-            "AI Model APIs", "Automated Embedding", "Native Reranking", "Flex Consulting", "Support", "Credits");
+            "Atlas",
+            "Clusters",
+            "Storage",
+            "Serverless Instances",
+            "Backup",
+            "Data Transfer",
+            "BI Connector",
+            "DSC Compute",
+            "DSC Storage",
+            "Premium Features",
+            "Atlas Data Federation",
+            "Atlas Stream Processing",
+            "App Services",
+            "Charts",
+            "Cloud Manager",
+            "Cloud Manager Standard/Premium",
+            "Legacy Backup",
+            "AI Model APIs",
+            "Automated Embedding",
+            "Native Reranking",
+            "Flex Consulting",
+            "Support",
+            "Credits");
 
     static final List<String> GROUP_BY = List.of("organizations", "projects", "clusters", "services");
 
@@ -82,8 +101,12 @@ final class CostExplorerUsage {
      * @param invoices the org's own invoices (one per month)
      * @param clusterId the unique id of a project's cluster (by name)
      */
-    static List<CostExplorerRow> rows(String orgId, String orgName, Collection<InvoiceState> invoices,
-            CostExplorerQuery query, BinaryOperator<String> clusterId) {
+    static List<CostExplorerRow> rows(
+            String orgId,
+            String orgName,
+            Collection<InvoiceState> invoices,
+            CostExplorerQuery query,
+            BinaryOperator<String> clusterId) {
         if (filters(query.organizations()) && !query.organizations().contains(orgId)) {
             return List.of();
         }
@@ -92,30 +115,43 @@ final class CostExplorerUsage {
         boolean byCluster = groupBy.equals("clusters");
         Map<Key, Sum> sums = new TreeMap<>(ORDER);
         for (InvoiceState invoice : invoices) {
-            LocalDate month = LocalDate.ofInstant(invoice.startDate, ZoneOffset.UTC).withDayOfMonth(1);
+            LocalDate month =
+                    LocalDate.ofInstant(invoice.startDate, ZoneOffset.UTC).withDayOfMonth(1);
             if (month.isBefore(query.startDate()) || !month.isBefore(query.endDate())) {
                 continue;
             }
             for (LineItem item : invoice.lineItems) {
                 UsageSource source = item.source();
                 String service = service(source.sku());
-                String cluster = source.clusterName() == null ? null : clusterId.apply(source.groupId(),
-                        source.clusterName());
+                String cluster =
+                        source.clusterName() == null ? null : clusterId.apply(source.groupId(), source.clusterName());
                 if (!matches(query, source.groupId(), cluster, service)) {
                     continue;
                 }
-                Key key = new Key(month, byProject ? source.groupId() : "",
-                        byCluster && source.clusterName() != null ? source.clusterName() : "", service);
-                sums.computeIfAbsent(key, k -> new Sum(invoice.id, byProject ? source.groupName() : null,
-                                byCluster ? cluster : null))
+                Key key = new Key(
+                        month,
+                        byProject ? source.groupId() : "",
+                        byCluster && source.clusterName() != null ? source.clusterName() : "",
+                        service);
+                sums.computeIfAbsent(
+                                key,
+                                k -> new Sum(
+                                        invoice.id, byProject ? source.groupName() : null, byCluster ? cluster : null))
                         .add(amount(item));
             }
         }
         List<CostExplorerRow> rows = new ArrayList<>(sums.size());
-        sums.forEach((key, sum) -> rows.add(new CostExplorerRow(sum.invoiceId, orgId, orgName,
-                key.projectId().isEmpty() ? null : key.projectId(), sum.projectName,
-                key.clusterName().isEmpty() ? null : key.clusterName(), sum.clusterId, key.service(),
-                rounded(sum.total), key.month())));
+        sums.forEach((key, sum) -> rows.add(new CostExplorerRow(
+                sum.invoiceId,
+                orgId,
+                orgName,
+                key.projectId().isEmpty() ? null : key.projectId(),
+                sum.projectName,
+                key.clusterName().isEmpty() ? null : key.clusterName(),
+                sum.clusterId,
+                key.service(),
+                rounded(sum.total),
+                key.month())));
         return List.copyOf(rows);
     }
 
@@ -124,8 +160,8 @@ final class CostExplorerUsage {
      * value for a filtered dimension (usage outside any cluster, with a cluster filter) is a partial match, included
      * only when asked for.
      */
-    private static boolean matches(CostExplorerQuery query, String projectId, @Nullable String clusterId,
-            String service) {
+    private static boolean matches(
+            CostExplorerQuery query, String projectId, @Nullable String clusterId, String service) {
         if (filters(query.services()) && !query.services().contains(service)) {
             return false;
         }
@@ -133,7 +169,9 @@ final class CostExplorerUsage {
             return false;
         }
         if (filters(query.clusters())) {
-            return clusterId == null ? query.includePartialMatches() : query.clusters().contains(clusterId);
+            return clusterId == null
+                    ? query.includePartialMatches()
+                    : query.clusters().contains(clusterId);
         }
         return true;
     }

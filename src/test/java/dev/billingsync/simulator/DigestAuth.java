@@ -78,7 +78,11 @@ final class DigestAuth {
         String nc = answer.get("nc");
         String cnonce = answer.get("cnonce");
         String response = answer.get("response");
-        if (password == null || nonce == null || nc == null || cnonce == null || response == null
+        if (password == null
+                || nonce == null
+                || nc == null
+                || cnonce == null
+                || response == null
                 || !REALM.equals(answer.get("realm"))
                 || !"MD5".equalsIgnoreCase(algorithm)
                 || !"auth".equals(answer.get("qop"))
@@ -88,7 +92,8 @@ final class DigestAuth {
         String ha1 = md5(username + ":" + REALM + ":" + password);
         String ha2 = md5(method + ":" + requestUri);
         String expected = md5(ha1 + ":" + nonceValue + ":" + nc + ":" + cnonce + ":auth:" + ha2);
-        if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
+        if (!MessageDigest.isEqual(
+                expected.getBytes(StandardCharsets.US_ASCII),
                 response.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII))) {
             return Outcome.INVALID;
         }
@@ -146,8 +151,8 @@ final class DigestAuth {
 
     static String md5(String text) {
         try {
-            return HexFormat.of().formatHex(
-                    MessageDigest.getInstance("MD5").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("MD5").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException impossible) {
             throw new IllegalStateException("MD5 is a required JDK algorithm", impossible);
         }

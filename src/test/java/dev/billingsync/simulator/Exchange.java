@@ -33,7 +33,8 @@ final class Exchange {
         return variables;
     }
 
-    @Nullable String parameter(String name) {
+    @Nullable
+    String parameter(String name) {
         List<String> values = parameters.get(name);
         return values == null || values.isEmpty() ? null : values.get(0);
     }
@@ -48,7 +49,8 @@ final class Exchange {
         return "true".equalsIgnoreCase(parameter("pretty"));
     }
 
-    @Nullable String header(String name) {
+    @Nullable
+    String header(String name) {
         return request.requestHeaders().get(name);
     }
 

@@ -23,12 +23,11 @@ final class InvoiceEndpoints {
 
     void register(Router router) {
         // "pending" before "{invoiceId}": first fit wins.
-        router.add(Route.atlas(HttpMethod.GET, "/api/atlas/v2/orgs/{orgId}/invoices/pending", List.of(V2023_JSON),
-                this::pending));
-        router.add(Route.atlas(HttpMethod.GET, "/api/atlas/v2/orgs/{orgId}/invoices/{invoiceId}",
-                List.of(V2023_JSON), this::invoice));
-        router.add(Route.atlas(HttpMethod.GET, "/api/atlas/v2/orgs/{orgId}/invoices", List.of(V2023_JSON),
-                this::list));
+        router.add(Route.atlas(
+                HttpMethod.GET, "/api/atlas/v2/orgs/{orgId}/invoices/pending", List.of(V2023_JSON), this::pending));
+        router.add(Route.atlas(
+                HttpMethod.GET, "/api/atlas/v2/orgs/{orgId}/invoices/{invoiceId}", List.of(V2023_JSON), this::invoice));
+        router.add(Route.atlas(HttpMethod.GET, "/api/atlas/v2/orgs/{orgId}/invoices", List.of(V2023_JSON), this::list));
     }
 
     /** {@code fromDate} (startDate on or after), {@code viewLinkedInvoices} (default true), paging up to 500. */
@@ -41,8 +40,12 @@ final class InvoiceEndpoints {
         int itemsPerPage = intParameter(exchange, "itemsPerPage", 100);
         int pageNum = intParameter(exchange, "pageNum", 1);
         if (itemsPerPage < 1 || itemsPerPage > 500 || pageNum < 1) {
-            return Mono.just(ApiErrorBody.of(400, "INVALID_PARAMETER", "itemsPerPage must be 1 to 500 and pageNum"
-                    + " at least 1.", "itemsPerPage").toReply(exchange.envelope(), exchange.pretty()));
+            return Mono.just(ApiErrorBody.of(
+                            400,
+                            "INVALID_PARAMETER",
+                            "itemsPerPage must be 1 to 500 and pageNum" + " at least 1.",
+                            "itemsPerPage")
+                    .toReply(exchange.envelope(), exchange.pretty()));
         }
         LocalDate fromDate;
         try {
@@ -52,9 +55,11 @@ final class InvoiceEndpoints {
                     .toReply(exchange.envelope(), exchange.pretty()));
         }
         boolean viewLinked = !"false".equalsIgnoreCase(exchange.parameter("viewLinkedInvoices"));
-        return Mono.fromCallable(() -> (Reply) Reply.json(200, exchange.mediaType(),
-                        org.renderInvoiceList(fromDate, pageNum, itemsPerPage, viewLinked, exchange.envelope(),
-                                exchange.pretty())))
+        return Mono.fromCallable(() -> (Reply) Reply.json(
+                        200,
+                        exchange.mediaType(),
+                        org.renderInvoiceList(
+                                fromDate, pageNum, itemsPerPage, viewLinked, exchange.envelope(), exchange.pretty())))
                 .subscribeOn(Schedulers.boundedElastic());
     }
 
@@ -73,8 +78,8 @@ final class InvoiceEndpoints {
             return Mono.just(orgNotFound(exchange));
         }
         // Rendering a big invoice takes a while: keep it off the event loop.
-        return Mono.fromCallable(() -> (Reply) Reply.json(200, exchange.mediaType(),
-                        org.renderPending(exchange.envelope(), exchange.pretty())))
+        return Mono.fromCallable(() -> (Reply) Reply.json(
+                        200, exchange.mediaType(), org.renderPending(exchange.envelope(), exchange.pretty())))
                 .subscribeOn(Schedulers.boundedElastic());
     }
 
@@ -87,9 +92,12 @@ final class InvoiceEndpoints {
         return Mono.fromCallable(() -> {
                     RenderedBody body = org.renderInvoice(invoiceId, exchange.envelope(), exchange.pretty());
                     if (body == null) {
-                        return (Reply) ApiErrorBody.of(404, "INVOICE_NOT_FOUND",
+                        return (Reply) ApiErrorBody.of(
+                                        404,
+                                        "INVOICE_NOT_FOUND",
                                         "Invoice " + invoiceId + " does not exist in organization " + org.id() + ".",
-                                        invoiceId, org.id())
+                                        invoiceId,
+                                        org.id())
                                 .toReply(exchange.envelope(), exchange.pretty());
                     }
                     return (Reply) Reply.json(200, exchange.mediaType(), body);

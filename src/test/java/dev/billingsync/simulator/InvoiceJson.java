@@ -45,8 +45,15 @@ final class InvoiceJson {
      * {@code GET /orgs/{orgId}/invoices}: a page of {@code BillingInvoiceMetadata} (no line items, payments or
      * refunds), with {@code linkedInvoices} as metadata too unless {@code viewLinkedInvoices=false}.
      */
-    RenderedBody metadataList(String orgId, List<InvoiceState> page, long totalCount, String selfHref,
-            @Nullable String nextHref, boolean viewLinked, boolean envelope, boolean pretty) {
+    RenderedBody metadataList(
+            String orgId,
+            List<InvoiceState> page,
+            long totalCount,
+            String selfHref,
+            @Nullable String nextHref,
+            boolean viewLinked,
+            boolean envelope,
+            boolean pretty) {
         return JsonOutput.render(pretty, g -> {
             g.writeStartObject();
             g.writeArrayPropertyStart("links");

@@ -27,7 +27,13 @@ final class InvoiceState {
     long salesTaxCents;
     long startingBalanceCents;
 
-    InvoiceState(String id, String orgId, String statusName, Instant startDate, Instant endDate, Instant created,
+    InvoiceState(
+            String id,
+            String orgId,
+            String statusName,
+            Instant startDate,
+            Instant endDate,
+            Instant created,
             boolean futureField) {
         this.id = id;
         this.orgId = orgId;

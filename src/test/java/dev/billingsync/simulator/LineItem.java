@@ -23,8 +23,13 @@ record LineItem(
 
     private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
 
-    static LineItem priced(UsageSource source, Instant startDate, Instant endDate, Instant created,
-            BigDecimal quantity, int futureRevision) {
+    static LineItem priced(
+            UsageSource source,
+            Instant startDate,
+            Instant endDate,
+            Instant created,
+            BigDecimal quantity,
+            int futureRevision) {
         // Atlas: totalPriceCents = unitPriceDollars * quantity * 100; the discount comes off that gross amount.
         long total = quantity.multiply(source.unitPriceDollars())
                 .multiply(HUNDRED)

@@ -61,21 +61,22 @@ public enum NotReadyForm {
      */
     Reply reply(String contentType, Map<String, String> headers, RenderedBody result) {
         return switch (this) {
-            case FINAL_102 -> new Reply.Wire(102,
-                    connection -> RawWire.writeAsCompleteAnswer(connection, processing()));
-            case INTERIM_102_THEN_SILENCE -> new Reply.Wire(102,
-                    connection -> RawWire.writeThenWaitForClose(connection, processing()));
-            case INTERIM_102_THEN_CLOSE -> new Reply.Wire(102,
-                    connection -> RawWire.writeAndClose(connection, processing()));
-            case INTERIM_102_THEN_RESULT -> new Reply.Wire(200, connection -> {
-                Map<String, String> resultHeaders = new LinkedHashMap<>(headers);
-                resultHeaders.put("Content-Type", contentType);
-                resultHeaders.put("Content-Length", Long.toString(result.length()));
-                ByteBuf late = Unpooled.wrappedBuffer(RawWire.head(200, resultHeaders), result.asByteBuf());
-                return RawWire.writeAsCompleteAnswer(connection, processing())
-                        .then(Mono.delay(RESULT_DELAY))
-                        .then(Mono.defer(() -> RawWire.write(connection, late)));
-            });
+            case FINAL_102 ->
+                new Reply.Wire(102, connection -> RawWire.writeAsCompleteAnswer(connection, processing()));
+            case INTERIM_102_THEN_SILENCE ->
+                new Reply.Wire(102, connection -> RawWire.writeThenWaitForClose(connection, processing()));
+            case INTERIM_102_THEN_CLOSE ->
+                new Reply.Wire(102, connection -> RawWire.writeAndClose(connection, processing()));
+            case INTERIM_102_THEN_RESULT ->
+                new Reply.Wire(200, connection -> {
+                    Map<String, String> resultHeaders = new LinkedHashMap<>(headers);
+                    resultHeaders.put("Content-Type", contentType);
+                    resultHeaders.put("Content-Length", Long.toString(result.length()));
+                    ByteBuf late = Unpooled.wrappedBuffer(RawWire.head(200, resultHeaders), result.asByteBuf());
+                    return RawWire.writeAsCompleteAnswer(connection, processing())
+                            .then(Mono.delay(RESULT_DELAY))
+                            .then(Mono.defer(() -> RawWire.write(connection, late)));
+                });
             case SILENCE -> new Reply.Wire(0, connection -> connection.onDispose());
             case CLOSE -> new Reply.Wire(0, RawWire::close);
             case EMPTY_200 -> new Reply.Body(200, contentType, RenderedBody.EMPTY, headers);

@@ -33,9 +33,9 @@ final class OrgListEndpoint {
                     .toReply(exchange.envelope(), exchange.pretty()));
         }
         if (itemsPerPage < 1 || itemsPerPage > 500 || pageNum < 1) {
-            return Mono.just(ApiErrorBody.of(400, "INVALID_PARAMETER",
-                            "itemsPerPage must be 1 to 500 and pageNum at least 1.")
-                    .toReply(exchange.envelope(), exchange.pretty()));
+            return Mono.just(
+                    ApiErrorBody.of(400, "INVALID_PARAMETER", "itemsPerPage must be 1 to 500 and pageNum at least 1.")
+                            .toReply(exchange.envelope(), exchange.pretty()));
         }
         List<SimulatedOrg> orgs = visible.get().stream()
                 .sorted((a, b) -> a.id().compareTo(b.id()))

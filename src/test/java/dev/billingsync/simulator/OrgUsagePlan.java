@@ -27,10 +27,24 @@ final class OrgUsagePlan {
     static final int PAST_LINES_PER_DAY = 12;
 
     private static final List<String> PROJECT_NAMES = List.of(
-            "Billing Prod", "analytics-staging", "Données Finance", "Mobile Backend", "search-platform",
-            "Data Lake EU", "internal-tools", "Customer 360");
+            "Billing Prod",
+            "analytics-staging",
+            "Données Finance",
+            "Mobile Backend",
+            "search-platform",
+            "Data Lake EU",
+            "internal-tools",
+            "Customer 360");
     private static final List<String> CLUSTER_BASES = List.of(
-            "orders", "payments", "catalog", "analytics", "sessions", "inventory", "ledger", "events", "profiles",
+            "orders",
+            "payments",
+            "catalog",
+            "analytics",
+            "sessions",
+            "inventory",
+            "ledger",
+            "events",
+            "profiles",
             "metrics");
     private static final List<String> ENVIRONMENTS = List.of("prod", "staging", "dev");
     private static final List<String> APP_NAMES =
@@ -119,21 +133,78 @@ final class OrgUsagePlan {
     private static void addProjectServices(List<UsageSource> all, Project project, int index) {
         if (index % 2 == 0) {
             String app = APP_NAMES.get((index / 2) % APP_NAMES.size()) + (index >= 8 ? "-" + index : "");
-            all.add(new UsageSource(project.id(), project.name(), null, null, "STITCH_COMPUTE", "runtime hours",
-                    new BigDecimal("0.0072"), QuantityKind.RUNTIME_HOURS, 40, null, null, app, null, null, null,
+            all.add(new UsageSource(
+                    project.id(),
+                    project.name(),
+                    null,
+                    null,
+                    "STITCH_COMPUTE",
+                    "runtime hours",
+                    new BigDecimal("0.0072"),
+                    QuantityKind.RUNTIME_HOURS,
+                    40,
+                    null,
+                    null,
+                    app,
+                    null,
+                    null,
+                    null,
                     false));
-            all.add(new UsageSource(project.id(), project.name(), null, null, "STITCH_DATA_DOWNLOADED", "GB",
-                    new BigDecimal("0.12"), QuantityKind.TRANSFER_GB, 3, null, null, app, null, null, null, false));
+            all.add(new UsageSource(
+                    project.id(),
+                    project.name(),
+                    null,
+                    null,
+                    "STITCH_DATA_DOWNLOADED",
+                    "GB",
+                    new BigDecimal("0.12"),
+                    QuantityKind.TRANSFER_GB,
+                    3,
+                    null,
+                    null,
+                    app,
+                    null,
+                    null,
+                    null,
+                    false));
         }
         if (index % 3 == 1) {
             String serverless = "serverless" + index;
             Map<String, List<String>> tags = new TreeMap<>(Map.of("env", List.of("prod")));
-            all.add(new UsageSource(project.id(), project.name(), serverless, "AWS", "ATLAS_NDS_AWS_SERVERLESS_RPU",
-                    "million RPUs", new BigDecimal("0.10"), QuantityKind.FULL_TIER, 50, BigDecimal.ZERO,
-                    new BigDecimal("50"), null, null, tags, null, false));
-            all.add(new UsageSource(project.id(), project.name(), serverless, "AWS", "ATLAS_NDS_AWS_SERVERLESS_RPU",
-                    "million RPUs", new BigDecimal("0.07"), QuantityKind.PARTIAL_TIER, 500, new BigDecimal("50"),
-                    new BigDecimal("550"), null, null, tags, null, false));
+            all.add(new UsageSource(
+                    project.id(),
+                    project.name(),
+                    serverless,
+                    "AWS",
+                    "ATLAS_NDS_AWS_SERVERLESS_RPU",
+                    "million RPUs",
+                    new BigDecimal("0.10"),
+                    QuantityKind.FULL_TIER,
+                    50,
+                    BigDecimal.ZERO,
+                    new BigDecimal("50"),
+                    null,
+                    null,
+                    tags,
+                    null,
+                    false));
+            all.add(new UsageSource(
+                    project.id(),
+                    project.name(),
+                    serverless,
+                    "AWS",
+                    "ATLAS_NDS_AWS_SERVERLESS_RPU",
+                    "million RPUs",
+                    new BigDecimal("0.07"),
+                    QuantityKind.PARTIAL_TIER,
+                    500,
+                    new BigDecimal("50"),
+                    new BigDecimal("550"),
+                    null,
+                    null,
+                    tags,
+                    null,
+                    false));
         }
     }
 
@@ -148,9 +219,23 @@ final class OrgUsagePlan {
         int storage = STORAGE_GB.get(random.nextInt(STORAGE_GB.size()));
         Map<String, List<String>> tags = TAG_VARIANTS.get(k % TAG_VARIANTS.size());
         String prefix = "ATLAS_" + provider + "_";
-        all.add(new UsageSource(project.id(), project.name(), name, provider, prefix + "INSTANCE_" + instance.size(),
-                "server hours", instance.price(provider), QuantityKind.SERVER_HOURS, nodes, null, null, null, null,
-                tags, project.instanceDiscount(), false));
+        all.add(new UsageSource(
+                project.id(),
+                project.name(),
+                name,
+                provider,
+                prefix + "INSTANCE_" + instance.size(),
+                "server hours",
+                instance.price(provider),
+                QuantityKind.SERVER_HOURS,
+                nodes,
+                null,
+                null,
+                null,
+                null,
+                tags,
+                project.instanceDiscount(),
+                false));
         String storageSku = switch (provider) {
             case "AWS" -> "ATLAS_AWS_STORAGE_STANDARD_GP3";
             case "GCP" -> "ATLAS_GCP_STORAGE_SSD";
@@ -161,32 +246,103 @@ final class OrgUsagePlan {
             case "GCP" -> "0.000233";
             default -> "0.00021";
         };
-        all.add(new UsageSource(project.id(), project.name(), name, provider, storageSku, "GB hours",
-                new BigDecimal(storagePrice), QuantityKind.STORAGE_GB_HOURS, storage, null, null, null, null, tags,
-                null, false));
+        all.add(new UsageSource(
+                project.id(),
+                project.name(),
+                name,
+                provider,
+                storageSku,
+                "GB hours",
+                new BigDecimal(storagePrice),
+                QuantityKind.STORAGE_GB_HOURS,
+                storage,
+                null,
+                null,
+                null,
+                null,
+                tags,
+                null,
+                false));
         String transferSku = switch (provider) {
             case "AWS" -> "ATLAS_AWS_DATA_TRANSFER_SAME_REGION";
             case "GCP" -> "ATLAS_GCP_DATA_TRANSFER_INTER_ZONE";
             default -> "ATLAS_AZURE_DATA_TRANSFER";
         };
         String transferPrice = "AZURE".equals(provider) ? "0.0125" : "0.01";
-        all.add(new UsageSource(project.id(), project.name(), name, provider, transferSku, "GB",
-                new BigDecimal(transferPrice), QuantityKind.TRANSFER_GB, 20, null, null, null, null, tags, null,
+        all.add(new UsageSource(
+                project.id(),
+                project.name(),
+                name,
+                provider,
+                transferSku,
+                "GB",
+                new BigDecimal(transferPrice),
+                QuantityKind.TRANSFER_GB,
+                20,
+                null,
+                null,
+                null,
+                null,
+                tags,
+                null,
                 k % 3 == 0));
         // Older line items (and some SKUs) come without cloudProvider.
-        all.add(new UsageSource(project.id(), project.name(), name, null, prefix + "BACKUP_SNAPSHOT_STORAGE",
-                "GB days", new BigDecimal("AWS".equals(provider) ? "0.0045" : "0.0047"), QuantityKind.BACKUP_GB_DAYS,
-                storage, null, null, null, null, tags, null, false));
+        all.add(new UsageSource(
+                project.id(),
+                project.name(),
+                name,
+                null,
+                prefix + "BACKUP_SNAPSHOT_STORAGE",
+                "GB days",
+                new BigDecimal("AWS".equals(provider) ? "0.0045" : "0.0047"),
+                QuantityKind.BACKUP_GB_DAYS,
+                storage,
+                null,
+                null,
+                null,
+                null,
+                tags,
+                null,
+                false));
         if (k % 3 == 2 && !"AZURE".equals(provider)) {
-            String internet = "AWS".equals(provider) ? "ATLAS_AWS_DATA_TRANSFER_INTERNET" : "ATLAS_GCP_DATA_TRANSFER_INTERNET";
-            all.add(new UsageSource(project.id(), project.name(), name, provider, internet, "GB",
-                    new BigDecimal("AWS".equals(provider) ? "0.09" : "0.12"), QuantityKind.TRANSFER_GB, 5, null, null,
-                    null, "Includes egress to a peered VPC", tags, null, false));
+            String internet =
+                    "AWS".equals(provider) ? "ATLAS_AWS_DATA_TRANSFER_INTERNET" : "ATLAS_GCP_DATA_TRANSFER_INTERNET";
+            all.add(new UsageSource(
+                    project.id(),
+                    project.name(),
+                    name,
+                    provider,
+                    internet,
+                    "GB",
+                    new BigDecimal("AWS".equals(provider) ? "0.09" : "0.12"),
+                    QuantityKind.TRANSFER_GB,
+                    5,
+                    null,
+                    null,
+                    null,
+                    "Includes egress to a peered VPC",
+                    tags,
+                    null,
+                    false));
         }
         if (k % 7 == 3) {
-            all.add(new UsageSource(project.id(), project.name(), name, provider, "ATLAS_BI_CONNECTOR",
-                    "server hours", new BigDecimal("0.0455"), QuantityKind.SERVER_HOURS, 1, null, null, null,
-                    "BI Connector sampling enabled", tags, null, false));
+            all.add(new UsageSource(
+                    project.id(),
+                    project.name(),
+                    name,
+                    provider,
+                    "ATLAS_BI_CONNECTOR",
+                    "server hours",
+                    new BigDecimal("0.0455"),
+                    QuantityKind.SERVER_HOURS,
+                    1,
+                    null,
+                    null,
+                    null,
+                    "BI Connector sampling enabled",
+                    tags,
+                    null,
+                    false));
         }
     }
 
@@ -247,10 +403,10 @@ final class OrgUsagePlan {
 
     private static List<@Nullable Map<String, List<String>>> tagVariants() {
         List<@Nullable Map<String, List<String>>> variants = new ArrayList<>();
-        variants.add(Collections.unmodifiableMap(new TreeMap<>(Map.of(
-                "env", List.of("prod"), "team", List.of("billing", "finance")))));
-        variants.add(Collections.unmodifiableMap(new TreeMap<>(Map.of(
-                "cost-center", List.of("cc-1042"), "env", List.of("staging")))));
+        variants.add(Collections.unmodifiableMap(
+                new TreeMap<>(Map.of("env", List.of("prod"), "team", List.of("billing", "finance")))));
+        variants.add(Collections.unmodifiableMap(
+                new TreeMap<>(Map.of("cost-center", List.of("cc-1042"), "env", List.of("staging")))));
         variants.add(Map.of());
         variants.add(null);
         variants.add(Collections.unmodifiableMap(new TreeMap<>(Map.of(
@@ -263,11 +419,12 @@ final class OrgUsagePlan {
     private record Instance(String size, String aws, String gcp, String azure) {
 
         BigDecimal price(String provider) {
-            return new BigDecimal(switch (provider) {
-                case "AWS" -> aws;
-                case "GCP" -> gcp;
-                default -> azure;
-            });
+            return new BigDecimal(
+                    switch (provider) {
+                        case "AWS" -> aws;
+                        case "GCP" -> gcp;
+                        default -> azure;
+                    });
         }
     }
 }

@@ -16,7 +16,16 @@ record Payment(
         String unitPrice) {
 
     Payment withStatus(String status, long paidCents, Instant when) {
-        return new Payment(id, amountBilledCents, paidCents, created, when, currency, salesTaxCents, status,
-                subtotalCents, unitPrice);
+        return new Payment(
+                id,
+                amountBilledCents,
+                paidCents,
+                created,
+                when,
+                currency,
+                salesTaxCents,
+                status,
+                subtotalCents,
+                unitPrice);
     }
 }

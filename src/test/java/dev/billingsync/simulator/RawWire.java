@@ -35,7 +35,8 @@ final class RawWire {
 
     /** Writes {@code bytes} as they are (status line and headers included), then closes the connection. */
     static Mono<Void> writeAndClose(Connection connection, ByteBuf bytes) {
-        return write(connection, bytes).then(Mono.defer(() -> completion(connection.channel().close())));
+        return write(connection, bytes)
+                .then(Mono.defer(() -> completion(connection.channel().close())));
     }
 
     /** Closes the connection normally (FIN) without writing anything. */
@@ -80,7 +81,8 @@ final class RawWire {
                 .append(' ')
                 .append(HttpResponseStatus.valueOf(status).reasonPhrase())
                 .append("\r\n");
-        headers.forEach((name, value) -> text.append(name).append(": ").append(value).append("\r\n"));
+        headers.forEach(
+                (name, value) -> text.append(name).append(": ").append(value).append("\r\n"));
         text.append("\r\n");
         return Unpooled.wrappedBuffer(text.toString().getBytes(StandardCharsets.ISO_8859_1));
     }

@@ -21,8 +21,8 @@ final class RequestLog {
         this.clock = clock;
     }
 
-    Entry start(String method, String path, String query, HttpHeaders headers, @Nullable String orgId,
-            String connection) {
+    Entry start(
+            String method, String path, String query, HttpHeaders headers, @Nullable String orgId, String connection) {
         Entry entry = new Entry(method, path, query, redacted(headers), orgId, connection, clock.instant());
         synchronized (entries) {
             entries.add(entry);
@@ -79,8 +79,14 @@ final class RequestLog {
         private volatile @Nullable Instant completedAt;
         private volatile @Nullable Instant connectionClosedAt;
 
-        private Entry(String method, String path, String query, Map<String, String> headers, @Nullable String orgId,
-                String connection, Instant receivedAt) {
+        private Entry(
+                String method,
+                String path,
+                String query,
+                Map<String, String> headers,
+                @Nullable String orgId,
+                String connection,
+                Instant receivedAt) {
             this.method = method;
             this.path = path;
             this.query = query;
@@ -107,8 +113,17 @@ final class RequestLog {
         }
 
         RecordedRequest toRecord() {
-            return new RecordedRequest(method, path, query, headers, orgId, status, receivedAt, completedAt,
-                    connection, connectionClosedAt);
+            return new RecordedRequest(
+                    method,
+                    path,
+                    query,
+                    headers,
+                    orgId,
+                    status,
+                    receivedAt,
+                    completedAt,
+                    connection,
+                    connectionClosedAt);
         }
     }
 }

@@ -35,7 +35,8 @@ record Route(HttpMethod method, String template, List<String> mediaTypes, boolea
     }
 
     /** The path variables when {@code path} fits the template, else null. */
-    @Nullable Map<String, String> match(List<String> segments) {
+    @Nullable
+    Map<String, String> match(List<String> segments) {
         List<String> parts = Router.segments(template);
         if (parts.size() != segments.size()) {
             return null;

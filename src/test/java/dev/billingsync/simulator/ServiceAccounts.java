@@ -74,7 +74,10 @@ final class ServiceAccounts {
     Reply token(@Nullable String authorization, @Nullable String contentType, String body) {
         String clientId = authenticatedClient(authorization);
         if (clientId == null) {
-            return error(401, "invalid_client", "Invalid client credentials.",
+            return error(
+                    401,
+                    "invalid_client",
+                    "Invalid client credentials.",
                     Map.of("WWW-Authenticate", "Basic realm=\"oauth\""));
         }
         if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith(FORM)) {
@@ -91,10 +94,16 @@ final class ServiceAccounts {
         }
         long now = nanoTime.getAsLong();
         tokens.values().removeIf(token -> now - token.expiresAtNanos() >= 0);
-        long active = tokens.values().stream().filter(token -> token.clientId().equals(clientId)).count();
+        long active = tokens.values().stream()
+                .filter(token -> token.clientId().equals(clientId))
+                .count();
         if (active >= MAX_ACTIVE_TOKENS) {
-            return error(403, "access_denied", "Access Token limit reached. Please use the existing Access Tokens"
-                    + " or create a new Service Account.", Map.of());
+            return error(
+                    403,
+                    "access_denied",
+                    "Access Token limit reached. Please use the existing Access Tokens"
+                            + " or create a new Service Account.",
+                    Map.of());
         }
         Duration life = lifetime;
         String token = newToken(clientId, life);
@@ -113,7 +122,10 @@ final class ServiceAccounts {
 
     Reply revoke(@Nullable String authorization, String body) {
         if (authenticatedClient(authorization) == null) {
-            return error(401, "invalid_client", "Invalid client credentials.",
+            return error(
+                    401,
+                    "invalid_client",
+                    "Invalid client credentials.",
                     Map.of("WWW-Authenticate", "Basic realm=\"oauth\""));
         }
         new QueryStringDecoder(body, StandardCharsets.UTF_8, false)
@@ -129,8 +141,8 @@ final class ServiceAccounts {
         }
         String decoded;
         try {
-            decoded = new String(Base64.getDecoder().decode(authorization.substring(6).strip()),
-                    StandardCharsets.UTF_8);
+            decoded = new String(
+                    Base64.getDecoder().decode(authorization.substring(6).strip()), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException notBase64) {
             return null;
         }
@@ -150,8 +162,9 @@ final class ServiceAccounts {
 
     private boolean matches(String id, String secret) {
         String expected = secrets.get(id);
-        return expected != null && MessageDigest.isEqual(
-                expected.getBytes(StandardCharsets.UTF_8), secret.getBytes(StandardCharsets.UTF_8));
+        return expected != null
+                && MessageDigest.isEqual(
+                        expected.getBytes(StandardCharsets.UTF_8), secret.getBytes(StandardCharsets.UTF_8));
     }
 
     /** JWT-shaped like Atlas' tokens, but opaque to clients; the signature part is random. */

@@ -116,11 +116,15 @@ public final class SimulatedCostExplorer {
      * @param groupBy {@code organizations}, {@code projects}, {@code clusters}, {@code services} or null
      */
     public List<CostExplorerRow> resultRows(@Nullable String groupBy, LocalDate startDate, LocalDate endDate) {
-        return resultRows(new CostExplorerQuery(startDate, endDate, List.of(org.id()),
+        return resultRows(new CostExplorerQuery(
+                startDate,
+                endDate,
+                List.of(org.id()),
                 "projects".equals(groupBy) ? org.groupIds() : null,
                 "clusters".equals(groupBy) ? clusterIds() : null,
                 "services".equals(groupBy) ? services() : null,
-                groupBy, false));
+                groupBy,
+                false));
     }
 
     /** The JSON document a token's result is served as ({@code {"usageDetails": [...]}}). */
@@ -142,8 +146,10 @@ public final class SimulatedCostExplorer {
             HexFormat hex = HexFormat.of();
             String token;
             do {
-                token = hex.toHexDigits(tokenRandom.nextLong()) + hex.toHexDigits(tokenRandom.nextLong())
-                        + hex.toHexDigits(tokenRandom.nextLong()) + hex.toHexDigits(tokenRandom.nextLong());
+                token = hex.toHexDigits(tokenRandom.nextLong())
+                        + hex.toHexDigits(tokenRandom.nextLong())
+                        + hex.toHexDigits(tokenRandom.nextLong())
+                        + hex.toHexDigits(tokenRandom.nextLong());
             } while (queries.containsKey(token));
             queries.put(token, new Query(query, body, rows));
             return token;

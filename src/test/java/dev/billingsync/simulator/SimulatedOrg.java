@@ -29,8 +29,8 @@ import tools.jackson.databind.JsonNode;
  */
 public final class SimulatedOrg {
 
-    private static final List<BigDecimal> TAX_RATES = List.of(
-            BigDecimal.ZERO, BigDecimal.ZERO, new BigDecimal("0.0825"), new BigDecimal("0.07"));
+    private static final List<BigDecimal> TAX_RATES =
+            List.of(BigDecimal.ZERO, BigDecimal.ZERO, new BigDecimal("0.0825"), new BigDecimal("0.07"));
     private static final List<String> REFUND_REASONS = List.of(
             "Service credit for degraded cluster availability",
             "Duplicate charge",
@@ -57,7 +57,13 @@ public final class SimulatedOrg {
     private Instant clock;
     private long version;
 
-    SimulatedOrg(String id, String name, long seed, int lineItemsPerDay, YearMonth pendingMonth, int usageDays,
+    SimulatedOrg(
+            String id,
+            String name,
+            long seed,
+            int lineItemsPerDay,
+            YearMonth pendingMonth,
+            int usageDays,
             InvoiceJson json) {
         if (!AtlasIds.isObjectId(id)) {
             throw new IllegalArgumentException("An Atlas org id is 24 lower-case hex digits: " + id);
@@ -74,8 +80,8 @@ public final class SimulatedOrg {
         this.json = json;
         this.random = new SplittableRandom(OrgUsagePlan.mix(seed, 0x5EED));
         this.ids = new ObjectIds(random);
-        Instant orgCreated = startOf(pendingMonth.minusMonths(24 + random.nextInt(12))).plusSeconds(
-                random.nextInt(28 * 86_400));
+        Instant orgCreated =
+                startOf(pendingMonth.minusMonths(24 + random.nextInt(12))).plusSeconds(random.nextInt(28 * 86_400));
         this.plan = new OrgUsagePlan(seed, lineItemsPerDay, orgCreated);
         this.linkedPlan = new OrgUsagePlan(OrgUsagePlan.mix(seed, 0x11CED), 2, orgCreated);
         this.linkedOrgId = ids.next(orgCreated.plus(Duration.ofDays(90)));
@@ -89,9 +95,17 @@ public final class SimulatedOrg {
         InvoiceState linkedPaid = openInvoice(linkedOrgId, paid.startDate, false);
         linkedPaid.statusName = "PAID";
         linkedPaid.lineItems.addAll(linkedPlan.lines(linkedPlan.daily(), date(paid.startDate)));
-        linkedPaid.payments.add(new Payment(ids.next(paid.endDate), linkedPaid.amountBilledCents(),
-                linkedPaid.amountBilledCents(), paid.endDate.plus(Duration.ofDays(2)),
-                paid.endDate.plus(Duration.ofDays(2)), "USD", 0, "PAID", linkedPaid.subtotalCents(), "1.0000"));
+        linkedPaid.payments.add(new Payment(
+                ids.next(paid.endDate),
+                linkedPaid.amountBilledCents(),
+                linkedPaid.amountBilledCents(),
+                paid.endDate.plus(Duration.ofDays(2)),
+                paid.endDate.plus(Duration.ofDays(2)),
+                "USD",
+                0,
+                "PAID",
+                linkedPaid.subtotalCents(),
+                "1.0000"));
         linkedPaid.touch(paid.endDate.plus(Duration.ofDays(2)));
         paid.linkedInvoices.add(linkedPaid);
         pay(paid);
@@ -240,7 +254,8 @@ public final class SimulatedOrg {
     public synchronized void setInvoiceStatus(String invoiceId, String statusName) {
         InvoiceState invoice = require(invoiceId);
         if (invoice == pending) {
-            throw new IllegalArgumentException("Invoice " + invoiceId + " is the pending one: use closePendingInvoice()");
+            throw new IllegalArgumentException(
+                    "Invoice " + invoiceId + " is the pending one: use closePendingInvoice()");
         }
         if ("PENDING".equals(statusName)) {
             throw new IllegalArgumentException("An org has at most one PENDING invoice");
@@ -314,18 +329,26 @@ public final class SimulatedOrg {
     }
 
     synchronized RenderedBody renderPending(boolean envelope, boolean pretty) {
-        return rendered.computeIfAbsent(new RenderKey("pending", envelope, pretty),
-                key -> json.pendingList(id,
+        return rendered.computeIfAbsent(
+                new RenderKey("pending", envelope, pretty),
+                key -> json.pendingList(
+                        id,
                         pendingListShowsLinkedOrgs ? List.of(pending, pending.linkedInvoices.get(0)) : List.of(pending),
-                        envelope, pretty));
+                        envelope,
+                        pretty));
     }
 
     /**
      * {@code GET /orgs/{orgId}/invoices}: the org's own invoices starting on or after {@code fromDate} (all when
      * null), newest period first (Atlas's default, END_DATE desc), one page. Withdrawn invoices are not listed.
      */
-    synchronized RenderedBody renderInvoiceList(@Nullable LocalDate fromDate, int pageNum, int itemsPerPage,
-            boolean viewLinked, boolean envelope, boolean pretty) {
+    synchronized RenderedBody renderInvoiceList(
+            @Nullable LocalDate fromDate,
+            int pageNum,
+            int itemsPerPage,
+            boolean viewLinked,
+            boolean envelope,
+            boolean pretty) {
         List<InvoiceState> matching = invoices.values().stream()
                 .filter(i -> !withdrawn.contains(i.id))
                 .filter(i -> fromDate == null || !date(i.startDate).isBefore(fromDate))
@@ -336,8 +359,15 @@ public final class SimulatedOrg {
         String base = json.apiBase() + "/orgs/" + id + "/invoices?itemsPerPage=" + itemsPerPage
                 + (fromDate == null ? "" : "&fromDate=" + fromDate) + (viewLinked ? "" : "&viewLinkedInvoices=false")
                 + "&pageNum=";
-        return json.metadataList(id, matching.subList(from, to), matching.size(), base + pageNum,
-                to < matching.size() ? base + (pageNum + 1) : null, viewLinked, envelope, pretty);
+        return json.metadataList(
+                id,
+                matching.subList(from, to),
+                matching.size(),
+                base + pageNum,
+                to < matching.size() ? base + (pageNum + 1) : null,
+                viewLinked,
+                envelope,
+                pretty);
     }
 
     /**
@@ -358,7 +388,7 @@ public final class SimulatedOrg {
                     refund(invoice);
                 }
                 case 3 -> setStatus(invoice, "FORGIVEN");
-                case 5 -> { } // stays CLOSED
+                case 5 -> {} // stays CLOSED
                 default -> pay(invoice);
             }
             older.put(invoice.id, invoice);
@@ -392,8 +422,8 @@ public final class SimulatedOrg {
         if (invoice == null) {
             return null;
         }
-        return rendered.computeIfAbsent(new RenderKey(invoiceId, envelope, pretty),
-                key -> json.single(invoice, envelope, pretty));
+        return rendered.computeIfAbsent(
+                new RenderKey(invoiceId, envelope, pretty), key -> json.single(invoice, envelope, pretty));
     }
 
     private RenderedBody requireRendered(String invoiceId) {
@@ -478,16 +508,25 @@ public final class SimulatedOrg {
         invoice.statusName = "CLOSED";
         clock = max(clock, invoice.endDate.plus(Duration.ofDays(1)));
         Instant closed = tick();
-        invoice.payments.add(new Payment(ids.next(closed), invoice.amountBilledCents(), 0, closed, closed, "USD",
-                invoice.salesTaxCents, "NEW", invoice.subtotalCents(), "1.0000"));
+        invoice.payments.add(new Payment(
+                ids.next(closed),
+                invoice.amountBilledCents(),
+                0,
+                closed,
+                closed,
+                "USD",
+                invoice.salesTaxCents,
+                "NEW",
+                invoice.subtotalCents(),
+                "1.0000"));
         invoice.touch(closed);
     }
 
     private void pay(InvoiceState invoice) {
         Payment payment = paymentOf(invoice);
         Instant when = tick();
-        invoice.payments.set(invoice.payments.size() - 1,
-                payment.withStatus("PAID", payment.amountBilledCents(), when));
+        invoice.payments.set(
+                invoice.payments.size() - 1, payment.withStatus("PAID", payment.amountBilledCents(), when));
         long refunded = invoice.refunds.stream().mapToLong(Refund::amountCents).sum();
         invoice.amountPaidCents = Math.max(0, payment.amountBilledCents() - refunded);
         invoice.statusName = "PAID";
@@ -497,8 +536,17 @@ public final class SimulatedOrg {
     private Payment paymentOf(InvoiceState invoice) {
         if (invoice.payments.isEmpty()) {
             Instant when = tick();
-            invoice.payments.add(new Payment(ids.next(when), invoice.amountBilledCents(), 0, when, when, "USD",
-                    invoice.salesTaxCents, "NEW", invoice.subtotalCents(), "1.0000"));
+            invoice.payments.add(new Payment(
+                    ids.next(when),
+                    invoice.amountBilledCents(),
+                    0,
+                    when,
+                    when,
+                    "USD",
+                    invoice.salesTaxCents,
+                    "NEW",
+                    invoice.subtotalCents(),
+                    "1.0000"));
         }
         return invoice.payments.get(invoice.payments.size() - 1);
     }
@@ -508,8 +556,8 @@ public final class SimulatedOrg {
         long base = Math.max(payment.amountPaidCents(), invoice.amountBilledCents());
         long amount = Math.max(1, base * (3 + random.nextInt(18)) / 100);
         Instant when = tick();
-        invoice.refunds.add(new Refund(amount, when, payment.id(),
-                REFUND_REASONS.get(random.nextInt(REFUND_REASONS.size()))));
+        invoice.refunds.add(
+                new Refund(amount, when, payment.id(), REFUND_REASONS.get(random.nextInt(REFUND_REASONS.size()))));
         invoice.creditsCents += amount;
         invoice.amountPaidCents = Math.max(0, invoice.amountPaidCents - amount);
         invoice.touch(when);

@@ -15,11 +15,29 @@ class FocusRowTests {
     static final Instant PERIOD_END = Instant.parse("2026-04-01T00:00:00Z");
 
     static FocusLine line(String sku, long cents, String rate, String currency) {
-        return new FocusLine("8c0c1a2b3c4d5e6f7a8b9c01", "Acme", "9c0c1a2b3c4d5e6f7a8b9c01", PERIOD, PERIOD_END,
-                currency, rate, sku, Instant.parse("2026-03-02T00:00:00Z"), Instant.parse("2026-03-03T00:00:00Z"),
-                Instant.parse("2026-03-03T01:02:03.456Z"), new BigDecimal("72"), "server hours",
-                new BigDecimal("0.08"), cents, new BigDecimal("10"), null, null, "6a0c1a2b3c4d5e6f7a8b9c01",
-                "Billing Prod", "orders-prod", null,
+        return new FocusLine(
+                "8c0c1a2b3c4d5e6f7a8b9c01",
+                "Acme",
+                "9c0c1a2b3c4d5e6f7a8b9c01",
+                PERIOD,
+                PERIOD_END,
+                currency,
+                rate,
+                sku,
+                Instant.parse("2026-03-02T00:00:00Z"),
+                Instant.parse("2026-03-03T00:00:00Z"),
+                Instant.parse("2026-03-03T01:02:03.456Z"),
+                new BigDecimal("72"),
+                "server hours",
+                new BigDecimal("0.08"),
+                cents,
+                new BigDecimal("10"),
+                null,
+                null,
+                "6a0c1a2b3c4d5e6f7a8b9c01",
+                "Billing Prod",
+                "orders-prod",
+                null,
                 new TreeMap<>(Map.of("team", List.of("finance", "billing"), "flag", List.of())));
     }
 

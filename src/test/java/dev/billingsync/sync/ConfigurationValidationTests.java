@@ -34,22 +34,33 @@ class ConfigurationValidationTests {
                 .run(context -> {
                     assertThat(context).hasNotFailed();
                     ConfiguredOrgs orgs = context.getBean(ConfiguredOrgs.class);
-                    assertThat(orgs.all()).singleElement().satisfies(org -> assertThat(org.credentials())
-                            .isEqualTo(new AtlasCredentials.ServiceAccount("id", "secret")));
+                    assertThat(orgs.all())
+                            .singleElement()
+                            .satisfies(org -> assertThat(org.credentials())
+                                    .isEqualTo(new AtlasCredentials.ServiceAccount("id", "secret")));
                 });
     }
 
     @Test
     void perOrgOverrideWinsOverGlobalCredentials() {
-        runner.withPropertyValues("billing.atlas.client-id=id", "billing.atlas.client-secret=secret",
-                        "billing.orgs[0].id=" + ORG, "billing.orgs[0].public-key=pub", "billing.orgs[0].private-key=priv")
-                .run(context -> assertThat(context.getBean(ConfiguredOrgs.class).all().get(0).credentials())
+        runner.withPropertyValues(
+                        "billing.atlas.client-id=id",
+                        "billing.atlas.client-secret=secret",
+                        "billing.orgs[0].id=" + ORG,
+                        "billing.orgs[0].public-key=pub",
+                        "billing.orgs[0].private-key=priv")
+                .run(context -> assertThat(context.getBean(ConfiguredOrgs.class)
+                                .all()
+                                .get(0)
+                                .credentials())
                         .isEqualTo(new AtlasCredentials.ApiKey("pub", "priv")));
     }
 
     @Test
     void rejectsAMalformedOrgIdNamingTheProperty() {
-        runner.withPropertyValues("billing.atlas.client-id=id", "billing.atlas.client-secret=secret",
+        runner.withPropertyValues(
+                        "billing.atlas.client-id=id",
+                        "billing.atlas.client-secret=secret",
                         "billing.orgs[0].id=5F0C1A2B3C4D5E6F7A8B9C01")
                 .run(context -> assertThat(failureText(context.getStartupFailure()))
                         .contains("orgs[0].id")
@@ -73,16 +84,22 @@ class ConfigurationValidationTests {
 
     @Test
     void rejectsAPrivateKeyWithoutItsPublicKeyOnAnOrg() {
-        runner.withPropertyValues("billing.atlas.client-id=id", "billing.atlas.client-secret=secret",
-                        "billing.orgs[0].id=" + ORG, "billing.orgs[0].private-key=priv")
+        runner.withPropertyValues(
+                        "billing.atlas.client-id=id",
+                        "billing.atlas.client-secret=secret",
+                        "billing.orgs[0].id=" + ORG,
+                        "billing.orgs[0].private-key=priv")
                 .run(context -> assertThat(failureText(context.getStartupFailure()))
                         .contains("billing.orgs[0].public-key is required when billing.orgs[0].private-key is set"));
     }
 
     @Test
     void rejectsTheSameOrgTwice() {
-        runner.withPropertyValues("billing.atlas.client-id=id", "billing.atlas.client-secret=secret",
-                        "billing.orgs[0].id=" + ORG, "billing.orgs[1].id=" + ORG)
+        runner.withPropertyValues(
+                        "billing.atlas.client-id=id",
+                        "billing.atlas.client-secret=secret",
+                        "billing.orgs[0].id=" + ORG,
+                        "billing.orgs[1].id=" + ORG)
                 .run(context -> assertThat(failureText(context.getStartupFailure()))
                         .contains("billing.orgs[1].id: organization " + ORG + " is configured twice"));
     }
@@ -96,15 +113,19 @@ class ConfigurationValidationTests {
     @Test
     void rejectsAParallelismOutsideOneToSixtyFourNamingTheProperty() {
         for (String parallelism : new String[] {"0", "65"}) {
-            runner.withPropertyValues("billing.atlas.client-id=id", "billing.atlas.client-secret=secret",
-                            "billing.orgs[0].id=" + ORG, "billing.sync.parallelism=" + parallelism)
+            runner.withPropertyValues(
+                            "billing.atlas.client-id=id",
+                            "billing.atlas.client-secret=secret",
+                            "billing.orgs[0].id=" + ORG,
+                            "billing.sync.parallelism=" + parallelism)
                     .run(context -> assertThat(failureText(context.getStartupFailure()))
                             .contains("billing.sync")
                             .contains("parallelism"));
         }
-        runner.withPropertyValues("billing.atlas.client-id=id", "billing.atlas.client-secret=secret",
-                        "billing.orgs[0].id=" + ORG)
-                .run(context -> assertThat(context.getBean(SyncProperties.class).parallelism()).isEqualTo(4));
+        runner.withPropertyValues(
+                        "billing.atlas.client-id=id", "billing.atlas.client-secret=secret", "billing.orgs[0].id=" + ORG)
+                .run(context -> assertThat(context.getBean(SyncProperties.class).parallelism())
+                        .isEqualTo(4));
     }
 
     @Test
@@ -112,8 +133,11 @@ class ConfigurationValidationTests {
         new ApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(ValidationAutoConfiguration.class))
                 .withUserConfiguration(DiscoveryConfig.class)
-                .withPropertyValues("billing.orgs[0].id=" + ORG, "billing.orgs[0].client-id=own",
-                        "billing.orgs[0].client-secret=own-secret", "billing.orgs-discovery.enabled=true")
+                .withPropertyValues(
+                        "billing.orgs[0].id=" + ORG,
+                        "billing.orgs[0].client-id=own",
+                        "billing.orgs[0].client-secret=own-secret",
+                        "billing.orgs-discovery.enabled=true")
                 .run(context -> assertThat(failureText(context.getStartupFailure()))
                         .contains("billing.orgs-discovery.enabled")
                         .contains("billing.atlas.client-id"));
@@ -124,8 +148,11 @@ class ConfigurationValidationTests {
         new ApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(ValidationAutoConfiguration.class))
                 .withUserConfiguration(DiscoveryConfig.class)
-                .withPropertyValues("billing.atlas.client-id=id", "billing.atlas.client-secret=secret",
-                        "billing.orgs-discovery.enabled=true", "billing.orgs-discovery.exclude[0]=not-an-org")
+                .withPropertyValues(
+                        "billing.atlas.client-id=id",
+                        "billing.atlas.client-secret=secret",
+                        "billing.orgs-discovery.enabled=true",
+                        "billing.orgs-discovery.exclude[0]=not-an-org")
                 .run(context -> assertThat(failureText(context.getStartupFailure()))
                         .contains("billing.orgs-discovery")
                         .contains("exclude[0]"));
@@ -133,7 +160,10 @@ class ConfigurationValidationTests {
 
     @Configuration(proxyBeanMethods = false)
     @EnableConfigurationProperties({
-        AtlasProperties.class, OrgProperties.class, SyncProperties.class, OrgDiscoveryProperties.class
+        AtlasProperties.class,
+        OrgProperties.class,
+        SyncProperties.class,
+        OrgDiscoveryProperties.class
     })
     @Import({ConfiguredOrgs.class, SyncedOrgs.class})
     static class DiscoveryConfig {

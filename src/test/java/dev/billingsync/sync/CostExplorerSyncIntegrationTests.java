@@ -35,13 +35,14 @@ import org.springframework.test.context.DynamicPropertySource;
  * Cost Explorer through the whole sync against the simulator: every "not ready" wire form of HTTP 102, poll spacing,
  * the deadline, a forgotten token, and idempotent re-runs.
  */
-@SpringBootTest(properties = {
-    "billing.sync.enabled=false",
-    "billing.cost-explorer.poll-interval=5s",
-    "billing.cost-explorer.max-poll-interval=6s",
-    "billing.cost-explorer.deadline=14s",
-    "billing.atlas.timeouts.poll=1s"
-})
+@SpringBootTest(
+        properties = {
+            "billing.sync.enabled=false",
+            "billing.cost-explorer.poll-interval=5s",
+            "billing.cost-explorer.max-poll-interval=6s",
+            "billing.cost-explorer.deadline=14s",
+            "billing.atlas.timeouts.poll=1s"
+        })
 @Import(TestDatabaseConfiguration.class)
 class CostExplorerSyncIntegrationTests {
 
@@ -125,8 +126,11 @@ class CostExplorerSyncIntegrationTests {
         ExecutorService executor = Executors.newSingleThreadExecutor();
         try {
             var running = executor.submit(this::sync);
-            await().atMost(Duration.ofSeconds(20)).until(() -> costExplorer.tokens().size() > tokensBefore
-                    && !costExplorer.pollTimes(costExplorer.tokens().get(tokensBefore)).isEmpty());
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> costExplorer.tokens().size() > tokensBefore
+                            && !costExplorer
+                                    .pollTimes(costExplorer.tokens().get(tokensBefore))
+                                    .isEmpty());
             costExplorer.expireTokens();
             costExplorer.notReadyPolls(0);
 
@@ -160,15 +164,20 @@ class CostExplorerSyncIntegrationTests {
         double before = readyQueries();
         sync();
         assertThat(readyQueries()).isEqualTo(before + 1);
-        assertThat(meters.find("billing.costexplorer.query.polls").summary()).isNotNull()
+        assertThat(meters.find("billing.costexplorer.query.polls").summary())
+                .isNotNull()
                 .satisfies(polls -> assertThat(polls.max()).isGreaterThanOrEqualTo(2));
-        assertThat(meters.find("billing.costexplorer.query.duration").tag("outcome", "READY").timer())
+        assertThat(meters.find("billing.costexplorer.query.duration")
+                        .tag("outcome", "READY")
+                        .timer())
                 .isNotNull()
                 .satisfies(timer -> assertThat(timer.count()).isPositive());
     }
 
     private double readyQueries() {
-        var counter = meters.find("billing.costexplorer.queries").tag("outcome", "READY").counter();
+        var counter = meters.find("billing.costexplorer.queries")
+                .tag("outcome", "READY")
+                .counter();
         return counter == null ? 0 : counter.count();
     }
 
@@ -185,17 +194,22 @@ class CostExplorerSyncIntegrationTests {
         List<RecordedRequest> posts = atlas.requests().stream()
                 .filter(r -> r.method().equals("POST") && r.path().endsWith("/costExplorer/usage"))
                 .toList();
-        assertThat(posts).isNotEmpty().allSatisfy(post ->
-                assertThat(post.header("content-type")).isEqualTo("application/vnd.atlas.2023-01-01+json"));
+        assertThat(posts)
+                .isNotEmpty()
+                .allSatisfy(post ->
+                        assertThat(post.header("content-type")).isEqualTo("application/vnd.atlas.2023-01-01+json"));
 
-        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.exists(OpenApiSchemaCheck.SPEC),
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                java.nio.file.Files.exists(OpenApiSchemaCheck.SPEC),
                 "Atlas OpenAPI spec not found at " + OpenApiSchemaCheck.SPEC.toAbsolutePath()
                         + ": schema check of the request body skipped");
         var schema = OpenApiSchemaCheck.load(OpenApiSchemaCheck.SPEC, "CostExplorerFilterRequestBody");
         for (String token : costExplorer.tokens()) {
-            var body = tools.jackson.databind.json.JsonMapper.builder().build()
-                    .readTree(costExplorer.requestBody(token));
-            assertThat(OpenApiSchemaCheck.violations(schema, body)).as("%s", body).isEmpty();
+            var body =
+                    tools.jackson.databind.json.JsonMapper.builder().build().readTree(costExplorer.requestBody(token));
+            assertThat(OpenApiSchemaCheck.violations(schema, body))
+                    .as("%s", body)
+                    .isEmpty();
         }
     }
 
@@ -231,13 +245,25 @@ class CostExplorerSyncIntegrationTests {
                 from cost_usage where org_id = ? and group_by = 'services' order by usage_date, position
                 """)
                 .param(ORG)
-                .query((rs, n) -> String.join("|", rs.getDate(1).toLocalDate().toString(), rs.getString(2),
-                        rs.getString(3), rs.getString(4), rs.getString(5), rs.getBigDecimal(6).toString()))
+                .query((rs, n) -> String.join(
+                        "|",
+                        rs.getDate(1).toLocalDate().toString(),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getString(4),
+                        rs.getString(5),
+                        rs.getBigDecimal(6).toString()))
                 .list();
         List<String> upstream = expected.stream()
                 .sorted((a, b) -> a.usageDate().compareTo(b.usageDate()))
-                .map(r -> String.join("|", r.usageDate().toString(), r.service(), r.service(), r.invoiceId(),
-                        r.service(), exact(r.usageAmount())))
+                .map(r -> String.join(
+                        "|",
+                        r.usageDate().toString(),
+                        r.service(),
+                        r.service(),
+                        r.invoiceId(),
+                        r.service(),
+                        exact(r.usageAmount())))
                 .toList();
         assertThat(stored).containsExactlyElementsOf(upstream);
     }
@@ -247,7 +273,8 @@ class CostExplorerSyncIntegrationTests {
     }
 
     private Map<String, String> usageRowVersions() {
-        return jdbc.sql("select usage_date || ':' || position as k, xmin::text as v from cost_usage where org_id = ?")
+        return jdbc
+                .sql("select usage_date || ':' || position as k, xmin::text as v from cost_usage where org_id = ?")
                 .param(ORG)
                 .query((rs, n) -> Map.entry(rs.getString(1), rs.getString(2)))
                 .list()

@@ -69,7 +69,9 @@ class CrashRecoveryIntegrationTests {
             Files.write(deadSpool.resolve("atlas-1.body"), new byte[1024]);
             Instant restart = Instant.now();
 
-            try (ConfigurableApplicationContext second = start(atlas, database,
+            try (ConfigurableApplicationContext second = start(
+                    atlas,
+                    database,
                     "billing.sync.lock-at-most-for=3s",
                     "billing.atlas.spool-directory=" + spool,
                     "billing.database.statement-timeout=2s",
@@ -78,8 +80,8 @@ class CrashRecoveryIntegrationTests {
 
                 await().atMost(Duration.ofSeconds(60)).until(() -> succeededStartupRuns(jdbc, restart) == 2);
 
-                List<Map<String, Object>> dead = jdbc.sql("select status, error_code, finished_at from sync_runs"
-                                + " where runner = ?")
+                List<Map<String, Object>> dead = jdbc.sql(
+                                "select status, error_code, finished_at from sync_runs" + " where runner = ?")
                         .param(DEAD)
                         .query()
                         .listOfRows();
@@ -90,16 +92,21 @@ class CrashRecoveryIntegrationTests {
                 });
                 StoredInvoiceAssertions stored = new StoredInvoiceAssertions(jdbc);
                 for (String org : List.of(ORG_EXPIRED, ORG_STILL_LOCKED)) {
-                    stored.assertMatches(atlas.org(org).pendingInvoicesResponse().get("results").get(0));
+                    stored.assertMatches(atlas.org(org)
+                            .pendingInvoicesResponse()
+                            .get("results")
+                            .get(0));
                 }
 
                 // Every pooled connection carries the statement timeout: a statement past it fails, it cannot hang.
                 JdbcClient app = JdbcClient.create(second.getBean(DataSource.class));
-                assertThat(app.sql("show statement_timeout").query(String.class).single()).isEqualTo("2s");
+                assertThat(app.sql("show statement_timeout").query(String.class).single())
+                        .isEqualTo("2s");
                 assertThatThrownBy(() -> app.sql("select pg_sleep(3)").query().listOfRows())
                         .hasRootCauseInstanceOf(SQLException.class)
                         .rootCause()
-                        .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("57014"));
+                        .satisfies(e ->
+                                assertThat(((SQLException) e).getSQLState()).isEqualTo("57014"));
             }
         }
     }

@@ -38,11 +38,17 @@ import tools.jackson.databind.JsonNode;
  */
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"billing.sync.enabled=false", "billing.cost-explorer.enabled=false",
-            "billing.sync.history-months=12", "billing.atlas.retry.initial-backoff=10ms",
-            "billing.atlas.retry.max-backoff=20ms", "billing.security.api-keys[0].name=finance",
+        properties = {
+            "billing.sync.enabled=false",
+            "billing.cost-explorer.enabled=false",
+            "billing.sync.history-months=12",
+            "billing.atlas.retry.initial-backoff=10ms",
+            "billing.atlas.retry.max-backoff=20ms",
+            "billing.security.api-keys[0].name=finance",
             "billing.security.api-keys[0].key=" + InvoiceHistoryIntegrationTests.API_KEY,
-            "billing.security.api-keys[0].roles=READ", "billing.security.api-keys[0].orgs=*"})
+            "billing.security.api-keys[0].roles=READ",
+            "billing.security.api-keys[0].orgs=*"
+        })
 @Import(TestDatabaseConfiguration.class)
 class InvoiceHistoryIntegrationTests {
 
@@ -136,7 +142,8 @@ class InvoiceHistoryIntegrationTests {
 
         // A refund months later on a PAID invoice: its `updated` and amounts change, so the list shows it.
         String paid = inWindow.stream()
-                .filter(id -> "PAID".equals(org.invoiceResponse(id).get("statusName").asString()))
+                .filter(id ->
+                        "PAID".equals(org.invoiceResponse(id).get("statusName").asString()))
                 .findFirst()
                 .orElseThrow();
         Map<String, String> before = invoiceRowVersions();
@@ -214,7 +221,8 @@ class InvoiceHistoryIntegrationTests {
 
         assertThat(resumed.status()).isEqualTo(SyncRun.Status.SUCCEEDED);
         assertThat(fetchedById(ORG_RESUMED))
-                .containsExactlyInAnyOrderElementsOf(window.stream().filter(id -> !storedFirst.contains(id)).toList());
+                .containsExactlyInAnyOrderElementsOf(
+                        window.stream().filter(id -> !storedFirst.contains(id)).toList());
         for (String id : window) {
             stored.assertMatches(org.invoiceResponse(id));
         }
@@ -227,7 +235,8 @@ class InvoiceHistoryIntegrationTests {
         List<String> window = closedInvoices(org, windowStart(12));
 
         JsonNode orgs = get("/api/v1/orgs?itemsPerPage=500");
-        JsonNode self = java.util.stream.StreamSupport.stream(orgs.get("results").spliterator(), false)
+        JsonNode self = java.util.stream.StreamSupport.stream(
+                        orgs.get("results").spliterator(), false)
                 .filter(o -> ORG_API.equals(o.get("id").asString()))
                 .findFirst()
                 .orElseThrow();
@@ -237,10 +246,12 @@ class InvoiceHistoryIntegrationTests {
 
         Instant before = Instant.now();
         String refunded = window.stream()
-                .filter(id -> "PAID".equals(org.invoiceResponse(id).get("statusName").asString()))
+                .filter(id ->
+                        "PAID".equals(org.invoiceResponse(id).get("statusName").asString()))
                 .findFirst()
                 .orElseThrow();
-        String withdrawn = window.stream().filter(id -> !id.equals(refunded)).findFirst().orElseThrow();
+        String withdrawn =
+                window.stream().filter(id -> !id.equals(refunded)).findFirst().orElseThrow();
         org.addRefund(refunded);
         org.withdrawInvoice(withdrawn);
         SyncRun run = sync(ORG_API);
@@ -248,12 +259,14 @@ class InvoiceHistoryIntegrationTests {
         assertThat(run.errorDetail()).contains(withdrawn);
 
         JsonNode changed = get("/api/v1/orgs/" + ORG_API + "/invoices?updatedSince=" + before);
-        assertThat(changed.get("results")).extracting(i -> i.get("id").asString())
+        assertThat(changed.get("results"))
+                .extracting(i -> i.get("id").asString())
                 .containsExactlyInAnyOrder(refunded, withdrawn);
         JsonNode missing = get("/api/v1/orgs/" + ORG_API + "/invoices/" + withdrawn);
         assertThat(Instant.parse(missing.get("missingUpstreamAt").asString())).isAfterOrEqualTo(before);
         assertThat(missing.get("lineItems").size()).as("its data kept").isPositive();
-        assertThat(get("/api/v1/orgs/" + ORG_API + "/invoices/" + refunded).has("missingUpstreamAt")).isFalse();
+        assertThat(get("/api/v1/orgs/" + ORG_API + "/invoices/" + refunded).has("missingUpstreamAt"))
+                .isFalse();
     }
 
     @org.springframework.boot.test.web.server.LocalServerPort
@@ -292,9 +305,16 @@ class InvoiceHistoryIntegrationTests {
 
     /** The invoice part of a sync as a replica configured with another history window would run it. */
     private AtlasInvoiceSync invoiceSync(int historyMonths) {
-        SyncProperties other = new SyncProperties(properties.enabled(), properties.cron(), properties.runOnStartup(),
-                properties.startupGrace(), properties.lockAtMostFor(), List.of(), properties.orgTimeBudget(),
-                historyMonths, properties.parallelism());
+        SyncProperties other = new SyncProperties(
+                properties.enabled(),
+                properties.cron(),
+                properties.runOnStartup(),
+                properties.startupGrace(),
+                properties.lockAtMostFor(),
+                List.of(),
+                properties.orgTimeBudget(),
+                historyMonths,
+                properties.parallelism());
         return new AtlasInvoiceSync(
                 reader, store, organizations, locks, transaction, Clock.systemUTC(), new SyncShutdown(), other);
     }
@@ -306,7 +326,9 @@ class InvoiceHistoryIntegrationTests {
         }
         OrgSyncLock.Held held = locks.tryLock(orgId).orElseThrow();
         try {
-            AtlasInvoiceSync.Result result = sync.sync(orgId, atlasClient.session(orgId, org.credentials()),
+            AtlasInvoiceSync.Result result = sync.sync(
+                    orgId,
+                    atlasClient.session(orgId, org.credentials()),
                     Instant.now().plus(Duration.ofMinutes(5)));
             assertThat(result.problems()).isEmpty();
         } finally {
@@ -315,7 +337,8 @@ class InvoiceHistoryIntegrationTests {
     }
 
     private SyncRun sync(String orgId) {
-        return orgSync.run(orgs.find(orgId).orElseThrow(), SyncRun.Trigger.MANUAL, null).orElseThrow();
+        return orgSync.run(orgs.find(orgId).orElseThrow(), SyncRun.Trigger.MANUAL, null)
+                .orElseThrow();
     }
 
     /** The first day of the oldest month of a window of {@code months} whole months before the current one. */
@@ -329,7 +352,8 @@ class InvoiceHistoryIntegrationTests {
                 .filter(id -> !id.equals(org.pendingInvoiceId()))
                 .filter(id -> {
                     JsonNode invoice = org.invoiceResponse(id);
-                    return !LocalDate.ofInstant(Instant.parse(invoice.get("startDate").asString()), ZoneOffset.UTC)
+                    return !LocalDate.ofInstant(
+                                    Instant.parse(invoice.get("startDate").asString()), ZoneOffset.UTC)
                             .isBefore(from);
                 })
                 .toList();
@@ -350,10 +374,7 @@ class InvoiceHistoryIntegrationTests {
                 union all select 'line:' || invoice_id || ':' || position, xmin::text from line_items
                 union all select 'payment:' || invoice_id || ':' || position, xmin::text from payments
                 union all select 'refund:' || invoice_id || ':' || position, xmin::text from refunds
-                """)
-                .query((rs, n) -> Map.entry(rs.getString(1), rs.getString(2)))
-                .list()
-                .stream()
+                """).query((rs, n) -> Map.entry(rs.getString(1), rs.getString(2))).list().stream()
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 }

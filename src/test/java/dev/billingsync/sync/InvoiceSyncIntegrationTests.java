@@ -33,8 +33,13 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
-@SpringBootTest(properties = {"billing.sync.enabled=false", "billing.cost-explorer.enabled=false", "billing.atlas.retry.initial-backoff=50ms",
-        "billing.atlas.retry.max-backoff=200ms"})
+@SpringBootTest(
+        properties = {
+            "billing.sync.enabled=false",
+            "billing.cost-explorer.enabled=false",
+            "billing.atlas.retry.initial-backoff=50ms",
+            "billing.atlas.retry.max-backoff=200ms"
+        })
 @Import(TestDatabaseConfiguration.class)
 class InvoiceSyncIntegrationTests {
 
@@ -143,7 +148,10 @@ class InvoiceSyncIntegrationTests {
                 .extracting(RecordedRequest::path)
                 .contains("/api/atlas/v2/orgs/" + ORG_B + "/invoices/" + closedId);
         stored.assertMatches(org.invoiceResponse(closedId));
-        assertThat(jdbc.sql("select status_name from invoices where id = ?").param(closedId).query(String.class).single())
+        assertThat(jdbc.sql("select status_name from invoices where id = ?")
+                        .param(closedId)
+                        .query(String.class)
+                        .single())
                 .isEqualTo("CLOSED");
         String newPending = org.pendingInvoiceId();
         assertThat(newPending).isNotEqualTo(closedId);
@@ -153,7 +161,10 @@ class InvoiceSyncIntegrationTests {
         // Once paid, it is fetched one last time and then left alone.
         org.setInvoiceStatus(closedId, "PAID");
         sync(ORG_B);
-        assertThat(jdbc.sql("select status_name from invoices where id = ?").param(closedId).query(String.class).single())
+        assertThat(jdbc.sql("select status_name from invoices where id = ?")
+                        .param(closedId)
+                        .query(String.class)
+                        .single())
                 .isEqualTo("PAID");
         atlas.clearRequests();
         sync(ORG_B);
@@ -181,7 +192,9 @@ class InvoiceSyncIntegrationTests {
         stored.assertMatches(org.pendingInvoicesResponse().get("results").get(0));
         assertThat(pendingIdOf(ORG_C)).isEqualTo(org.pendingInvoiceId());
         Map<String, Object> closedAfter = invoiceRow(closedId);
-        assertThat(closedAfter.get("missing_upstream_at")).as("flagged missing upstream").isNotNull();
+        assertThat(closedAfter.get("missing_upstream_at"))
+                .as("flagged missing upstream")
+                .isNotNull();
         closedAfter.remove("missing_upstream_at");
         closedBefore.remove("missing_upstream_at");
         assertThat(closedAfter).as("its data kept").isEqualTo(closedBefore);
@@ -190,7 +203,8 @@ class InvoiceSyncIntegrationTests {
         atlas.clearRequests();
         SyncRun next = sync(ORG_C);
         assertThat(next.status()).isEqualTo(SyncRun.Status.SUCCEEDED);
-        assertThat(atlas.requests()).extracting(RecordedRequest::path)
+        assertThat(atlas.requests())
+                .extracting(RecordedRequest::path)
                 .doesNotContain("/api/atlas/v2/orgs/" + ORG_C + "/invoices/" + closedId);
     }
 
@@ -213,7 +227,9 @@ class InvoiceSyncIntegrationTests {
         assertThat(run.status()).isEqualTo(SyncRun.Status.PARTIAL);
         assertThat(run.errorDetail()).contains(closedId).contains("403");
         stored.assertMatches(org.pendingInvoicesResponse().get("results").get(0));
-        assertThat(invoiceRow(closedId).get("missing_upstream_at")).as("a 403 is no proof it is gone").isNull();
+        assertThat(invoiceRow(closedId).get("missing_upstream_at"))
+                .as("a 403 is no proof it is gone")
+                .isNull();
 
         SyncRun healed = sync(ORG_B);
         assertThat(healed.status()).isEqualTo(SyncRun.Status.SUCCEEDED);
@@ -251,8 +267,9 @@ class InvoiceSyncIntegrationTests {
         // The pending call takes 2 s; meanwhile the lock expires and another replica takes it over.
         atlas.enqueueFault(ORG_A, Fault.delay(Duration.ofSeconds(2)));
         CompletableFuture<SyncRun> running = CompletableFuture.supplyAsync(() -> sync(ORG_A));
-        await().atMost(Duration.ofSeconds(10)).until(() -> atlas.requests().stream()
-                .anyMatch(r -> r.path().endsWith(ORG_A + "/invoices/pending") && r.completedAt() == null));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> atlas.requests().stream()
+                        .anyMatch(r -> r.path().endsWith(ORG_A + "/invoices/pending") && r.completedAt() == null));
         String lock = OrgSyncLock.lockName(ORG_A);
         jdbc.sql("update shedlock set locked_by = 'another-replica', lock_until = timezone('utc', now())"
                         + " + interval '1 minute' where name = ?")
@@ -264,7 +281,10 @@ class InvoiceSyncIntegrationTests {
             assertThat(run.status()).isEqualTo(SyncRun.Status.FAILED);
             assertThat(run.errorCode()).isEqualTo("LOCK_LOST");
             assertThat(rowVersions()).as("nothing of the run committed").isEqualTo(before);
-            assertThat(jdbc.sql("select locked_by from shedlock where name = ?").param(lock).query(String.class).single())
+            assertThat(jdbc.sql("select locked_by from shedlock where name = ?")
+                            .param(lock)
+                            .query(String.class)
+                            .single())
                     .as("the other replica's lock is left alone")
                     .isEqualTo("another-replica");
         } finally {
@@ -273,7 +293,8 @@ class InvoiceSyncIntegrationTests {
                     .update();
         }
         assertThat(sync(ORG_A).status()).as("the next run heals").isEqualTo(SyncRun.Status.SUCCEEDED);
-        stored.assertMatches(atlas.org(ORG_A).pendingInvoicesResponse().get("results").get(0));
+        stored.assertMatches(
+                atlas.org(ORG_A).pendingInvoicesResponse().get("results").get(0));
     }
 
     @Test
@@ -285,7 +306,8 @@ class InvoiceSyncIntegrationTests {
                 }))
                 .isInstanceOf(RejectedExecutionException.class);
 
-        assertThat(jdbc.sql("select status || ' ' || error_code from sync_runs where org_id = ? order by id desc limit 1")
+        assertThat(jdbc.sql(
+                                "select status || ' ' || error_code from sync_runs where org_id = ? order by id desc limit 1")
                         .param(ORG_A)
                         .query(String.class)
                         .single())
@@ -303,7 +325,9 @@ class InvoiceSyncIntegrationTests {
         assertThat(run.status()).isEqualTo(SyncRun.Status.FAILED);
         assertThat(run.errorCode()).isEqualTo("MALFORMED_RESPONSE");
         try (Stream<Path> files = Files.walk(SPOOL)) {
-            assertThat(files.filter(f -> f.getFileName().toString().endsWith(".body"))).as("spooled bodies").isEmpty();
+            assertThat(files.filter(f -> f.getFileName().toString().endsWith(".body")))
+                    .as("spooled bodies")
+                    .isEmpty();
         }
         assertThat(sync(ORG_A).status()).isEqualTo(SyncRun.Status.SUCCEEDED);
     }
@@ -329,7 +353,8 @@ class InvoiceSyncIntegrationTests {
         atlas.clearFaults(ORG_C);
         SyncRun healed = sync(ORG_C);
         assertThat(healed.status()).isEqualTo(SyncRun.Status.SUCCEEDED);
-        stored.assertMatches(atlas.org(ORG_C).pendingInvoicesResponse().get("results").get(0));
+        stored.assertMatches(
+                atlas.org(ORG_C).pendingInvoicesResponse().get("results").get(0));
     }
 
     @Test
@@ -359,7 +384,8 @@ class InvoiceSyncIntegrationTests {
 
         assertThat(run.status()).isEqualTo(SyncRun.Status.FAILED);
         assertThat(run.atlasRequests()).isEqualTo(1);
-        assertThat(atlas.requests().stream().filter(r -> r.path().startsWith("/api/atlas/v2"))).hasSize(1);
+        assertThat(atlas.requests().stream().filter(r -> r.path().startsWith("/api/atlas/v2")))
+                .hasSize(1);
     }
 
     @Test
@@ -420,10 +446,7 @@ class InvoiceSyncIntegrationTests {
                 union all select 'payment:' || invoice_id || ':' || position, xmin::text from payments
                 union all select 'refund:' || invoice_id || ':' || position, xmin::text from refunds
                 union all select 'linked:' || invoice_id || ':' || position, xmin::text from linked_invoices
-                """)
-                .query((rs, n) -> Map.entry(rs.getString(1), rs.getString(2)))
-                .list()
-                .stream()
+                """).query((rs, n) -> Map.entry(rs.getString(1), rs.getString(2))).list().stream()
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 }

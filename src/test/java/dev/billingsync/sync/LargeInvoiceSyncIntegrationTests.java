@@ -18,9 +18,13 @@ import org.springframework.test.context.DynamicPropertySource;
  * A 100,000-line pending invoice (tens of MB of JSON) syncs with WebClient's default 256 KB in-memory limit in place:
  * the body streams to disk and is parsed and loaded as a stream.
  */
-@SpringBootTest(properties = {"billing.sync.enabled=false", "billing.cost-explorer.enabled=false",
-        // the pending invoice alone: its closed months would be 150,000 lines each
-        "billing.sync.history-months=0"})
+@SpringBootTest(
+        properties = {
+            "billing.sync.enabled=false",
+            "billing.cost-explorer.enabled=false",
+            // the pending invoice alone: its closed months would be 150,000 lines each
+            "billing.sync.history-months=0"
+        })
 @Import(TestDatabaseConfiguration.class)
 class LargeInvoiceSyncIntegrationTests {
 
@@ -58,7 +62,8 @@ class LargeInvoiceSyncIntegrationTests {
         assertThat(lines).isGreaterThanOrEqualTo(100_000);
         assertThat(atlas.org(ORG).pendingInvoicesResponseBytes().length).isGreaterThan(10 * 1024 * 1024);
 
-        SyncRun run = orgSync.run(orgs.all().get(0), SyncRun.Trigger.MANUAL, null).orElseThrow();
+        SyncRun run =
+                orgSync.run(orgs.all().get(0), SyncRun.Trigger.MANUAL, null).orElseThrow();
 
         assertThat(run.status()).isEqualTo(SyncRun.Status.SUCCEEDED);
         assertThat(run.lineItemsWritten()).isEqualTo(lines);
@@ -73,7 +78,8 @@ class LargeInvoiceSyncIntegrationTests {
                         .single())
                 .isEqualTo(sumOfLineTotals(pendingId));
 
-        SyncRun again = orgSync.run(orgs.all().get(0), SyncRun.Trigger.MANUAL, null).orElseThrow();
+        SyncRun again =
+                orgSync.run(orgs.all().get(0), SyncRun.Trigger.MANUAL, null).orElseThrow();
         assertThat(again.status()).isEqualTo(SyncRun.Status.SUCCEEDED);
         assertThat(again.lineItemsWritten()).isZero();
     }

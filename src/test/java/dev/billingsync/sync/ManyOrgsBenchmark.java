@@ -86,9 +86,11 @@ class ManyOrgsBenchmark {
                         + " where i.org_id like 'be0c1a2b3c4d5e6f7a8b%'")
                 .query(Long.class)
                 .single();
-        long tooManyRequests = atlas.requests().stream().filter(r -> r.status() == 429).count();
+        long tooManyRequests =
+                atlas.requests().stream().filter(r -> r.status() == 429).count();
         double ratio = roundTime.toMillis() / (double) slowest.toMillis();
-        System.out.printf("""
+        System.out.printf(
+                """
 
                 === Many orgs benchmark (DESIGN §8) ===
                 orgs: %d (1,000-line pending invoices, Cost Explorer: two 102s), parallelism: %d, one replica
@@ -100,9 +102,20 @@ class ManyOrgsBenchmark {
                 429 responses:     %d (%s)
                 ======================================
 
-                """, ORGS, syncProperties.parallelism(), round.started(), round.succeeded(), round.partial(),
-                round.failed(), lineItems, roundTime.toMillis() / 1000.0, slowest.toMillis() / 1000.0, ratio,
-                sum.toMillis() / 1000.0, tooManyRequests, tooManyRequests == 0 ? "none" : "SOME");
+                """,
+                ORGS,
+                syncProperties.parallelism(),
+                round.started(),
+                round.succeeded(),
+                round.partial(),
+                round.failed(),
+                lineItems,
+                roundTime.toMillis() / 1000.0,
+                slowest.toMillis() / 1000.0,
+                ratio,
+                sum.toMillis() / 1000.0,
+                tooManyRequests,
+                tooManyRequests == 0 ? "none" : "SOME");
 
         assertThat(round.succeeded()).isEqualTo(ORGS);
         assertThat(ratio).isLessThanOrEqualTo(3.0);

@@ -37,14 +37,15 @@ import org.springframework.test.context.DynamicPropertySource;
  * time, in one round about as long as the slowest org; a slow org that does not hold up the others; and the Atlas
  * requests of an unchanged org when Cost Explorer is not due. The rounds build on each other (ordered).
  */
-@SpringBootTest(properties = {
-    "billing.sync.enabled=false",
-    "billing.sync.parallelism=4",
-    "billing.cost-explorer.poll-interval=5s",
-    "billing.cost-explorer.max-poll-interval=8s",
-    "billing.cost-explorer.deadline=2m",
-    "billing.atlas.timeouts.poll=1s"
-})
+@SpringBootTest(
+        properties = {
+            "billing.sync.enabled=false",
+            "billing.sync.parallelism=4",
+            "billing.cost-explorer.poll-interval=5s",
+            "billing.cost-explorer.max-poll-interval=8s",
+            "billing.cost-explorer.deadline=2m",
+            "billing.atlas.timeouts.poll=1s"
+        })
 @Import(TestDatabaseConfiguration.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ManyOrgsIntegrationTests {
@@ -101,11 +102,19 @@ class ManyOrgsIntegrationTests {
 
         Duration roundTime = Duration.ofNanos(System.nanoTime() - start);
         List<RunRow> runs = runs(tick);
-        assertThat(runs).hasSize(ORGS).allSatisfy(run -> assertThat(run.status()).isEqualTo("SUCCEEDED"));
-        Duration slowest = runs.stream().map(RunRow::duration).max(Duration::compareTo).orElseThrow();
+        assertThat(runs)
+                .hasSize(ORGS)
+                .allSatisfy(run -> assertThat(run.status()).isEqualTo("SUCCEEDED"));
+        Duration slowest =
+                runs.stream().map(RunRow::duration).max(Duration::compareTo).orElseThrow();
         Duration sequential = runs.stream().map(RunRow::duration).reduce(Duration.ZERO, Duration::plus);
-        log.info("Many orgs: round of {} orgs took {}, slowest org {}, ratio {}, sum of the runs {}", ORGS, roundTime,
-                slowest, String.format("%.2f", roundTime.toMillis() / (double) slowest.toMillis()), sequential);
+        log.info(
+                "Many orgs: round of {} orgs took {}, slowest org {}, ratio {}, sum of the runs {}",
+                ORGS,
+                roundTime,
+                slowest,
+                String.format("%.2f", roundTime.toMillis() / (double) slowest.toMillis()),
+                sequential);
         assertThat(roundTime).isLessThanOrEqualTo(slowest.multipliedBy(3));
         assertThat(round.started()).isEqualTo(ORGS);
         assertThat(round.succeeded()).isEqualTo(ORGS);
@@ -146,8 +155,10 @@ class ManyOrgsIntegrationTests {
                 .map(RunRow::finishedAt)
                 .max(Instant::compareTo)
                 .orElseThrow();
-        log.info("Slow org: the others were done {} after the round started, the slow org {} after",
-                Duration.between(roundStart, othersDone), Duration.between(roundStart, slowRun.finishedAt()));
+        log.info(
+                "Slow org: the others were done {} after the round started, the slow org {} after",
+                Duration.between(roundStart, othersDone),
+                Duration.between(roundStart, slowRun.finishedAt()));
         assertThat(Duration.between(roundStart, othersDone)).isLessThan(Duration.ofSeconds(20));
         assertThat(othersDone).isBefore(slowRun.finishedAt().minusSeconds(10));
     }
@@ -168,10 +179,12 @@ class ManyOrgsIntegrationTests {
         Map<String, Long> requestsPerOrg = atlas.requests().stream()
                 .filter(r -> !r.receivedAt().isBefore(roundStart) && r.orgId() != null)
                 .collect(Collectors.groupingBy(RecordedRequest::orgId, Collectors.counting()));
-        assertThat(requestsPerOrg).hasSize(ORGS).allSatisfy((org, count) -> assertThat(count)
-                .as("Atlas requests of org %s", org)
-                .isLessThanOrEqualTo(2));
-        assertThat(atlas.requests()).filteredOn(r -> !r.receivedAt().isBefore(roundStart))
+        assertThat(requestsPerOrg)
+                .hasSize(ORGS)
+                .allSatisfy((org, count) ->
+                        assertThat(count).as("Atlas requests of org %s", org).isLessThanOrEqualTo(2));
+        assertThat(atlas.requests())
+                .filteredOn(r -> !r.receivedAt().isBefore(roundStart))
                 .noneMatch(r -> r.path().contains("costExplorer"));
     }
 
@@ -181,8 +194,12 @@ class ManyOrgsIntegrationTests {
                 where tick_at = ? order by org_id
                 """)
                 .param(Timestamp.from(tick))
-                .query((rs, n) -> new RunRow(rs.getString(1), rs.getString(2), rs.getTimestamp(3).toInstant(),
-                        rs.getTimestamp(4).toInstant(), rs.getInt(5)))
+                .query((rs, n) -> new RunRow(
+                        rs.getString(1),
+                        rs.getString(2),
+                        rs.getTimestamp(3).toInstant(),
+                        rs.getTimestamp(4).toInstant(),
+                        rs.getInt(5)))
                 .list();
     }
 
@@ -193,12 +210,22 @@ class ManyOrgsIntegrationTests {
                 from cost_usage where org_id = ? and group_by = 'services' order by usage_date, position
                 """)
                 .param(orgId)
-                .query((rs, n) -> String.join("|", rs.getDate(1).toLocalDate().toString(), rs.getString(2),
-                        rs.getString(3), rs.getString(4), rs.getBigDecimal(5).toString()))
+                .query((rs, n) -> String.join(
+                        "|",
+                        rs.getDate(1).toLocalDate().toString(),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getString(4),
+                        rs.getBigDecimal(5).toString()))
                 .list();
         List<String> upstream = expected.stream()
                 .sorted((a, b) -> a.usageDate().compareTo(b.usageDate()))
-                .map(r -> String.join("|", r.usageDate().toString(), r.service(), r.invoiceId(), r.service(),
+                .map(r -> String.join(
+                        "|",
+                        r.usageDate().toString(),
+                        r.service(),
+                        r.invoiceId(),
+                        r.service(),
                         r.usageAmount().toString()))
                 .toList();
         assertThat(stored).as("usage of org %s", orgId).isNotEmpty().containsExactlyElementsOf(upstream);

@@ -87,14 +87,16 @@ class OrgDiscoveryIntegrationTests {
         Instant first = Instant.parse("2026-02-01T01:00:00Z");
         schedule.runTick(first);
 
-        assertThat(runs(first)).containsOnlyKeys(CONFIGURED, SEEN, LEAVING).allSatisfy(
-                (org, status) -> assertThat(status).isEqualTo("SUCCEEDED"));
+        assertThat(runs(first))
+                .containsOnlyKeys(CONFIGURED, SEEN, LEAVING)
+                .allSatisfy((org, status) -> assertThat(status).isEqualTo("SUCCEEDED"));
         assertThat(orgsListCalls()).isNotEmpty().allSatisfy(r -> {
             assertThat(r.header("accept")).isEqualTo("application/vnd.atlas.2023-01-01+json");
             assertThat(r.query()).contains("itemsPerPage=").contains("pageNum=1");
         });
-        assertThat(sources()).containsExactlyInAnyOrderEntriesOf(Map.of(
-                CONFIGURED, "configured", SEEN, "discovered", LEAVING, "discovered"));
+        assertThat(sources())
+                .containsExactlyInAnyOrderEntriesOf(
+                        Map.of(CONFIGURED, "configured", SEEN, "discovered", LEAVING, "discovered"));
 
         atlas.hideOrg(LEAVING);
         atlas.addOrg(ARRIVING, "Arriving", 5, 2, 2);
@@ -102,20 +104,27 @@ class OrgDiscoveryIntegrationTests {
         schedule.runTick(second);
 
         assertThat(runs(second)).containsOnlyKeys(CONFIGURED, SEEN, ARRIVING);
-        assertThat(sources()).containsExactlyInAnyOrderEntriesOf(Map.of(
-                CONFIGURED, "configured", SEEN, "discovered", ARRIVING, "discovered"));
-        assertThat(jdbc.sql("select count(*) from invoices where org_id = ?").param(LEAVING).query(Long.class).single())
+        assertThat(sources())
+                .containsExactlyInAnyOrderEntriesOf(
+                        Map.of(CONFIGURED, "configured", SEEN, "discovered", ARRIVING, "discovered"));
+        assertThat(jdbc.sql("select count(*) from invoices where org_id = ?")
+                        .param(LEAVING)
+                        .query(Long.class)
+                        .single())
                 .as("an org that left the list keeps its data")
                 .isPositive();
         assertThat(atlas.requests()).as("an excluded org is never called").noneMatch(r -> EXCLUDED.equals(r.orgId()));
-        assertThat(jdbc.sql("select name from organizations where id = ?").param(CONFIGURED).query(String.class)
+        assertThat(jdbc.sql("select name from organizations where id = ?")
+                        .param(CONFIGURED)
+                        .query(String.class)
                         .single())
                 .as("a configured org's own settings win")
                 .isEqualTo("Configured here");
     }
 
     private Map<String, String> runs(Instant tick) {
-        return jdbc.sql("select org_id, status from sync_runs where tick_at = ?")
+        return jdbc
+                .sql("select org_id, status from sync_runs where tick_at = ?")
                 .param(Timestamp.from(tick))
                 .query((rs, n) -> Map.entry(rs.getString(1), rs.getString(2)))
                 .list()
@@ -124,19 +133,25 @@ class OrgDiscoveryIntegrationTests {
     }
 
     private List<dev.billingsync.simulator.RecordedRequest> orgsListCalls() {
-        return atlas.requests().stream().filter(r -> r.path().equals("/api/atlas/v2/orgs")).toList();
+        return atlas.requests().stream()
+                .filter(r -> r.path().equals("/api/atlas/v2/orgs"))
+                .toList();
     }
 
     /** {@code GET /api/v1/orgs}: each org's id and source. */
     private Map<String, String> sources() throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/orgs"))
-                        .header("X-API-Key", API_KEY)
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/orgs"))
+                                .header("X-API-Key", API_KEY)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
         JsonNode body = JsonMapper.builder().build().readTree(response.body());
-        return body.get("results").valueStream()
-                .collect(Collectors.toMap(org -> org.get("id").asString(), org -> org.get("source").asString()));
+        return body.get("results")
+                .valueStream()
+                .collect(Collectors.toMap(
+                        org -> org.get("id").asString(),
+                        org -> org.get("source").asString()));
     }
 }

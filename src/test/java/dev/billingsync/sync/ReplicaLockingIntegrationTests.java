@@ -23,9 +23,11 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 /** Two replicas on one database: each org is synced once per schedule tick, never by both at once. */
 class ReplicaLockingIntegrationTests {
 
-    static final List<String> ORGS =
-            List.of("6a0c1a2b3c4d5e6f7a8b9c01", "6a0c1a2b3c4d5e6f7a8b9c02", "6a0c1a2b3c4d5e6f7a8b9c03",
-                    "6a0c1a2b3c4d5e6f7a8b9c04");
+    static final List<String> ORGS = List.of(
+            "6a0c1a2b3c4d5e6f7a8b9c01",
+            "6a0c1a2b3c4d5e6f7a8b9c02",
+            "6a0c1a2b3c4d5e6f7a8b9c03",
+            "6a0c1a2b3c4d5e6f7a8b9c04");
 
     @Test
     void replicasSyncEachOrgOncePerTickAndNeverConcurrently() {
@@ -52,8 +54,8 @@ class ReplicaLockingIntegrationTests {
                         .query()
                         .listOfRows();
                 Map<String, Long> perOrgAndTick = runs.stream()
-                        .collect(Collectors.groupingBy(r -> r.get("org_id") + "@" + r.get("tick_at"),
-                                Collectors.counting()));
+                        .collect(Collectors.groupingBy(
+                                r -> r.get("org_id") + "@" + r.get("tick_at"), Collectors.counting()));
                 assertThat(perOrgAndTick.values()).as("runs per org and tick").allMatch(n -> n == 1);
                 assertThat(runs).extracting(r -> r.get("status")).containsOnly("SUCCEEDED");
 
@@ -71,8 +73,12 @@ class ReplicaLockingIntegrationTests {
                     long pendingCalls = calls.stream()
                             .filter(r -> r.path().endsWith("/invoices/pending"))
                             .count();
-                    long orgRuns = runs.stream().filter(r -> org.equals(r.get("org_id"))).count();
-                    assertThat(pendingCalls).as("one pending fetch per run of %s", org).isEqualTo(orgRuns);
+                    long orgRuns = runs.stream()
+                            .filter(r -> org.equals(r.get("org_id")))
+                            .count();
+                    assertThat(pendingCalls)
+                            .as("one pending fetch per run of %s", org)
+                            .isEqualTo(orgRuns);
                 }
             } finally {
                 replicas.forEach(ConfigurableApplicationContext::close);

@@ -1,10 +1,6 @@
 package dev.billingsync.sync;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import java.math.BigDecimal;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,9 +28,13 @@ final class StoredInvoiceAssertions {
     private static final List<String> INVOICE_TEXT = List.of("statusName:status_name");
     private static final List<String> INVOICE_INSTANTS =
             List.of("startDate:start_date", "endDate:end_date", "created:created", "updated:updated");
-    private static final List<String> INVOICE_CENTS = List.of("amountBilledCents:amount_billed_cents",
-            "amountPaidCents:amount_paid_cents", "creditsCents:credits_cents", "salesTaxCents:sales_tax_cents",
-            "startingBalanceCents:starting_balance_cents", "subtotalCents:subtotal_cents");
+    private static final List<String> INVOICE_CENTS = List.of(
+            "amountBilledCents:amount_billed_cents",
+            "amountPaidCents:amount_paid_cents",
+            "creditsCents:credits_cents",
+            "salesTaxCents:sales_tax_cents",
+            "startingBalanceCents:starting_balance_cents",
+            "subtotalCents:subtotal_cents");
 
     private final JdbcClient jdbc;
 
@@ -51,9 +51,14 @@ final class StoredInvoiceAssertions {
         JsonNode invoice = exact(atlasInvoice);
         String id = invoice.get("id").asString();
         SoftAssertions soft = new SoftAssertions();
-        Map<String, Object> row = jdbc.sql("select * from invoices where id = ?").param(id).query().singleRow();
+        Map<String, Object> row = jdbc.sql("select * from invoices where id = ?")
+                .param(id)
+                .query()
+                .singleRow();
         compare(soft, "invoice " + id, invoice, row, INVOICE_TEXT, INVOICE_INSTANTS, INVOICE_CENTS, List.of());
-        soft.assertThat(row.get("org_id")).as("invoice %s orgId", id).isEqualTo(invoice.get("orgId").asString());
+        soft.assertThat(row.get("org_id"))
+                .as("invoice %s orgId", id)
+                .isEqualTo(invoice.get("orgId").asString());
 
         List<Map<String, Object>> lines = jdbc.sql("select * from line_items where invoice_id = ? order by position")
                 .param(id)
@@ -67,13 +72,27 @@ final class StoredInvoiceAssertions {
             JsonNode line = jsonLines.get(i);
             Map<String, Object> lineRow = lines.get(i);
             String what = "invoice " + id + " line " + i;
-            compare(soft, what, line, lineRow,
-                    List.of("clusterName:cluster_name", "groupId:group_id", "groupName:group_name", "sku:sku",
-                            "unit:unit", "note:note", "stitchAppName:stitch_app_name", "cloudProvider:cloud_provider"),
+            compare(
+                    soft,
+                    what,
+                    line,
+                    lineRow,
+                    List.of(
+                            "clusterName:cluster_name",
+                            "groupId:group_id",
+                            "groupName:group_name",
+                            "sku:sku",
+                            "unit:unit",
+                            "note:note",
+                            "stitchAppName:stitch_app_name",
+                            "cloudProvider:cloud_provider"),
                     List.of("created:created", "startDate:start_date", "endDate:end_date"),
                     List.of("totalPriceCents:total_price_cents", "discountCents:discount_cents"),
-                    List.of("quantity:quantity", "unitPriceDollars:unit_price_dollars",
-                            "percentDiscount:percent_discount", "tierLowerBound:tier_lower_bound",
+                    List.of(
+                            "quantity:quantity",
+                            "unitPriceDollars:unit_price_dollars",
+                            "percentDiscount:percent_discount",
+                            "tierLowerBound:tier_lower_bound",
                             "tierUpperBound:tier_upper_bound"));
             JsonNode jsonTags = line.get("tags");
             soft.assertThat(lineRow.get("has_tags")).as("%s has tags", what).isEqualTo(jsonTags != null);
@@ -97,10 +116,15 @@ final class StoredInvoiceAssertions {
         JsonNode jsonPayments = invoice.path("payments");
         soft.assertThat(payments).as("invoice %s payments", id).hasSize(jsonPayments.size());
         for (int i = 0; i < Math.min(payments.size(), jsonPayments.size()); i++) {
-            compare(soft, "invoice " + id + " payment " + i, jsonPayments.get(i), payments.get(i),
+            compare(
+                    soft,
+                    "invoice " + id + " payment " + i,
+                    jsonPayments.get(i),
+                    payments.get(i),
                     List.of("id:id", "statusName:status_name", "currency:currency", "unitPrice:unit_price"),
                     List.of("created:created", "updated:updated"),
-                    List.of("amountBilledCents:amount_billed_cents", "amountPaidCents:amount_paid_cents",
+                    List.of(
+                            "amountBilledCents:amount_billed_cents", "amountPaidCents:amount_paid_cents",
                             "salesTaxCents:sales_tax_cents", "subtotalCents:subtotal_cents"),
                     List.of());
         }
@@ -112,9 +136,15 @@ final class StoredInvoiceAssertions {
         JsonNode jsonRefunds = invoice.path("refunds");
         soft.assertThat(refunds).as("invoice %s refunds", id).hasSize(jsonRefunds.size());
         for (int i = 0; i < Math.min(refunds.size(), jsonRefunds.size()); i++) {
-            compare(soft, "invoice " + id + " refund " + i, jsonRefunds.get(i), refunds.get(i),
-                    List.of("paymentId:payment_id", "reason:reason"), List.of("created:created"),
-                    List.of("amountCents:amount_cents"), List.of());
+            compare(
+                    soft,
+                    "invoice " + id + " refund " + i,
+                    jsonRefunds.get(i),
+                    refunds.get(i),
+                    List.of("paymentId:payment_id", "reason:reason"),
+                    List.of("created:created"),
+                    List.of("amountCents:amount_cents"),
+                    List.of());
         }
 
         List<Map<String, Object>> linked = jdbc.sql(
@@ -170,14 +200,14 @@ final class StoredInvoiceAssertions {
             Object stored = row.get(p[1]);
             Instant actual = stored == null ? null : ((java.sql.Timestamp) stored).toInstant();
             String expected = text(json, p[0]);
-            soft.assertThat(actual).as("%s %s", what, p[0]).isEqualTo(expected == null ? null : Instant.parse(expected));
+            soft.assertThat(actual)
+                    .as("%s %s", what, p[0])
+                    .isEqualTo(expected == null ? null : Instant.parse(expected));
         }
         for (String pair : cents) {
             String[] p = pair.split(":");
             JsonNode value = json.get(p[0]);
-            soft.assertThat(row.get(p[1]))
-                    .as("%s %s", what, p[0])
-                    .isEqualTo(value == null ? null : value.longValue());
+            soft.assertThat(row.get(p[1])).as("%s %s", what, p[0]).isEqualTo(value == null ? null : value.longValue());
         }
         for (String pair : decimals) {
             String[] p = pair.split(":");
@@ -194,5 +224,4 @@ final class StoredInvoiceAssertions {
         JsonNode value = json.get(field);
         return value == null || value.isNull() ? null : value.asString();
     }
-
 }

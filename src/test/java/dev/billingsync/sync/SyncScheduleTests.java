@@ -3,6 +3,8 @@ package dev.billingsync.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.billingsync.atlas.AtlasProperties;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -10,22 +12,24 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.springframework.scheduling.support.CronExpression;
 
 class SyncScheduleTests {
 
-    static final AtlasProperties ORGS_ATLAS = new AtlasProperties(URI.create("https://cloud.mongodb.com"), null, null,
-            null, null,
+    static final AtlasProperties ORGS_ATLAS = new AtlasProperties(
+            URI.create("https://cloud.mongodb.com"),
+            null,
+            null,
+            null,
+            null,
             new AtlasProperties.Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofMinutes(15)),
             new AtlasProperties.Retry(5, Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofMinutes(5)),
             new AtlasProperties.Versions("2023-01-01", "2023-01-01"),
@@ -95,8 +99,11 @@ class SyncScheduleTests {
 
         schedule.runTick();
 
-        assertThat(ran).as("every org was started, in the round's order")
-                .containsExactlyInAnyOrderElementsOf(ORGS.all().stream().map(ConfiguredOrgs.ConfiguredOrg::id).toList());
+        assertThat(ran)
+                .as("every org was started, in the round's order")
+                .containsExactlyInAnyOrderElementsOf(ORGS.all().stream()
+                        .map(ConfiguredOrgs.ConfiguredOrg::id)
+                        .toList());
         assertThat(abandonedChecks).hasValue(1);
     }
 
@@ -138,10 +145,26 @@ class SyncScheduleTests {
         assertThat(mostOnWorkers.get()).isLessThanOrEqualTo(3);
         assertThat(threads).isNotEmpty().allSatisfy(name -> assertThat(name).startsWith("sync-worker-"));
         assertThat(threads.size()).isLessThanOrEqualTo(3);
-        assertThat(meters.get(SyncMetrics.ROUND_ORGS).tag("state", "due").gauge().value()).isEqualTo(12);
-        assertThat(meters.get(SyncMetrics.ROUND_ORGS).tag("state", "started").gauge().value()).isEqualTo(12);
-        assertThat(meters.get(SyncMetrics.ROUND_ORGS).tag("state", "succeeded").gauge().value()).isEqualTo(12);
-        assertThat(meters.get(SyncMetrics.ROUND_DURATION).tag("trigger", "SCHEDULED").timer().count()).isEqualTo(1);
+        assertThat(meters.get(SyncMetrics.ROUND_ORGS)
+                        .tag("state", "due")
+                        .gauge()
+                        .value())
+                .isEqualTo(12);
+        assertThat(meters.get(SyncMetrics.ROUND_ORGS)
+                        .tag("state", "started")
+                        .gauge()
+                        .value())
+                .isEqualTo(12);
+        assertThat(meters.get(SyncMetrics.ROUND_ORGS)
+                        .tag("state", "succeeded")
+                        .gauge()
+                        .value())
+                .isEqualTo(12);
+        assertThat(meters.get(SyncMetrics.ROUND_DURATION)
+                        .tag("trigger", "SCHEDULED")
+                        .timer()
+                        .count())
+                .isEqualTo(1);
     }
 
     @Test
@@ -165,11 +188,17 @@ class SyncScheduleTests {
     void costExplorerIsDueOnlyWhenItsLastRefreshIsOlderThanRefreshAfter() {
         Instant now = Instant.parse("2026-11-22T10:00:00Z");
         Duration sixHours = Duration.ofHours(6);
-        assertThat(CostSync.refreshDue(null, now, sixHours)).as("never refreshed").isTrue();
-        assertThat(CostSync.refreshDue(now.minus(Duration.ofHours(5)), now, sixHours)).isFalse();
+        assertThat(CostSync.refreshDue(null, now, sixHours))
+                .as("never refreshed")
+                .isTrue();
+        assertThat(CostSync.refreshDue(now.minus(Duration.ofHours(5)), now, sixHours))
+                .isFalse();
         assertThat(CostSync.refreshDue(now.minus(sixHours), now, sixHours)).isTrue();
-        assertThat(CostSync.refreshDue(now.minus(Duration.ofDays(1)), now, sixHours)).isTrue();
-        assertThat(CostSync.refreshDue(now, now, Duration.ZERO)).as("refresh-after 0: every run").isTrue();
+        assertThat(CostSync.refreshDue(now.minus(Duration.ofDays(1)), now, sixHours))
+                .isTrue();
+        assertThat(CostSync.refreshDue(now, now, Duration.ZERO))
+                .as("refresh-after 0: every run")
+                .isTrue();
     }
 
     private static SyncRun finished(ConfiguredOrgs.ConfiguredOrg org, SyncRun.Status status) {
@@ -186,8 +215,8 @@ class SyncScheduleTests {
     private static ConfiguredOrgs orgs(int count) {
         List<OrgProperties.Org> orgs = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            orgs.add(new OrgProperties.Org(String.format("5f0c1a2b3c4d5e6f7a8b%04x", i), null, "client", "secret",
-                    null, null));
+            orgs.add(new OrgProperties.Org(
+                    String.format("5f0c1a2b3c4d5e6f7a8b%04x", i), null, "client", "secret", null, null));
         }
         return new ConfiguredOrgs(new OrgProperties(orgs), ORGS_ATLAS);
     }
@@ -199,15 +228,22 @@ class SyncScheduleTests {
     static SyncSchedule schedule(
             ConfiguredOrgs orgs, OrgRunner runner, SyncShutdown shutdown, int parallelism, MeterRegistry meters) {
         SyncProperties properties = new SyncProperties(
-                true, "0 0 * * * *", true, Duration.ofMinutes(5), Duration.ofMinutes(2), List.of("PAID"),
-                Duration.ofMinutes(30), 12, parallelism);
+                true,
+                "0 0 * * * *",
+                true,
+                Duration.ofMinutes(5),
+                Duration.ofMinutes(2),
+                List.of("PAID"),
+                Duration.ofMinutes(30),
+                12,
+                parallelism);
         // runStartup consults the run log only for orgs it would start; none are started once shutting down
         SyncRunLog noRunLog = new SyncRunLog(null, null, null);
         SyncMetrics metrics = new SyncMetrics(meters, NO_ORGS, null);
         Clock clock = Clock.system(ZoneOffset.UTC);
         SyncedOrgs synced = new SyncedOrgs(orgs, new OrgDiscoveryProperties(false, List.of()), null, null, null, clock);
-        return new SyncSchedule(synced, runner, noRunLog, properties, clock, shutdown,
-                new SyncWorkers(properties, shutdown), metrics);
+        return new SyncSchedule(
+                synced, runner, noRunLog, properties, clock, shutdown, new SyncWorkers(properties, shutdown), metrics);
     }
 
     static final ConfiguredOrgs NO_ORGS = new ConfiguredOrgs(new OrgProperties(List.of()), ORGS_ATLAS);

@@ -28,8 +28,8 @@ class JwtPropertiesTests {
 
     @Test
     void startsWithoutJwtsAtAll() {
-        runner.run(context -> assertThat(context.getBean(JwtProperties.class).enabled())
-                .isFalse());
+        runner.run(context ->
+                assertThat(context.getBean(JwtProperties.class).enabled()).isFalse());
     }
 
     @Test
@@ -51,7 +51,9 @@ class JwtPropertiesTests {
             "issuer-uri=https://login.example.test", "public-key-location=classpath:key.pub",
         }) {
             assertThat(startupFailure(JWT + source)).as(source).contains(AUDIENCES_REQUIRED);
-            assertThat(startupFailure(JWT + source, JWT + "audiences= ")).as(source).contains(AUDIENCES_REQUIRED);
+            assertThat(startupFailure(JWT + source, JWT + "audiences= "))
+                    .as(source)
+                    .contains(AUDIENCES_REQUIRED);
         }
     }
 
@@ -68,8 +70,7 @@ class JwtPropertiesTests {
     void startupReportNamesTheProperty(CapturedOutput output) {
         SpringApplication application = new SpringApplication(Config.class);
         application.setWebApplicationType(WebApplicationType.NONE);
-        assertThatException()
-                .isThrownBy(() -> application.run("--" + JWT + "issuer-uri=https://login.example.test"));
+        assertThatException().isThrownBy(() -> application.run("--" + JWT + "issuer-uri=https://login.example.test"));
         assertThat(output.getAll()).contains("APPLICATION FAILED TO START").contains(AUDIENCES_REQUIRED);
     }
 

@@ -155,13 +155,17 @@ class JwtSecurityTests {
     void onlyAReaderOfEveryOrgMaySeeHealthDetails() {
         JwtDecoder decoder = new TokenDecoder().jwtDecoder();
         for (String token : List.of("read-all", "read-all-in-array")) {
-            assertThat(SecurityConfiguration.jwtAuthenticationConverter().convert(decoder.decode(token)).getAuthorities())
+            assertThat(SecurityConfiguration.jwtAuthenticationConverter()
+                            .convert(decoder.decode(token))
+                            .getAuthorities())
                     .extracting(GrantedAuthority::getAuthority)
                     .as(token)
                     .contains("SCOPE_billing:read", ApiRole.READ_ALL_ORGS);
         }
         for (String token : List.of("read-a", "read-no-orgs", "other-scopes", "sync-a")) {
-            assertThat(SecurityConfiguration.jwtAuthenticationConverter().convert(decoder.decode(token)).getAuthorities())
+            assertThat(SecurityConfiguration.jwtAuthenticationConverter()
+                            .convert(decoder.decode(token))
+                            .getAuthorities())
                     .extracting(GrantedAuthority::getAuthority)
                     .as(token)
                     .doesNotContain(ApiRole.READ_ALL_ORGS);

@@ -120,7 +120,8 @@ class JwtValidationTests {
 
     private static String sign(JWTClaimsSet claims, KeyPair keys) {
         try {
-            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("k1").build(), claims);
+            SignedJWT jwt = new SignedJWT(
+                    new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("k1").build(), claims);
             jwt.sign(new RSASSASigner(keys.getPrivate()));
             return jwt.serialize();
         } catch (JOSEException e) {
@@ -140,8 +141,8 @@ class JwtValidationTests {
 
     private static HttpServer jwksServer() {
         byte[] body = new JWKSet(new RSAKey.Builder((RSAPublicKey) KEYS.getPublic())
-                                .keyID("k1")
-                                .build())
+                        .keyID("k1")
+                        .build())
                 .toString()
                 .getBytes(StandardCharsets.UTF_8);
         try {

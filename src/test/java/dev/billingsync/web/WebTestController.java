@@ -1,6 +1,5 @@
 package dev.billingsync.web;
 
-
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -142,8 +141,8 @@ class WebTestController {
 
     @GetMapping("/busy")
     Sample busy() {
-        throw ApiException.of(HttpStatus.SERVICE_UNAVAILABLE, "SYNC_CAPACITY_EXHAUSTED",
-                        "No capacity to start a sync now.")
+        throw ApiException.of(
+                        HttpStatus.SERVICE_UNAVAILABLE, "SYNC_CAPACITY_EXHAUSTED", "No capacity to start a sync now.")
                 .withRetryAfter(Duration.ofMillis(1500));
     }
 
