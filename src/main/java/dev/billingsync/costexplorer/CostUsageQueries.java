@@ -1,10 +1,7 @@
 package dev.billingsync.costexplorer;
 
-import java.sql.Date;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
-import java.time.Instant;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.TypedQuery;
 import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.List;
@@ -22,9 +19,11 @@ public class CostUsageQueries {
 
     public record Slice<T>(List<T> results, long total) {}
 
+    private final EntityManager entityManager;
     private final JdbcClient jdbc;
 
-    public CostUsageQueries(JdbcClient jdbc) {
+    CostUsageQueries(EntityManager entityManager, JdbcClient jdbc) {
+        this.entityManager = entityManager;
         this.jdbc = jdbc;
     }
 
@@ -36,71 +35,49 @@ public class CostUsageQueries {
             @Nullable String groupBy,
             long offset,
             int limit) {
-        StringBuilder where = new StringBuilder(" from cost_usage where org_id = :org");
+        StringBuilder where = new StringBuilder(" from CostEntry e where e.id.orgId = :org");
         Map<String, Object> params = new HashMap<>();
         params.put("org", orgId);
         if (startDate != null) {
-            where.append(" and usage_date >= :start");
-            params.put("start", Date.valueOf(startDate));
+            where.append(" and e.id.usageDate >= :start");
+            params.put("start", startDate);
         }
         if (endDate != null) {
-            where.append(" and usage_date < :end");
-            params.put("end", Date.valueOf(endDate));
+            where.append(" and e.id.usageDate < :end");
+            params.put("end", endDate);
         }
         if (groupBy != null) {
-            where.append(" and group_by = :groupBy");
+            where.append(" and e.id.groupBy = :groupBy");
             params.put("groupBy", groupBy);
         }
-        long total = jdbc.sql("select count(*)" + where)
-                .params(params)
-                .query(Long.class)
-                .single();
-        List<UsageResponse> rows = jdbc.sql("select org_id, usage_date, group_by, dimension_id, dimension_name,"
-                        + " invoice_id, service, usage_amount" + where
-                        + " order by usage_date desc, group_by, position limit :limit offset :offset")
-                .params(params)
-                .param("limit", limit)
-                .param("offset", offset)
-                .query((rs, n) -> new UsageResponse(
-                        rs.getString(1),
-                        rs.getDate(2).toLocalDate(),
-                        rs.getString(3),
-                        rs.getString(4),
-                        rs.getString(5),
-                        rs.getString(6),
-                        rs.getString(7),
-                        rs.getBigDecimal(8)))
-                .list();
+        long total = bind(entityManager.createQuery("select count(e)" + where, Long.class), params)
+                .getSingleResult();
+        List<UsageResponse> rows = page(
+                bind(
+                        entityManager.createQuery(
+                                "select new dev.billingsync.costexplorer.UsageResponse(e.id.orgId, e.id.usageDate,"
+                                        + " e.id.groupBy, e.dimensionId, e.dimensionName, e.invoiceId, e.service,"
+                                        + " e.usageAmount)" + where
+                                        + " order by e.id.usageDate desc, e.id.groupBy, e.id.position",
+                                UsageResponse.class),
+                        params),
+                offset,
+                limit);
         return new Slice<>(rows, total);
     }
 
     public Slice<CostQueryResponse> queries(String orgId, long offset, int limit) {
-        long total = jdbc.sql("select count(*) from cost_explorer_queries where org_id = ?")
-                .param(orgId)
-                .query(Long.class)
-                .single();
-        List<CostQueryResponse> rows = jdbc.sql("""
-                select id, org_id, sync_run_id, group_by, start_date, end_date, state, created_at, completed_at,
-                    polls, recreated, rows_returned, error_code, error_detail
-                from cost_explorer_queries where org_id = ? order by created_at desc, id desc limit ? offset ?
-                """)
-                .params(orgId, limit, offset)
-                .query((rs, n) -> new CostQueryResponse(
-                        rs.getLong(1),
-                        rs.getString(2),
-                        rs.getObject(3, Long.class),
-                        rs.getString(4),
-                        rs.getDate(5).toLocalDate(),
-                        rs.getDate(6).toLocalDate(),
-                        rs.getString(7),
-                        instant(rs, 8),
-                        instant(rs, 9),
-                        rs.getInt(10),
-                        rs.getInt(11),
-                        rs.getObject(12, Integer.class),
-                        rs.getString(13),
-                        rs.getString(14)))
-                .list();
+        long total = entityManager
+                .createQuery("select count(q) from CostQuery q where q.orgId = :org", Long.class)
+                .setParameter("org", orgId)
+                .getSingleResult();
+        List<CostQueryResponse> rows =
+                page(entityManager.createQuery("""
+                                select new dev.billingsync.costexplorer.CostQueryResponse(q.id, q.orgId, q.syncRunId,
+                                    q.groupBy, q.startDate, q.endDate, cast(q.state as String), q.createdAt,
+                                    q.completedAt, q.polls, q.recreated, q.rowsReturned, q.errorCode, q.errorDetail)
+                                from CostQuery q where q.orgId = :org order by q.createdAt desc, q.id desc
+                                """, CostQueryResponse.class).setParameter("org", orgId), offset, limit);
         return new Slice<>(rows, total);
     }
 
@@ -111,8 +88,16 @@ public class CostUsageQueries {
                 .single();
     }
 
-    private static @Nullable Instant instant(ResultSet rs, int column) throws SQLException {
-        Timestamp ts = rs.getTimestamp(column);
-        return ts == null ? null : ts.toInstant();
+    private static <T> TypedQuery<T> bind(TypedQuery<T> query, Map<String, Object> params) {
+        params.forEach(query::setParameter);
+        return query;
+    }
+
+    /** JPA offsets are ints; no table here holds that many rows, so a page past them is empty. */
+    private static <T> List<T> page(TypedQuery<T> query, long offset, int limit) {
+        if (offset > Integer.MAX_VALUE) {
+            return List.of();
+        }
+        return query.setFirstResult((int) offset).setMaxResults(limit).getResultList();
     }
 }

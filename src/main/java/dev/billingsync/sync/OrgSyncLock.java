@@ -14,7 +14,6 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
@@ -102,7 +101,7 @@ class OrgSyncLock implements DisposableBean {
     }
 
     private final LockProvider locks;
-    private final JdbcClient jdbc;
+    private final LockRecordRepository lockRecords;
     private final Clock clock;
     private final Duration lockAtMostFor;
     private final Duration beat;
@@ -113,9 +112,14 @@ class OrgSyncLock implements DisposableBean {
         return thread;
     });
 
-    OrgSyncLock(LockProvider locks, JdbcClient jdbc, Clock clock, SyncProperties properties, ReplicaName replica) {
+    OrgSyncLock(
+            LockProvider locks,
+            LockRecordRepository lockRecords,
+            Clock clock,
+            SyncProperties properties,
+            ReplicaName replica) {
         this.locks = locks;
-        this.jdbc = jdbc;
+        this.lockRecords = lockRecords;
         this.clock = clock;
         this.lockAtMostFor = properties.lockAtMostFor();
         this.beat = lockAtMostFor.dividedBy(BEATS_PER_LIFETIME);
@@ -144,12 +148,7 @@ class OrgSyncLock implements DisposableBean {
      */
     @Transactional(propagation = Propagation.MANDATORY)
     void fence(String orgId) {
-        boolean held = jdbc.sql("select name from shedlock where name = ? and locked_by = ?"
-                        + " and lock_until > timezone('utc', clock_timestamp()) for update")
-                .params(lockName(orgId), owner)
-                .query(String.class)
-                .optional()
-                .isPresent();
+        boolean held = lockRecords.findHeldForUpdate(lockName(orgId), owner).isPresent();
         if (!held) {
             throw LockLostException.forOrg(orgId);
         }
