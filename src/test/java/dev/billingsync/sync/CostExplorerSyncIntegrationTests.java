@@ -100,6 +100,12 @@ class CostExplorerSyncIntegrationTests {
         Map<String, Object> query = lastQuery();
         assertThat(query.get("state")).isEqualTo("READY");
         assertThat(query.get("polls")).isEqualTo(2);
+        assertThat(jdbc.sql("select jsonb_typeof(request) from cost_explorer_queries where id = ?")
+                        .param(query.get("id"))
+                        .query(String.class)
+                        .single())
+                .as("the request is stored as the JSON object sent, not as a JSON string")
+                .isEqualTo("object");
     }
 
     @Test
