@@ -30,20 +30,4 @@ class LockRecord {
 
     @SuppressWarnings("NullAway.Init")
     protected LockRecord() {}
-
-    String name() {
-        return name;
-    }
-
-    String lockedBy() {
-        return lockedBy;
-    }
-
-    LocalDateTime lockUntil() {
-        return lockUntil;
-    }
-
-    LocalDateTime lockedAt() {
-        return lockedAt;
-    }
 }
