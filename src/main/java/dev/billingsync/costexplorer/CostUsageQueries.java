@@ -104,13 +104,6 @@ public class CostUsageQueries {
         return new Slice<>(rows, total);
     }
 
-    public boolean orgExists(String orgId) {
-        return jdbc.sql("select exists (select 1 from organizations where id = ?)")
-                .param(orgId)
-                .query(Boolean.class)
-                .single();
-    }
-
     private static @Nullable Instant instant(ResultSet rs, int column) throws SQLException {
         Timestamp ts = rs.getTimestamp(column);
         return ts == null ? null : ts.toInstant();
