@@ -1,8 +1,8 @@
 package dev.billingsync.costexplorer;
 
+import dev.billingsync.orgs.Orgs;
 import dev.billingsync.web.ApiException;
 import dev.billingsync.web.AtlasId;
-import dev.billingsync.web.CallerAccess;
 import dev.billingsync.web.PageRequest;
 import dev.billingsync.web.PageResponse;
 import io.swagger.v3.oas.annotations.Operation;
@@ -27,11 +27,11 @@ class CostExplorerController {
     static final Set<String> GROUP_BYS = Set.of("organizations", "projects", "clusters", "services");
 
     private final CostUsageQueries queries;
-    private final CallerAccess access;
+    private final Orgs orgs;
 
-    CostExplorerController(CostUsageQueries queries, CallerAccess access) {
+    CostExplorerController(CostUsageQueries queries, Orgs orgs) {
         this.queries = queries;
-        this.access = access;
+        this.orgs = orgs;
     }
 
     @GetMapping("/usage")
@@ -53,7 +53,7 @@ class CostExplorerController {
                     @Nullable
                     String groupBy,
             PageRequest page) {
-        requireOrg(orgId);
+        orgs.requireVisible(orgId);
         firstOfMonth("startDate", startDate);
         firstOfMonth("endDate", endDate);
         if (startDate != null && endDate != null && !endDate.isAfter(startDate)) {
@@ -71,17 +71,9 @@ class CostExplorerController {
     @GetMapping("/queries")
     @Operation(summary = "The Cost Explorer queries the sync made for this org, newest first")
     PageResponse<CostQueryResponse> queries(@PathVariable @AtlasId String orgId, PageRequest page) {
-        requireOrg(orgId);
+        orgs.requireVisible(orgId);
         CostUsageQueries.Slice<CostQueryResponse> slice = queries.queries(orgId, page.offset(), page.itemsPerPage());
         return PageResponse.of(page, slice.results(), slice.total());
-    }
-
-    private void requireOrg(String orgId) {
-        access.requireRead(orgId);
-        if (!queries.orgExists(orgId)) {
-            throw ApiException.notFound(
-                    "ORG_NOT_FOUND", "No organization with ID " + orgId + " is synced here.", orgId);
-        }
     }
 
     private static void firstOfMonth(String name, @Nullable LocalDate date) {

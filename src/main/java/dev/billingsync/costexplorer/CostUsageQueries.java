@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Isolation;
 import org.springframework.transaction.annotation.Transactional;
@@ -20,11 +19,9 @@ public class CostUsageQueries {
     public record Slice<T>(List<T> results, long total) {}
 
     private final EntityManager entityManager;
-    private final JdbcClient jdbc;
 
-    CostUsageQueries(EntityManager entityManager, JdbcClient jdbc) {
+    CostUsageQueries(EntityManager entityManager) {
         this.entityManager = entityManager;
-        this.jdbc = jdbc;
     }
 
     /** Usage rows of months in [startDate, endDate), newest month first, in upstream order within a month. */
@@ -79,13 +76,6 @@ public class CostUsageQueries {
                                 from CostQuery q where q.orgId = :org order by q.createdAt desc, q.id desc
                                 """, CostQueryResponse.class).setParameter("org", orgId), offset, limit);
         return new Slice<>(rows, total);
-    }
-
-    public boolean orgExists(String orgId) {
-        return jdbc.sql("select exists (select 1 from organizations where id = ?)")
-                .param(orgId)
-                .query(Boolean.class)
-                .single();
     }
 
     private static <T> TypedQuery<T> bind(TypedQuery<T> query, Map<String, Object> params) {

@@ -1,8 +1,8 @@
 package dev.billingsync.invoices;
 
+import dev.billingsync.orgs.Orgs;
 import dev.billingsync.web.ApiException;
 import dev.billingsync.web.AtlasId;
-import dev.billingsync.web.CallerAccess;
 import dev.billingsync.web.Link;
 import dev.billingsync.web.PageRequest;
 import dev.billingsync.web.PageResponse;
@@ -43,13 +43,13 @@ class InvoiceController {
     static final String TEXT_CSV = "text/csv";
 
     private final InvoiceQueries queries;
-    private final CallerAccess access;
+    private final Orgs orgs;
     private final StreamedJson json;
     private final LineItemExports exports;
 
-    InvoiceController(InvoiceQueries queries, CallerAccess access, StreamedJson json, LineItemExports exports) {
+    InvoiceController(InvoiceQueries queries, Orgs orgs, StreamedJson json, LineItemExports exports) {
         this.queries = queries;
-        this.access = access;
+        this.orgs = orgs;
         this.json = json;
         this.exports = exports;
     }
@@ -201,11 +201,7 @@ class InvoiceController {
     }
 
     private void requireOrg(String orgId) {
-        access.requireRead(orgId);
-        if (!queries.orgExists(orgId)) {
-            throw ApiException.notFound(
-                    "ORG_NOT_FOUND", "No organization with ID " + orgId + " is synced here.", orgId);
-        }
+        orgs.requireVisible(orgId);
     }
 
     private static void checkRange(@Nullable LocalDate fromDate, @Nullable LocalDate toDate) {

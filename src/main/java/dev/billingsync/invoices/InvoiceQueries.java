@@ -62,13 +62,6 @@ public class InvoiceQueries {
         this.jdbc = jdbc;
     }
 
-    public boolean orgExists(String orgId) {
-        return jdbc.sql("select exists (select 1 from organizations where id = ?)")
-                .param(orgId)
-                .query(Boolean.class)
-                .single();
-    }
-
     /** The current pending invoice id of each of these orgs that has one. */
     public Map<String, String> pendingInvoiceIds(Collection<String> orgIds) {
         Map<String, String> ids = new HashMap<>();

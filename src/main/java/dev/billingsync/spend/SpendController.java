@@ -1,9 +1,8 @@
 package dev.billingsync.spend;
 
-import dev.billingsync.invoices.InvoiceQueries;
+import dev.billingsync.orgs.Orgs;
 import dev.billingsync.web.ApiException;
 import dev.billingsync.web.AtlasId;
-import dev.billingsync.web.CallerAccess;
 import dev.billingsync.web.PageRequest;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -42,24 +41,16 @@ class SpendController {
     private static final Pattern MONTH = Pattern.compile("^\\d{4}-\\d{2}$");
 
     private final SpendQueries queries;
-    private final InvoiceQueries invoices;
+    private final Orgs known;
     private final Forecasts forecasts;
     private final SpendExports exports;
-    private final CallerAccess access;
     private final Clock clock;
 
-    SpendController(
-            SpendQueries queries,
-            InvoiceQueries invoices,
-            Forecasts forecasts,
-            SpendExports exports,
-            CallerAccess access,
-            Clock clock) {
+    SpendController(SpendQueries queries, Orgs known, Forecasts forecasts, SpendExports exports, Clock clock) {
         this.queries = queries;
-        this.invoices = invoices;
+        this.known = known;
         this.forecasts = forecasts;
         this.exports = exports;
-        this.access = access;
         this.clock = clock;
     }
 
@@ -129,8 +120,7 @@ class SpendController {
                     @RequestParam(required = false)
                     @Nullable
                     String groupBy) {
-        access.requireRead(orgId);
-        requireExists(orgId);
+        known.requireVisible(orgId);
         if (groupBy != null && !groupBy.isEmpty() && !"groupId".equals(groupBy)) {
             throw ApiException.invalidParameter("groupBy", "must be groupId");
         }
@@ -189,7 +179,7 @@ class SpendController {
     /** The orgs asked for (each one readable, else 403), or every stored org the caller may read. */
     private Set<String> orgs(@Nullable List<String> orgId) {
         if (orgId == null || orgId.isEmpty()) {
-            return access.visible(queries.orgIds());
+            return known.visible();
         }
         Set<String> orgs = new LinkedHashSet<>();
         for (String id : orgId) {
@@ -198,16 +188,8 @@ class SpendController {
             }
             orgs.add(id);
         }
-        orgs.forEach(access::requireRead);
-        orgs.forEach(this::requireExists);
+        known.requireVisible(orgs);
         return orgs;
-    }
-
-    private void requireExists(String orgId) {
-        if (!invoices.orgExists(orgId)) {
-            throw ApiException.notFound(
-                    "ORG_NOT_FOUND", "No organization with ID " + orgId + " is synced here.", orgId);
-        }
     }
 
     private static YearMonth month(@Nullable String billingPeriod) {

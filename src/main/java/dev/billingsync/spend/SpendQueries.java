@@ -58,13 +58,6 @@ class SpendQueries {
         this.jdbc = jdbc;
     }
 
-    /** Every org stored here, in id order. */
-    List<String> orgIds() {
-        return jdbc.sql("select id from organizations order by id")
-                .query(String.class)
-                .list();
-    }
-
     Result page(SpendQuery query, long offset, int limit) {
         Grouped grouped = grouped(query);
         String sql = grouped.cte()

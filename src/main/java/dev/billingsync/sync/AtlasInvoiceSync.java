@@ -13,6 +13,7 @@ import dev.billingsync.invoices.InvoiceStore;
 import dev.billingsync.invoices.InvoiceStore.StoredInvoice;
 import dev.billingsync.invoices.InvoiceStore.WriteResult;
 import dev.billingsync.invoices.UpstreamInvoice;
+import dev.billingsync.orgs.OrgRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -82,7 +83,7 @@ class AtlasInvoiceSync {
 
     private final AtlasInvoiceReader reader;
     private final InvoiceStore store;
-    private final OrganizationRepository organizations;
+    private final OrgRegistry organizations;
     private final OrgSyncLock locks;
     private final TransactionTemplate transaction;
     private final Clock clock;
@@ -92,7 +93,7 @@ class AtlasInvoiceSync {
     AtlasInvoiceSync(
             AtlasInvoiceReader reader,
             InvoiceStore store,
-            OrganizationRepository organizations,
+            OrgRegistry organizations,
             OrgSyncLock locks,
             TransactionTemplate transaction,
             Clock clock,
@@ -134,10 +135,10 @@ class AtlasInvoiceSync {
     /** The pending list, written in one transaction; returns the ids it holds. */
     private Set<String> syncPending(
             String orgId, AtlasOrgSession session, Map<String, StoredInvoice> stored, Written written) {
-        Organization org = organizations.findById(orgId).orElseThrow();
+        String storedSha256 = organizations.pendingPayloadSha256(orgId);
         AtlasPayload payload = session.pendingInvoices();
         Set<String> pendingIds = new LinkedHashSet<>();
-        if (payload.sha256().equals(org.pendingPayloadSha256())) {
+        if (payload.sha256().equals(storedSha256)) {
             // Byte-identical to what is stored: nothing to parse, nothing to write for the pending invoices.
             stored.values().stream().filter(StoredInvoice::pending).forEach(i -> pendingIds.add(i.id()));
             payload.close();
@@ -151,7 +152,7 @@ class AtlasInvoiceSync {
             written.add(Objects.requireNonNull(transaction.execute(tx -> {
                 Written w = write(orgId, pending);
                 store.markPending(orgId, pendingIds);
-                organizations.findById(orgId).orElseThrow().storedPendingPayload(closing.sha256());
+                organizations.storedPendingPayload(orgId, closing.sha256());
                 locks.fence(orgId);
                 return w;
             })));
@@ -246,7 +247,7 @@ class AtlasInvoiceSync {
         transaction.executeWithoutResult(tx -> {
             store.markMissingUpstream(missing, clock.instant());
             if (reconciled) {
-                organizations.findById(orgId).orElseThrow().historySyncedFrom(from);
+                organizations.historySyncedFrom(orgId, from);
             }
             locks.fence(orgId);
         });
@@ -313,7 +314,7 @@ class AtlasInvoiceSync {
         Instant now = clock.instant();
         for (AtlasInvoiceSummary summary : fetched.invoices()) {
             UpstreamInvoice invoice = AtlasInvoiceTranslation.invoice(orgId, summary);
-            registerLinkedOrg(invoice.orgId(), now);
+            organizations.registerLinkedOrg(invoice.orgId(), now);
             WriteResult result = store.write(
                     invoice,
                     consumer -> reader.forEachLineItem(
@@ -332,15 +333,5 @@ class AtlasInvoiceSync {
             }
         }
         return written;
-    }
-
-    /**
-     * A paying org's pending list can carry its linked orgs' invoices; each is stored under its own org, which is
-     * registered (without a name) the first time one of its invoices arrives this way.
-     */
-    private void registerLinkedOrg(String invoiceOrgId, Instant now) {
-        if (!organizations.existsById(invoiceOrgId)) {
-            organizations.saveAndFlush(new Organization(invoiceOrgId, null, now));
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.billingsync.sync;
 
+import dev.billingsync.orgs.InvalidConfigurationException;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;

@@ -34,17 +34,16 @@ class OrgController {
     @GetMapping("/api/v1/orgs")
     @Operation(summary = "Organizations visible to the caller, with last sync and current pending invoice id")
     PageResponse<OrgResponse> list(PageRequest page) {
-        Map<ConfiguredOrgs.ConfiguredOrg, SyncedOrgs.Source> all = orgs.all();
-        Set<String> visible = access.visible(
-                all.keySet().stream().map(ConfiguredOrgs.ConfiguredOrg::id).toList());
-        List<ConfiguredOrgs.ConfiguredOrg> shown = all.keySet().stream()
+        Map<ConfiguredOrg, SyncedOrgs.Source> all = orgs.all();
+        Set<String> visible =
+                access.visible(all.keySet().stream().map(ConfiguredOrg::id).toList());
+        List<ConfiguredOrg> shown = all.keySet().stream()
                 .filter(org -> visible.contains(org.id()))
                 .sorted((a, b) -> a.id().compareTo(b.id()))
                 .toList();
         int from = (int) Math.min(page.offset(), shown.size());
-        List<ConfiguredOrgs.ConfiguredOrg> slice =
-                shown.subList(from, Math.min(from + page.itemsPerPage(), shown.size()));
-        List<String> ids = slice.stream().map(ConfiguredOrgs.ConfiguredOrg::id).toList();
+        List<ConfiguredOrg> slice = shown.subList(from, Math.min(from + page.itemsPerPage(), shown.size()));
+        List<String> ids = slice.stream().map(ConfiguredOrg::id).toList();
         Map<String, OrgStatusQueries.OrgStatus> status = statuses.statusOf(ids).stream()
                 .collect(Collectors.toMap(OrgStatusQueries.OrgStatus::orgId, Function.identity()));
         Map<String, String> pending = invoices.pendingInvoiceIds(ids);

@@ -31,7 +31,7 @@ record OrgResponse(
             @Nullable Instant finishedAt) {}
 
     static OrgResponse of(
-            ConfiguredOrgs.ConfiguredOrg org,
+            ConfiguredOrg org,
             SyncedOrgs.Source source,
             OrgStatusQueries.@Nullable OrgStatus status,
             @Nullable String pending) {

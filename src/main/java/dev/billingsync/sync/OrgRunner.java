@@ -1,6 +1,5 @@
 package dev.billingsync.sync;
 
-import dev.billingsync.sync.ConfiguredOrgs.ConfiguredOrg;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;

@@ -3,7 +3,6 @@ package dev.billingsync.sync;
 import dev.billingsync.atlas.AtlasApiException;
 import dev.billingsync.atlas.AtlasClient;
 import dev.billingsync.atlas.AtlasOrgSession;
-import dev.billingsync.sync.ConfiguredOrgs.ConfiguredOrg;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

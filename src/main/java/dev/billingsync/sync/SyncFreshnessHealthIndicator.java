@@ -1,5 +1,7 @@
 package dev.billingsync.sync;
 
+import dev.billingsync.orgs.ConfiguredOrgs;
+import dev.billingsync.orgs.Org;
 import dev.billingsync.sync.SyncFreshness.OrgRecord;
 import dev.billingsync.sync.SyncFreshness.Snapshot;
 import java.time.Clock;
@@ -51,7 +53,7 @@ class SyncFreshnessHealthIndicator implements HealthIndicator {
         Instant now = clock.instant();
         Map<String, Object> details = new LinkedHashMap<>();
         List<String> stale = new ArrayList<>();
-        for (ConfiguredOrgs.ConfiguredOrg org : orgs.all()) {
+        for (Org org : orgs.all()) {
             @Nullable OrgRecord record = snapshot.orgs().get(org.id());
             @Nullable Instant lastSuccess = record == null ? null : record.lastSuccessAt();
             Instant since =

@@ -1,5 +1,7 @@
 package dev.billingsync.sync;
 
+import dev.billingsync.orgs.ConfiguredOrgs;
+import dev.billingsync.orgs.Org;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -64,7 +66,7 @@ public class SyncMetrics {
                 .baseUnit("seconds")
                 .strongReference(true)
                 .register(registry);
-        for (ConfiguredOrgs.ConfiguredOrg org : orgs.all()) {
+        for (Org org : orgs.all()) {
             Gauge.builder(LAST_SUCCESS, freshness, f -> f.lastSuccessEpochSeconds(org.id()))
                     .description("When the org last synced successfully (any replica), in seconds since the epoch;"
                             + " 0 if it never did")

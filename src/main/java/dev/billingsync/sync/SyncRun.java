@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
 /** One sync of one organization: who started it, how it ended, what it wrote and how many Atlas calls it cost. */
 @Entity
 @Table(name = "sync_runs")
-public class SyncRun {
+class SyncRun {
 
     public enum Trigger {
         STARTUP,

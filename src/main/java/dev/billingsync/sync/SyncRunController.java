@@ -1,5 +1,6 @@
 package dev.billingsync.sync;
 
+import dev.billingsync.orgs.Orgs;
 import dev.billingsync.web.ApiException;
 import dev.billingsync.web.AtlasId;
 import dev.billingsync.web.CallerAccess;
@@ -32,6 +33,7 @@ class SyncRunController {
     private static final Duration RETRY_AFTER = Duration.ofSeconds(30);
 
     private final SyncRunQueries queries;
+    private final Orgs known;
     private final SyncedOrgs orgs;
     private final OrgSync orgSync;
     private final ManualSyncExecutor executor;
@@ -39,11 +41,13 @@ class SyncRunController {
 
     SyncRunController(
             SyncRunQueries queries,
+            Orgs known,
             SyncedOrgs orgs,
             OrgSync orgSync,
             ManualSyncExecutor executor,
             CallerAccess access) {
         this.queries = queries;
+        this.known = known;
         this.orgs = orgs;
         this.orgSync = orgSync;
         this.executor = executor;
@@ -63,7 +67,7 @@ class SyncRunController {
             access.requireRead(orgId);
             visible = Set.of(orgId);
         } else {
-            visible = access.visible(queries.knownOrgIds());
+            visible = known.visible();
         }
         SyncRun.Status statusFilter = status == null ? null : parseStatus(status);
         SyncRunQueries.Slice slice = queries.runs(visible, statusFilter, page.offset(), page.itemsPerPage());
@@ -84,11 +88,7 @@ class SyncRunController {
     @Operation(summary = "Start a sync of the org now: 202 with the run, 409 if one is running")
     ResponseEntity<SyncRunResponse> start(@PathVariable @AtlasId String orgId) {
         access.requireSync(orgId);
-        ConfiguredOrgs.ConfiguredOrg org = orgs.find(orgId)
-                .orElseThrow(() -> ApiException.notFound(
-                        "ORG_NOT_FOUND",
-                        "Organization " + orgId + " is not configured for sync (nor discovered).",
-                        orgId));
+        ConfiguredOrg org = orgs.find(orgId).orElseThrow(() -> Orgs.notFound(orgId));
         SyncRun run;
         try {
             run = orgSync.start(org, SyncRun.Trigger.MANUAL, executor::submit)

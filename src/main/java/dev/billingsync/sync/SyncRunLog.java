@@ -1,5 +1,6 @@
 package dev.billingsync.sync;
 
+import dev.billingsync.orgs.OrgRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -18,10 +19,10 @@ class SyncRunLog {
     private static final Logger log = LoggerFactory.getLogger(SyncRunLog.class);
 
     private final SyncRunRepository runs;
-    private final OrganizationRepository organizations;
+    private final OrgRegistry organizations;
     private final Clock clock;
 
-    SyncRunLog(SyncRunRepository runs, OrganizationRepository organizations, Clock clock) {
+    SyncRunLog(SyncRunRepository runs, OrgRegistry organizations, Clock clock) {
         this.runs = runs;
         this.organizations = organizations;
         this.clock = clock;
@@ -39,9 +40,7 @@ class SyncRunLog {
             return Optional.empty();
         }
         Instant now = clock.instant();
-        organizations
-                .findById(orgId)
-                .ifPresentOrElse(org -> org.rename(name), () -> organizations.save(new Organization(orgId, name, now)));
+        organizations.runStarting(orgId, name, now);
         closeAbandoned(orgId);
         return Optional.of(runs.save(SyncRun.start(orgId, trigger, tick, now, runner)));
     }
@@ -94,7 +93,8 @@ class SyncRunLog {
             return run;
         }
         outcome.accept(run);
-        organizations.findById(run.orgId()).orElseThrow().finishedRun(run);
+        organizations.runFinished(
+                run.orgId(), run.id(), run.status() == SyncRun.Status.SUCCEEDED ? run.finishedAt() : null);
         return run;
     }
 

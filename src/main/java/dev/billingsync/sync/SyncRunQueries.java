@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.springframework.data.domain.Page;
-import org.springframework.data.domain.Sort;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -17,17 +16,9 @@ class SyncRunQueries {
     record Slice(List<SyncRun> runs, long total) {}
 
     private final SyncRunRepository runs;
-    private final OrganizationRepository organizations;
 
-    SyncRunQueries(SyncRunRepository runs, OrganizationRepository organizations) {
+    SyncRunQueries(SyncRunRepository runs) {
         this.runs = runs;
-        this.organizations = organizations;
-    }
-
-    List<String> knownOrgIds() {
-        return organizations.findAll(Sort.by("id")).stream()
-                .map(Organization::id)
-                .toList();
     }
 
     Slice runs(Collection<String> orgIds, SyncRun.@Nullable Status status, long offset, int limit) {

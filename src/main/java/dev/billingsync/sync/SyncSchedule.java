@@ -1,6 +1,6 @@
 package dev.billingsync.sync;
 
-import dev.billingsync.sync.ConfiguredOrgs.ConfiguredOrg;
+import dev.billingsync.orgs.InvalidConfigurationException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,6 +1,5 @@
 package dev.billingsync.sync;
 
-import dev.billingsync.sync.ConfiguredOrgs.ConfiguredOrg;
 import java.time.Instant;
 import java.util.List;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;

@@ -3,9 +3,11 @@ package dev.billingsync.sync;
 import dev.billingsync.atlas.AtlasClient;
 import dev.billingsync.atlas.AtlasCredentials;
 import dev.billingsync.atlas.AtlasOrganization;
-import dev.billingsync.sync.ConfiguredOrgs.ConfiguredOrg;
-import java.sql.Timestamp;
-import java.time.Clock;
+import dev.billingsync.orgs.InvalidConfigurationException;
+import dev.billingsync.orgs.Org;
+import dev.billingsync.orgs.OrgDiscoveryProperties;
+import dev.billingsync.orgs.OrgRegistry;
+import dev.billingsync.orgs.Orgs;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,12 +17,10 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The orgs to sync: the configured ones ({@link ConfiguredOrgs}) plus, with {@code billing.orgs-discovery.enabled},
+ * The orgs to sync: the configured ones ({@link OrgCredentials}) plus, with {@code billing.orgs-discovery.enabled},
  * every org the global credentials can see in Atlas, minus {@code billing.orgs-discovery.exclude}. The Atlas list is
  * read again for every round; which orgs it held is kept in {@code organizations.discovered_at}, so every replica
  * (and the API) knows them, and an org that left the list is no longer synced but keeps its data.
@@ -36,27 +36,24 @@ class SyncedOrgs {
         DISCOVERED
     }
 
-    private final ConfiguredOrgs configured;
+    private final OrgCredentials configured;
     private final OrgDiscoveryProperties discovery;
     private final @Nullable AtlasClient atlas;
-    private final @Nullable JdbcClient jdbc;
-    private final @Nullable TransactionTemplate transaction;
-    private final Clock clock;
+    private final @Nullable Orgs known;
+    private final @Nullable OrgRegistry registry;
     private final Set<String> excluded;
 
     SyncedOrgs(
-            ConfiguredOrgs configured,
+            OrgCredentials configured,
             OrgDiscoveryProperties discovery,
             @Nullable AtlasClient atlas,
-            @Nullable JdbcClient jdbc,
-            @Nullable TransactionTemplate transaction,
-            Clock clock) {
+            @Nullable Orgs known,
+            @Nullable OrgRegistry registry) {
         this.configured = configured;
         this.discovery = discovery;
         this.atlas = atlas;
-        this.jdbc = jdbc;
-        this.transaction = transaction;
-        this.clock = clock;
+        this.known = known;
+        this.registry = registry;
         this.excluded = Set.copyOf(discovery.exclude());
         if (discovery.enabled() && configured.globalCredentials().isEmpty()) {
             throw new InvalidConfigurationException(List.of("billing.orgs-discovery.enabled: discovery lists and syncs"
@@ -121,7 +118,10 @@ class SyncedOrgs {
             }
         }
         try {
-            record(List.copyOf(found.values()));
+            registry()
+                    .recordDiscovered(found.values().stream()
+                            .map(org -> new Org(org.id(), org.name()))
+                            .toList());
         } catch (RuntimeException e) {
             log.error("Could not record the discovered orgs; syncing them all the same", e);
         }
@@ -133,40 +133,15 @@ class SyncedOrgs {
         return List.copyOf(found.values());
     }
 
-    /** Marks the listed orgs as discovered (registering new ones) and the others as no longer listed. */
-    private void record(List<ConfiguredOrg> found) {
-        Timestamp now = Timestamp.from(clock.instant());
-        String[] ids = found.stream().map(ConfiguredOrg::id).toArray(String[]::new);
-        transaction().executeWithoutResult(tx -> {
-            for (ConfiguredOrg org : found) {
-                jdbc().sql("""
-                        insert into organizations (id, name, discovered_at) values (?, ?, ?)
-                        on conflict (id) do update set
-                            discovered_at = coalesce(organizations.discovered_at, excluded.discovered_at),
-                            name = excluded.name
-                        where organizations.discovered_at is null
-                            or organizations.name is distinct from excluded.name
-                        """).params(org.id(), org.name(), now).update();
-            }
-            jdbc().sql(
-                            "update organizations set discovered_at = null where discovered_at is not null and id <> all (?)")
-                    .param(ids)
-                    .update();
-        });
-    }
-
     private List<ConfiguredOrg> discoveredInDatabase() {
         Optional<AtlasCredentials> credentials = configured.globalCredentials();
         if (credentials.isEmpty()) {
             return List.of();
         }
-        return jdbc()
-                .sql("select id, name from organizations where discovered_at is not null order by id")
-                .query((rs, n) -> new ConfiguredOrg(rs.getString(1), rs.getString(2), credentials.get()))
-                .list()
-                .stream()
+        return known().discovered().stream()
                 .filter(org -> !excluded.contains(org.id())
                         && configured.find(org.id()).isEmpty())
+                .map(org -> new ConfiguredOrg(org.id(), org.name(), credentials.get()))
                 .toList();
     }
 
@@ -177,18 +152,18 @@ class SyncedOrgs {
         return atlas;
     }
 
-    private JdbcClient jdbc() {
-        if (jdbc == null) {
+    private Orgs known() {
+        if (known == null) {
             throw new IllegalStateException("no database");
         }
-        return jdbc;
+        return known;
     }
 
-    private TransactionTemplate transaction() {
-        if (transaction == null) {
+    private OrgRegistry registry() {
+        if (registry == null) {
             throw new IllegalStateException("no database");
         }
-        return transaction;
+        return registry;
     }
 
     private static @Nullable String blankToNull(@Nullable String value) {

@@ -10,9 +10,7 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.billingsync.SimulatorProperties;
 import dev.billingsync.TestDatabaseConfiguration;
 import dev.billingsync.simulator.AtlasSimulator;
-import dev.billingsync.sync.ConfiguredOrgs;
-import dev.billingsync.sync.OrgSync;
-import dev.billingsync.sync.SyncRun;
+import dev.billingsync.sync.ManualRun;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -33,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -105,10 +104,7 @@ class ApiAccessIntegrationTests {
     int port;
 
     @Autowired
-    OrgSync orgSync;
-
-    @Autowired
-    ConfiguredOrgs orgs;
+    ApplicationContext context;
 
     ApiTestClient api;
 
@@ -116,7 +112,7 @@ class ApiAccessIntegrationTests {
     void syncOnce() {
         api = new ApiTestClient(port);
         if (!synced) {
-            orgs.all().forEach(org -> orgSync.run(org, SyncRun.Trigger.MANUAL, null));
+            ManualRun.configuredOrgIds(context).forEach(orgId -> ManualRun.of(context, orgId));
             synced = true;
         }
     }

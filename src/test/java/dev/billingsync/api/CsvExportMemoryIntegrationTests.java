@@ -8,9 +8,7 @@ import dev.billingsync.SimulatorProperties;
 import dev.billingsync.TestDatabaseConfiguration;
 import dev.billingsync.TestPostgres;
 import dev.billingsync.simulator.AtlasSimulator;
-import dev.billingsync.sync.ConfiguredOrgs;
-import dev.billingsync.sync.OrgSync;
-import dev.billingsync.sync.SyncRun;
+import dev.billingsync.sync.ManualRun;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
@@ -32,6 +30,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -73,18 +72,15 @@ class CsvExportMemoryIntegrationTests {
     }
 
     @Autowired
-    OrgSync orgSync;
-
-    @Autowired
-    ConfiguredOrgs orgs;
+    ApplicationContext context;
 
     @Autowired
     JdbcClient jdbc;
 
     @Test
     void streamsAHundredThousandLinesAsCsvWithA128MegabyteHeap() throws Exception {
-        SyncRun run =
-                orgSync.run(orgs.all().get(0), SyncRun.Trigger.MANUAL, null).orElseThrow();
+        ManualRun run =
+                ManualRun.of(context, ManualRun.configuredOrgIds(context).get(0));
         assertThat(run.lineItemsWritten()).isGreaterThanOrEqualTo(100_000);
         String invoice = atlas.org(ORG).pendingInvoiceId();
         long expectedCents = jdbc.sql("select sum(total_price_cents) from line_items where invoice_id = ?")

@@ -6,9 +6,7 @@ import dev.billingsync.SimulatorProperties;
 import dev.billingsync.StatementCounter;
 import dev.billingsync.TestDatabaseConfiguration;
 import dev.billingsync.simulator.AtlasSimulator;
-import dev.billingsync.sync.ConfiguredOrgs;
-import dev.billingsync.sync.OrgSync;
-import dev.billingsync.sync.SyncRun;
+import dev.billingsync.sync.ManualRun;
 import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -126,10 +125,7 @@ class FinanceApiIntegrationTests {
     int port;
 
     @Autowired
-    OrgSync orgSync;
-
-    @Autowired
-    ConfiguredOrgs orgs;
+    ApplicationContext context;
 
     ApiTestClient api;
 
@@ -137,11 +133,9 @@ class FinanceApiIntegrationTests {
     void syncOnce() {
         api = new ApiTestClient(port);
         if (!synced) {
-            orgs.all()
-                    .forEach(org -> assertThat(orgSync.run(org, SyncRun.Trigger.MANUAL, null)
-                                    .orElseThrow()
-                                    .status())
-                            .isEqualTo(SyncRun.Status.SUCCEEDED));
+            ManualRun.configuredOrgIds(context)
+                    .forEach(orgId ->
+                            assertThat(ManualRun.of(context, orgId).status()).isEqualTo("SUCCEEDED"));
             synced = true;
         }
     }

@@ -8,9 +8,7 @@ import dev.billingsync.SimulatorProperties;
 import dev.billingsync.TestDatabaseConfiguration;
 import dev.billingsync.TestPostgres;
 import dev.billingsync.simulator.AtlasSimulator;
-import dev.billingsync.sync.ConfiguredOrgs;
-import dev.billingsync.sync.OrgSync;
-import dev.billingsync.sync.SyncRun;
+import dev.billingsync.sync.ManualRun;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.math.BigDecimal;
@@ -38,6 +36,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -85,15 +84,12 @@ class LargeInvoiceStreamingIntegrationTests {
     }
 
     @Autowired
-    OrgSync orgSync;
-
-    @Autowired
-    ConfiguredOrgs orgs;
+    ApplicationContext context;
 
     @Test
     void streamsAFullTwoHundredThousandLineInvoiceFourTimesAtOnceWithA256MegabyteHeap() throws Exception {
-        SyncRun run =
-                orgSync.run(orgs.all().get(0), SyncRun.Trigger.MANUAL, null).orElseThrow();
+        ManualRun run =
+                ManualRun.of(context, ManualRun.configuredOrgIds(context).get(0));
         assertThat(run.lineItemsWritten()).isGreaterThanOrEqualTo(200_000);
         String invoice = atlas.org(ORG).pendingInvoiceId();
         Digest expectedPending =

@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.billingsync.SimulatorProperties;
 import dev.billingsync.TestDatabaseConfiguration;
 import dev.billingsync.simulator.AtlasSimulator;
-import dev.billingsync.sync.ConfiguredOrgs;
-import dev.billingsync.sync.OrgSync;
-import dev.billingsync.sync.SyncRun;
+import dev.billingsync.sync.ManualRun;
 import java.io.StringReader;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -42,6 +40,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -104,10 +103,7 @@ class SpendApiIntegrationTests {
     int port;
 
     @Autowired
-    OrgSync orgSync;
-
-    @Autowired
-    ConfiguredOrgs orgs;
+    ApplicationContext context;
 
     ApiTestClient api;
 
@@ -115,11 +111,9 @@ class SpendApiIntegrationTests {
     void syncOnce() {
         api = new ApiTestClient(port);
         if (!synced) {
-            orgs.all()
-                    .forEach(org -> assertThat(orgSync.run(org, SyncRun.Trigger.MANUAL, null)
-                                    .orElseThrow()
-                                    .status())
-                            .isEqualTo(SyncRun.Status.SUCCEEDED));
+            ManualRun.configuredOrgIds(context)
+                    .forEach(orgId ->
+                            assertThat(ManualRun.of(context, orgId).status()).isEqualTo("SUCCEEDED"));
             synced = true;
         }
     }

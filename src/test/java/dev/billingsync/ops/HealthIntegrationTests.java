@@ -8,9 +8,7 @@ import dev.billingsync.BillingSyncApplication;
 import dev.billingsync.TestDatabaseConfiguration;
 import dev.billingsync.TestPostgres;
 import dev.billingsync.simulator.AtlasSimulator;
-import dev.billingsync.sync.ConfiguredOrgs;
-import dev.billingsync.sync.OrgSync;
-import dev.billingsync.sync.SyncRun;
+import dev.billingsync.sync.ManualRun;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.ServerSocket;
@@ -30,6 +28,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -103,10 +102,7 @@ class HealthIntegrationTests {
     int port;
 
     @Autowired
-    OrgSync orgSync;
-
-    @Autowired
-    ConfiguredOrgs orgs;
+    ApplicationContext context;
 
     @Autowired
     JdbcClient jdbc;
@@ -204,17 +200,17 @@ class HealthIntegrationTests {
     void anAtlasOutageFailsTheRunButKeepsThePodReady() throws IOException {
         atlas.failAlways(FRESH_ORG, 503);
 
-        SyncRun run = sync(FRESH_ORG);
+        ManualRun run = sync(FRESH_ORG);
 
-        assertThat(run.status()).isEqualTo(SyncRun.Status.FAILED);
+        assertThat(run.status()).isEqualTo("FAILED");
         assertThat(Http.get(port, "/actuator/health/readiness").statusCode()).isEqualTo(200);
         assertThat(Http.get(port, "/actuator/health/liveness").statusCode()).isEqualTo(200);
     }
 
     @Test
     void freshnessReportsEachOrgsAgeAndWarnsPastTheThresholdWithoutLeavingService() throws IOException {
-        assertThat(sync(FRESH_ORG).status()).isEqualTo(SyncRun.Status.SUCCEEDED);
-        assertThat(sync(STALE_ORG).status()).isEqualTo(SyncRun.Status.SUCCEEDED);
+        assertThat(sync(FRESH_ORG).status()).isEqualTo("SUCCEEDED");
+        assertThat(sync(STALE_ORG).status()).isEqualTo("SUCCEEDED");
         jdbc.sql("update organizations set last_sync_succeeded_at = now() - interval '5 hours' where id = ?")
                 .param(STALE_ORG)
                 .update();
@@ -242,7 +238,7 @@ class HealthIntegrationTests {
         assertThat(Http.get(port, "/actuator/health/readiness").statusCode()).isEqualTo(200);
         assertThat(Http.get(port, "/actuator/health/liveness").statusCode()).isEqualTo(200);
 
-        assertThat(sync(STALE_ORG).status()).isEqualTo(SyncRun.Status.SUCCEEDED);
+        assertThat(sync(STALE_ORG).status()).isEqualTo("SUCCEEDED");
         await().atMost(Duration.ofSeconds(10))
                 .untilAsserted(() -> assertThat(Http.json(Http.get(port, "/actuator/health", READER_KEY))
                                 .at("/components/syncFreshness/status")
@@ -299,9 +295,8 @@ class HealthIntegrationTests {
         }
     }
 
-    private SyncRun sync(String orgId) {
-        return orgSync.run(orgs.find(orgId).orElseThrow(), SyncRun.Trigger.MANUAL, null)
-                .orElseThrow();
+    private ManualRun sync(String orgId) {
+        return ManualRun.of(context, orgId);
     }
 
     /** Makes PostgreSQL refuse (or accept again) connections to {@code database}, closing the open ones. */

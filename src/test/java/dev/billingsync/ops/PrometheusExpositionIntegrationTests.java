@@ -7,9 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.billingsync.TestDatabaseConfiguration;
 import dev.billingsync.simulator.AtlasSimulator;
 import dev.billingsync.simulator.Fault;
-import dev.billingsync.sync.ConfiguredOrgs;
-import dev.billingsync.sync.OrgSync;
-import dev.billingsync.sync.SyncRun;
+import dev.billingsync.sync.ManualRun;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -35,6 +33,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -92,10 +91,7 @@ class PrometheusExpositionIntegrationTests {
     }
 
     @Autowired
-    OrgSync orgSync;
-
-    @Autowired
-    ConfiguredOrgs orgs;
+    ApplicationContext context;
 
     @Autowired
     JdbcClient jdbc;
@@ -114,9 +110,9 @@ class PrometheusExpositionIntegrationTests {
     void syncAndScrape() throws IOException {
         syncedAfter = Instant.now();
         atlas.enqueueFault(ORG_OK, Fault.tooManyRequests(Duration.ofSeconds(1)));
-        assertThat(sync(ORG_OK).status()).isEqualTo(SyncRun.Status.SUCCEEDED);
+        assertThat(sync(ORG_OK).status()).isEqualTo("SUCCEEDED");
         atlas.failAlways(ORG_FAILING, 500);
-        assertThat(sync(ORG_FAILING).status()).isEqualTo(SyncRun.Status.FAILED);
+        assertThat(sync(ORG_FAILING).status()).isEqualTo("FAILED");
         Http.get(serverPort, "/actuator/health"); // an HTTP request on the API port, for http_server_requests
         System.gc(); // so jvm_gc_pause exists
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
@@ -379,8 +375,7 @@ class PrometheusExpositionIntegrationTests {
         return out.toString();
     }
 
-    private SyncRun sync(String orgId) {
-        return orgSync.run(orgs.find(orgId).orElseThrow(), SyncRun.Trigger.MANUAL, null)
-                .orElseThrow();
+    private ManualRun sync(String orgId) {
+        return ManualRun.of(context, orgId);
     }
 }

@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.billingsync.TestDatabaseConfiguration;
 import dev.billingsync.simulator.AtlasSimulator;
 import dev.billingsync.simulator.Fault;
-import dev.billingsync.sync.ConfiguredOrgs;
-import dev.billingsync.sync.OrgSync;
-import dev.billingsync.sync.SyncRun;
+import dev.billingsync.sync.ManualRun;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -20,6 +18,7 @@ import org.springframework.boot.logging.LoggingSystemProperty;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -95,24 +94,21 @@ class StructuredLoggingIntegrationTests {
     }
 
     @Autowired
-    OrgSync orgSync;
-
-    @Autowired
-    ConfiguredOrgs orgs;
+    ApplicationContext context;
 
     @Test
     void syncLinesAreJsonWithRunAndOrgIdAndNoSecretIsPrinted(CapturedOutput output) {
         atlas.enqueueFault(SERVICE_ACCOUNT_ORG, Fault.status(503)); // one retry, logged as a warning
         int from = output.getOut().length();
 
-        SyncRun first = sync(SERVICE_ACCOUNT_ORG);
-        SyncRun second = sync(API_KEY_ORG);
+        ManualRun first = sync(SERVICE_ACCOUNT_ORG);
+        ManualRun second = sync(API_KEY_ORG);
         atlas.failAlways(API_KEY_ORG, 500);
-        SyncRun failed = sync(API_KEY_ORG);
+        ManualRun failed = sync(API_KEY_ORG);
 
-        assertThat(first.status()).isEqualTo(SyncRun.Status.SUCCEEDED);
-        assertThat(second.status()).isEqualTo(SyncRun.Status.SUCCEEDED);
-        assertThat(failed.status()).isEqualTo(SyncRun.Status.FAILED);
+        assertThat(first.status()).isEqualTo("SUCCEEDED");
+        assertThat(second.status()).isEqualTo("SUCCEEDED");
+        assertThat(failed.status()).isEqualTo("FAILED");
         List<JsonNode> lines = jsonLines(output.getOut().substring(from));
         // Every line of the service's own code while runs go on, including retries logged on Reactor threads. Not the
         // simulator's (test code), nor the access-token line: a token serves every org of its service account.
@@ -173,9 +169,8 @@ class StructuredLoggingIntegrationTests {
         assertThat(last.path("service").path("name").asString()).isEqualTo("billing-sync");
     }
 
-    private SyncRun sync(String orgId) {
-        return orgSync.run(orgs.find(orgId).orElseThrow(), SyncRun.Trigger.MANUAL, null)
-                .orElseThrow();
+    private ManualRun sync(String orgId) {
+        return ManualRun.of(context, orgId);
     }
 
     private static List<JsonNode> jsonLines(String text) {

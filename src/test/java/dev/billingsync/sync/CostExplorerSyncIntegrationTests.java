@@ -69,7 +69,7 @@ class CostExplorerSyncIntegrationTests {
     OrgSync orgSync;
 
     @Autowired
-    ConfiguredOrgs orgs;
+    OrgCredentials orgs;
 
     @Autowired
     JdbcClient jdbc;

@@ -7,6 +7,7 @@ import dev.billingsync.TestDatabaseConfiguration;
 import dev.billingsync.atlas.AtlasClient;
 import dev.billingsync.atlas.AtlasInvoiceReader;
 import dev.billingsync.invoices.InvoiceStore;
+import dev.billingsync.orgs.OrgRegistry;
 import dev.billingsync.simulator.AtlasSimulator;
 import dev.billingsync.simulator.Fault;
 import dev.billingsync.simulator.RecordedRequest;
@@ -85,7 +86,7 @@ class InvoiceHistoryIntegrationTests {
     OrgSync orgSync;
 
     @Autowired
-    ConfiguredOrgs orgs;
+    OrgCredentials orgs;
 
     @Autowired
     JdbcClient jdbc;
@@ -289,7 +290,7 @@ class InvoiceHistoryIntegrationTests {
     InvoiceStore store;
 
     @Autowired
-    OrganizationRepository organizations;
+    OrgRegistry organizations;
 
     @Autowired
     OrgSyncLock locks;
@@ -320,10 +321,8 @@ class InvoiceHistoryIntegrationTests {
     }
 
     private void runWith(AtlasInvoiceSync sync, String orgId) {
-        ConfiguredOrgs.ConfiguredOrg org = orgs.find(orgId).orElseThrow();
-        if (!organizations.existsById(orgId)) {
-            organizations.saveAndFlush(new Organization(orgId, null, Instant.now()));
-        }
+        ConfiguredOrg org = orgs.find(orgId).orElseThrow();
+        organizations.registerLinkedOrg(orgId, Instant.now());
         OrgSyncLock.Held held = locks.tryLock(orgId).orElseThrow();
         try {
             AtlasInvoiceSync.Result result = sync.sync(

@@ -75,7 +75,7 @@ class InvoiceSyncIntegrationTests {
     OrgSync orgSync;
 
     @Autowired
-    ConfiguredOrgs orgs;
+    OrgCredentials orgs;
 
     @Autowired
     JdbcClient jdbc;
@@ -299,7 +299,7 @@ class InvoiceSyncIntegrationTests {
 
     @Test
     void aManualRunThatCannotBeQueuedIsRecordedAndReleasesTheOrgsLock() {
-        ConfiguredOrgs.ConfiguredOrg org = orgs.find(ORG_A).orElseThrow();
+        ConfiguredOrg org = orgs.find(ORG_A).orElseThrow();
 
         assertThatThrownBy(() -> orgSync.start(org, SyncRun.Trigger.MANUAL, command -> {
                     throw new RejectedExecutionException("queue full");

@@ -50,7 +50,7 @@ class LargeInvoiceSyncIntegrationTests {
     OrgSync orgSync;
 
     @Autowired
-    ConfiguredOrgs orgs;
+    OrgCredentials orgs;
 
     @Autowired
     JdbcClient jdbc;

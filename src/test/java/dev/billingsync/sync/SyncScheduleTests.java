@@ -3,6 +3,9 @@ package dev.billingsync.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.billingsync.atlas.AtlasProperties;
+import dev.billingsync.orgs.ConfiguredOrgs;
+import dev.billingsync.orgs.OrgDiscoveryProperties;
+import dev.billingsync.orgs.OrgProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
@@ -35,11 +38,9 @@ class SyncScheduleTests {
             new AtlasProperties.Versions("2023-01-01", "2023-01-01"),
             null);
 
-    static final ConfiguredOrgs ORGS = new ConfiguredOrgs(
-            new OrgProperties(List.of(
-                    new OrgProperties.Org("5f0c1a2b3c4d5e6f7a8b9c01", "Acme", "client", "secret", null, null),
-                    new OrgProperties.Org("5f0c1a2b3c4d5e6f7a8b9c02", "Acme Labs", "client", "secret", null, null))),
-            ORGS_ATLAS);
+    static final OrgCredentials ORGS = credentials(new OrgProperties(List.of(
+            new OrgProperties.Org("5f0c1a2b3c4d5e6f7a8b9c01", "Acme", "client", "secret", null, null),
+            new OrgProperties.Org("5f0c1a2b3c4d5e6f7a8b9c02", "Acme Labs", "client", "secret", null, null))));
 
     @Test
     void aTickIsTheLatestFireTimeSoEveryReplicaAgreesOnIt() {
@@ -81,7 +82,7 @@ class SyncScheduleTests {
         AtomicInteger abandonedChecks = new AtomicInteger();
         OrgRunner runner = new OrgRunner() {
             @Override
-            public Optional<SyncRun> run(ConfiguredOrgs.ConfiguredOrg org, SyncRun.Trigger trigger, Instant tick) {
+            public Optional<SyncRun> run(ConfiguredOrg org, SyncRun.Trigger trigger, Instant tick) {
                 ran.add(org.id());
                 if (ran.size() == 1) {
                     throw new IllegalStateException("the database went away while starting this org's run");
@@ -101,28 +102,27 @@ class SyncScheduleTests {
 
         assertThat(ran)
                 .as("every org was started, in the round's order")
-                .containsExactlyInAnyOrderElementsOf(ORGS.all().stream()
-                        .map(ConfiguredOrgs.ConfiguredOrg::id)
-                        .toList());
+                .containsExactlyInAnyOrderElementsOf(
+                        ORGS.all().stream().map(ConfiguredOrg::id).toList());
         assertThat(abandonedChecks).hasValue(1);
     }
 
     @Test
     void aRunWaitingForCostExplorerFreesItsWorkerForTheNextOrg() throws Exception {
-        ConfiguredOrgs twelve = orgs(12);
+        OrgCredentials twelve = orgs(12);
         Set<String> threads = ConcurrentHashMap.newKeySet();
         AtomicInteger onWorkers = new AtomicInteger();
         AtomicInteger mostOnWorkers = new AtomicInteger();
         List<CompletableFuture<OrgRunner.Attempt>> waiting = new CopyOnWriteArrayList<>();
         OrgRunner runner = new OrgRunner() {
             @Override
-            public Optional<SyncRun> run(ConfiguredOrgs.ConfiguredOrg org, SyncRun.Trigger trigger, Instant tick) {
+            public Optional<SyncRun> run(ConfiguredOrg org, SyncRun.Trigger trigger, Instant tick) {
                 throw new UnsupportedOperationException();
             }
 
             @Override
             public CompletableFuture<OrgRunner.Attempt> runAsync(
-                    ConfiguredOrgs.ConfiguredOrg org, SyncRun.Trigger trigger, Instant tick) {
+                    ConfiguredOrg org, SyncRun.Trigger trigger, Instant tick) {
                 mostOnWorkers.accumulateAndGet(onWorkers.incrementAndGet(), Math::max);
                 threads.add(Thread.currentThread().getName());
                 CompletableFuture<OrgRunner.Attempt> costExplorer = new CompletableFuture<>();
@@ -169,7 +169,7 @@ class SyncScheduleTests {
 
     @Test
     void aRoundCountsItsOrgsByWhatBecameOfThem() {
-        ConfiguredOrgs.ConfiguredOrg org = ORGS.all().get(0);
+        ConfiguredOrg org = ORGS.all().get(0);
         List<SyncSchedule.Turn> turns = List.of(
                 new SyncSchedule.Turn(org, OrgRunner.Attempt.ran(finished(org, SyncRun.Status.SUCCEEDED)), false),
                 new SyncSchedule.Turn(org, OrgRunner.Attempt.ran(finished(org, SyncRun.Status.PARTIAL)), false),
@@ -201,7 +201,7 @@ class SyncScheduleTests {
                 .isTrue();
     }
 
-    private static SyncRun finished(ConfiguredOrgs.ConfiguredOrg org, SyncRun.Status status) {
+    private static SyncRun finished(ConfiguredOrg org, SyncRun.Status status) {
         SyncRun run = SyncRun.start(org.id(), SyncRun.Trigger.SCHEDULED, null, Instant.now(), "test");
         switch (status) {
             case SUCCEEDED -> run.succeed(SyncCounts.NONE, Instant.now());
@@ -212,13 +212,17 @@ class SyncScheduleTests {
         return run;
     }
 
-    private static ConfiguredOrgs orgs(int count) {
+    private static OrgCredentials orgs(int count) {
         List<OrgProperties.Org> orgs = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             orgs.add(new OrgProperties.Org(
                     String.format("5f0c1a2b3c4d5e6f7a8b%04x", i), null, "client", "secret", null, null));
         }
-        return new ConfiguredOrgs(new OrgProperties(orgs), ORGS_ATLAS);
+        return credentials(new OrgProperties(orgs));
+    }
+
+    private static OrgCredentials credentials(OrgProperties properties) {
+        return new OrgCredentials(new ConfiguredOrgs(properties), properties, ORGS_ATLAS);
     }
 
     private static SyncSchedule schedule(OrgRunner runner, SyncShutdown shutdown) {
@@ -226,7 +230,7 @@ class SyncScheduleTests {
     }
 
     static SyncSchedule schedule(
-            ConfiguredOrgs orgs, OrgRunner runner, SyncShutdown shutdown, int parallelism, MeterRegistry meters) {
+            OrgCredentials orgs, OrgRunner runner, SyncShutdown shutdown, int parallelism, MeterRegistry meters) {
         SyncProperties properties = new SyncProperties(
                 true,
                 "0 0 * * * *",
@@ -241,10 +245,10 @@ class SyncScheduleTests {
         SyncRunLog noRunLog = new SyncRunLog(null, null, null);
         SyncMetrics metrics = new SyncMetrics(meters, NO_ORGS, null);
         Clock clock = Clock.system(ZoneOffset.UTC);
-        SyncedOrgs synced = new SyncedOrgs(orgs, new OrgDiscoveryProperties(false, List.of()), null, null, null, clock);
+        SyncedOrgs synced = new SyncedOrgs(orgs, new OrgDiscoveryProperties(false, List.of()), null, null, null);
         return new SyncSchedule(
                 synced, runner, noRunLog, properties, clock, shutdown, new SyncWorkers(properties, shutdown), metrics);
     }
 
-    static final ConfiguredOrgs NO_ORGS = new ConfiguredOrgs(new OrgProperties(List.of()), ORGS_ATLAS);
+    static final ConfiguredOrgs NO_ORGS = new ConfiguredOrgs(new OrgProperties(List.of()));
 }

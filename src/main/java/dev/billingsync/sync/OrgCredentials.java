@@ -2,33 +2,30 @@ package dev.billingsync.sync;
 
 import dev.billingsync.atlas.AtlasCredentials;
 import dev.billingsync.atlas.AtlasProperties;
+import dev.billingsync.orgs.ConfiguredOrgs;
+import dev.billingsync.orgs.InvalidConfigurationException;
+import dev.billingsync.orgs.OrgProperties;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * The organizations to sync, each with the credentials it will use: its own override, else the global ones. Checked
- * once at startup, so a configuration that cannot work stops the application with the property to fix.
+ * The configured organizations ({@link ConfiguredOrgs}), each with the credentials it will use: its own override, else
+ * the global ones. Checked once at startup, so credentials that cannot work stop the application with the property
+ * to fix.
  */
 @Component
-public class ConfiguredOrgs {
-
-    /** An organization ready to sync. */
-    public record ConfiguredOrg(String id, @Nullable String name, AtlasCredentials credentials) {}
-
-    private static final Logger log = LoggerFactory.getLogger(ConfiguredOrgs.class);
+class OrgCredentials {
 
     private final List<ConfiguredOrg> orgs;
     private final Map<String, ConfiguredOrg> byId = new HashMap<>();
     private final @Nullable AtlasCredentials global;
 
-    public ConfiguredOrgs(OrgProperties orgProperties, AtlasProperties atlas) {
+    OrgCredentials(ConfiguredOrgs configured, OrgProperties orgProperties, AtlasProperties atlas) {
         List<String> problems = new ArrayList<>();
         Optional<AtlasCredentials> global = credentials(
                 "billing.atlas",
@@ -50,34 +47,31 @@ public class ConfiguredOrgs {
                         + prefix + ".client-secret, or the legacy public-key/private-key pair");
                 continue;
             }
-            ConfiguredOrg configured = new ConfiguredOrg(org.id(), blankToNull(org.name()), effective.get());
-            ConfiguredOrg previous = byId.putIfAbsent(org.id(), configured);
-            if (previous != null) {
-                problems.add(prefix + ".id: organization " + org.id() + " is configured twice");
+            if (byId.containsKey(org.id())) {
                 continue;
             }
-            resolved.add(configured);
+            ConfiguredOrg ready = new ConfiguredOrg(
+                    org.id(), configured.find(org.id()).orElseThrow().name(), effective.get());
+            byId.put(org.id(), ready);
+            resolved.add(ready);
         }
         if (!problems.isEmpty()) {
             throw new InvalidConfigurationException(problems);
-        }
-        if (resolved.isEmpty()) {
-            log.warn("No organizations configured (billing.orgs[N].id): nothing will be synced");
         }
         this.orgs = List.copyOf(resolved);
         this.global = global.orElse(null);
     }
 
     /** The global credentials ({@code billing.atlas.*}), used by discovered orgs; empty when none are set. */
-    public Optional<AtlasCredentials> globalCredentials() {
+    Optional<AtlasCredentials> globalCredentials() {
         return Optional.ofNullable(global);
     }
 
-    public List<ConfiguredOrg> all() {
+    List<ConfiguredOrg> all() {
         return orgs;
     }
 
-    public Optional<ConfiguredOrg> find(String orgId) {
+    Optional<ConfiguredOrg> find(String orgId) {
         return Optional.ofNullable(byId.get(orgId));
     }
 
@@ -103,8 +97,8 @@ public class ConfiguredOrgs {
             String secondName,
             @Nullable String second,
             List<String> problems) {
-        boolean hasFirst = blankToNull(first) != null;
-        boolean hasSecond = blankToNull(second) != null;
+        boolean hasFirst = first != null && !first.isBlank();
+        boolean hasSecond = second != null && !second.isBlank();
         if (hasFirst && hasSecond) {
             return Optional.of(new String[] {first, second});
         }
@@ -114,9 +108,5 @@ public class ConfiguredOrgs {
             problems.add(prefix + "." + firstName + " is required when " + prefix + "." + secondName + " is set");
         }
         return Optional.empty();
-    }
-
-    private static @Nullable String blankToNull(@Nullable String value) {
-        return value == null || value.isBlank() ? null : value;
     }
 }

@@ -1,4 +1,4 @@
-package dev.billingsync.sync;
+package dev.billingsync.orgs;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.billingsync.sync;
+package dev.billingsync.orgs;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
 /** A configured Atlas organization and the bookkeeping of its sync (never kept on invoice rows). */
 @Entity
 @Table(name = "organizations")
-public class Organization {
+class Organization {
 
     @Id
     private String id;
@@ -43,20 +43,18 @@ public class Organization {
         this.createdAt = createdAt;
     }
 
-    public String id() {
+    String id() {
         return id;
     }
 
-    public @Nullable String name() {
+    @Nullable
+    String name() {
         return name;
     }
 
-    public @Nullable Instant lastSyncSucceededAt() {
+    @Nullable
+    Instant lastSyncSucceededAt() {
         return lastSyncSucceededAt;
-    }
-
-    public @Nullable Long lastSyncRunId() {
-        return lastSyncRunId;
     }
 
     @Nullable
@@ -78,7 +76,8 @@ public class Organization {
     }
 
     /** The first day of the oldest month whose closed invoices were last reconciled completely; null before. */
-    public @Nullable LocalDate historySyncedFrom() {
+    @Nullable
+    LocalDate historySyncedFrom() {
         return historySyncedFrom;
     }
 
@@ -89,10 +88,15 @@ public class Organization {
         }
     }
 
-    void finishedRun(SyncRun run) {
-        this.lastSyncRunId = run.id();
-        if (run.status() == SyncRun.Status.SUCCEEDED) {
-            this.lastSyncSucceededAt = run.finishedAt();
+    /** A run of this org ended; {@code succeededAt} is when, if it succeeded. */
+    void finishedRun(long runId, @Nullable Instant succeededAt) {
+        this.lastSyncRunId = runId;
+        if (succeededAt != null) {
+            this.lastSyncSucceededAt = succeededAt;
         }
+    }
+
+    KnownOrg view() {
+        return new KnownOrg(id, name, lastSyncSucceededAt, historySyncedFrom);
     }
 }

@@ -1,4 +1,4 @@
-package dev.billingsync.sync;
+package dev.billingsync.orgs;
 
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;

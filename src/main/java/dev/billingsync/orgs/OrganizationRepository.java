@@ -1,4 +1,4 @@
-package dev.billingsync.sync;
+package dev.billingsync.orgs;
 
 import org.springframework.data.jpa.repository.JpaRepository;
 

@@ -1,4 +1,4 @@
-package dev.billingsync.sync;
+package dev.billingsync.orgs;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
