@@ -3,6 +3,7 @@ package dev.billingsync.invoices;
 import dev.billingsync.orgs.Orgs;
 import dev.billingsync.web.ApiException;
 import dev.billingsync.web.AtlasId;
+import dev.billingsync.web.EnumParameter;
 import dev.billingsync.web.Link;
 import dev.billingsync.web.PageRequest;
 import dev.billingsync.web.PageResponse;
@@ -19,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
-import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 import org.springdoc.core.annotations.ParameterObject;
 import org.springframework.format.annotation.DateTimeFormat;
@@ -117,8 +117,12 @@ class InvoiceController {
                 fromDate,
                 toDate,
                 updatedSince,
-                parse(InvoiceFilter.SortBy.class, "sortBy", sortBy),
-                parse(InvoiceFilter.Order.class, "orderBy", orderBy));
+                EnumParameter.of("sortBy", InvoiceFilter.SortBy.class)
+                        .listedInLowerCase()
+                        .parse(sortBy),
+                EnumParameter.of("orderBy", InvoiceFilter.Order.class)
+                        .listedInLowerCase()
+                        .parse(orderBy));
         InvoiceQueries.Slice<InvoiceMetadataResponse> slice =
                 queries.invoices(orgId, filter, page.offset(), page.itemsPerPage());
         return PageResponse.of(page, slice.results(), slice.total());
@@ -213,16 +217,5 @@ class InvoiceController {
     private static ApiException invoiceNotFound(String orgId, String invoiceId) {
         return ApiException.notFound(
                 "INVOICE_NOT_FOUND", "No invoice with ID " + invoiceId + " in organization " + orgId + ".", invoiceId);
-    }
-
-    private static <E extends Enum<E>> E parse(Class<E> type, String name, String value) {
-        for (E constant : type.getEnumConstants()) {
-            if (constant.name().equalsIgnoreCase(value.trim())) {
-                return constant;
-            }
-        }
-        throw ApiException.invalidParameter(
-                name,
-                "must be one of " + List.of(type.getEnumConstants()).toString().toLowerCase(Locale.ROOT));
     }
 }

@@ -4,14 +4,13 @@ import dev.billingsync.orgs.Orgs;
 import dev.billingsync.web.ApiException;
 import dev.billingsync.web.AtlasId;
 import dev.billingsync.web.CallerAccess;
+import dev.billingsync.web.EnumParameter;
 import dev.billingsync.web.PageRequest;
 import dev.billingsync.web.PageResponse;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Duration;
-import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 import org.jspecify.annotations.Nullable;
@@ -69,7 +68,9 @@ class SyncRunController {
         } else {
             visible = known.visible();
         }
-        SyncRun.Status statusFilter = status == null ? null : parseStatus(status);
+        SyncRun.Status statusFilter = status == null
+                ? null
+                : EnumParameter.of("status", SyncRun.Status.class).parse(status);
         SyncRunQueries.Slice slice = queries.runs(visible, statusFilter, page.offset(), page.itemsPerPage());
         return PageResponse.of(
                 page, slice.runs().stream().map(SyncRunResponse::of).toList(), slice.total());
@@ -110,13 +111,5 @@ class SyncRunController {
                         .buildAndExpand(run.id())
                         .toUri())
                 .body(SyncRunResponse.of(run));
-    }
-
-    private static SyncRun.Status parseStatus(String value) {
-        try {
-            return SyncRun.Status.valueOf(value.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw ApiException.invalidParameter("status", "must be one of " + List.of(SyncRun.Status.values()));
-        }
     }
 }

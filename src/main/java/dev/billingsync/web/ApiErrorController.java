@@ -39,7 +39,7 @@ class ApiErrorController implements ErrorController {
         @Nullable Throwable failure = (Throwable) request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
         ApiError clientError = clientError(failure);
         if (clientError != null) {
-            return ApiExceptionHandler.respond(clientError);
+            return clientError.toResponse();
         }
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         // Called directly rather than as an error page: there is no error, and no resource here either.
@@ -47,31 +47,22 @@ class ApiErrorController implements ErrorController {
         if (status >= 500 && status != 503) {
             // The servlet container has logged the exception already, with its stack trace.
             log.debug("Answering an unexpected error on {}", request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI));
-            return ApiExceptionHandler.respond(ApiError.of(
-                    500, ApiExceptionHandler.UNEXPECTED_ERROR, ApiExceptionHandler.UNEXPECTED_ERROR_DETAIL, List.of()));
+            return ApiError.unexpected().toResponse();
         }
-        return ApiExceptionHandler.respond(ApiError.of(
-                status, ApiExceptionHandler.errorCode(status), ApiExceptionHandler.genericDetail(status), List.of()));
+        return ApiError.forStatus(status).toResponse();
     }
 
     /** A filter's exception that is the client's fault, not ours. */
     private static @Nullable ApiError clientError(@Nullable Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof RequestRejectedException) {
-                return ApiError.of(
-                        400, ApiExceptionHandler.INVALID_REQUEST, ApiSecurityErrors.REJECTED_DETAIL, List.of());
+                return ApiError.rejected();
             }
             if (t instanceof HttpMessageNotReadableException || t instanceof MultipartException) {
-                return ApiError.of(
-                        400, ApiExceptionHandler.INVALID_REQUEST, "The request body cannot be read.", List.of());
+                return ApiError.of(400, ApiError.INVALID_REQUEST, "The request body cannot be read.", List.of());
             }
             if (t instanceof ErrorResponse error && error.getStatusCode().is4xxClientError()) {
-                int status = error.getStatusCode().value();
-                return ApiError.of(
-                        status,
-                        ApiExceptionHandler.errorCode(status),
-                        ApiExceptionHandler.genericDetail(status),
-                        List.of());
+                return ApiError.forStatus(error.getStatusCode().value());
             }
         }
         return null;

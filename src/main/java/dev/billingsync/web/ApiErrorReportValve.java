@@ -2,7 +2,6 @@ package dev.billingsync.web;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.catalina.Context;
 import org.apache.catalina.connector.Request;
@@ -39,13 +38,7 @@ final class ApiErrorReportValve extends ErrorReportValve {
         if (!ioAllowed.get()) {
             return;
         }
-        ApiError error = status == 400
-                ? ApiError.of(400, ApiExceptionHandler.INVALID_REQUEST, ApiSecurityErrors.REJECTED_DETAIL, List.of())
-                : ApiError.of(
-                        status,
-                        ApiExceptionHandler.errorCode(status),
-                        ApiExceptionHandler.genericDetail(status),
-                        List.of());
+        ApiError error = status == 400 ? ApiError.rejected() : ApiError.forStatus(status);
         try {
             response.setContentType("application/json");
             response.setCharacterEncoding("UTF-8");

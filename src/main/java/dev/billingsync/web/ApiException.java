@@ -16,8 +16,6 @@ import org.springframework.http.HttpStatusCode;
  */
 public class ApiException extends RuntimeException {
 
-    static final String INVALID_PARAMETER = "INVALID_PARAMETER";
-
     private final int status;
     private final String errorCode;
     private final List<Object> parameters;
@@ -57,7 +55,7 @@ public class ApiException extends RuntimeException {
 
     /** 403 {@code USER_UNAUTHORIZED}: the caller is authenticated but may not do this. */
     public static ApiException forbidden(String detail) {
-        return of(HttpStatus.FORBIDDEN, "USER_UNAUTHORIZED", detail);
+        return of(HttpStatus.FORBIDDEN, ApiError.USER_UNAUTHORIZED, detail);
     }
 
     /**
@@ -75,15 +73,8 @@ public class ApiException extends RuntimeException {
     }
 
     static ApiException invalidParameters(List<FieldViolation> fields) {
-        List<String> names =
-                fields.stream().map(FieldViolation::field).distinct().toList();
-        String detail = switch (names.size()) {
-            case 0 -> "Invalid request parameters.";
-            case 1 -> "Invalid value for parameter " + names.get(0) + ".";
-            default -> "Invalid values for parameters " + String.join(", ", names) + ".";
-        };
-        return new ApiException(
-                HttpStatus.BAD_REQUEST.value(), INVALID_PARAMETER, detail, List.copyOf(names), fields, null);
+        ApiError error = ApiError.invalidParameters(fields);
+        return new ApiException(error.error(), error.errorCode(), error.detail(), error.parameters(), fields, null);
     }
 
     /**

@@ -35,9 +35,7 @@ final class ApiFormContentFilter extends OrderedFormContentFilter {
                 throw e;
             }
             writer.write(
-                    request,
-                    response,
-                    ApiError.of(400, ApiExceptionHandler.INVALID_REQUEST, UNREADABLE_FORM_DETAIL, List.of()));
+                    request, response, ApiError.of(400, ApiError.INVALID_REQUEST, UNREADABLE_FORM_DETAIL, List.of()));
         }
     }
 }

@@ -22,15 +22,9 @@ import org.springframework.security.web.firewall.RequestRejectedHandler;
  */
 final class ApiSecurityErrors implements AuthenticationEntryPoint, AccessDeniedHandler, RequestRejectedHandler {
 
-    static final String UNAUTHORIZED = "UNAUTHORIZED";
-    static final String USER_UNAUTHORIZED = "USER_UNAUTHORIZED";
-    static final String MISSING_CREDENTIALS_DETAIL =
-            "Authentication is required: send an API key in the X-API-Key header or an OAuth 2.0 bearer token.";
     static final String INVALID_API_KEY_DETAIL = "The API key is not valid.";
     static final String INVALID_TOKEN_DETAIL = "The bearer token is not valid.";
     static final String TWO_CREDENTIALS_DETAIL = "Send either an X-API-Key header or a bearer token, not both.";
-    static final String FORBIDDEN_DETAIL = "The caller is not authorized to perform this action.";
-    static final String REJECTED_DETAIL = "The request was rejected because its URL, method or headers are malformed.";
 
     private static final Logger log = LoggerFactory.getLogger(ApiSecurityErrors.class);
 
@@ -43,14 +37,6 @@ final class ApiSecurityErrors implements AuthenticationEntryPoint, AccessDeniedH
         this.challenges = List.copyOf(challenges);
     }
 
-    static ApiError unauthorized(String detail) {
-        return ApiError.of(401, UNAUTHORIZED, detail, List.of());
-    }
-
-    static ApiError forbidden() {
-        return ApiError.of(403, USER_UNAUTHORIZED, FORBIDDEN_DETAIL, List.of());
-    }
-
     @Override
     public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException failure)
             throws IOException {
@@ -60,7 +46,7 @@ final class ApiSecurityErrors implements AuthenticationEntryPoint, AccessDeniedH
         } else if (failure instanceof OAuth2AuthenticationException) {
             detail = INVALID_TOKEN_DETAIL;
         } else {
-            detail = MISSING_CREDENTIALS_DETAIL;
+            detail = ApiError.MISSING_CREDENTIALS_DETAIL;
         }
         for (String challenge : challenges) {
             String value = failure instanceof OAuth2AuthenticationException && challenge.startsWith("Bearer")
@@ -68,20 +54,19 @@ final class ApiSecurityErrors implements AuthenticationEntryPoint, AccessDeniedH
                     : challenge;
             response.addHeader(HttpHeaders.WWW_AUTHENTICATE, value);
         }
-        writer.write(request, response, unauthorized(detail));
+        writer.write(request, response, ApiError.unauthorized(detail));
     }
 
     @Override
     public void handle(HttpServletRequest request, HttpServletResponse response, AccessDeniedException denied)
             throws IOException {
-        writer.write(request, response, forbidden());
+        writer.write(request, response, ApiError.forbidden());
     }
 
     @Override
     public void handle(HttpServletRequest request, HttpServletResponse response, RequestRejectedException rejected)
             throws IOException {
         log.debug("Rejected a malformed request: {}", rejected.getMessage());
-        writer.write(
-                request, response, ApiError.of(400, ApiExceptionHandler.INVALID_REQUEST, REJECTED_DETAIL, List.of()));
+        writer.write(request, response, ApiError.rejected());
     }
 }

@@ -142,7 +142,7 @@ class OpenApiConfiguration {
                             new BooleanSchema()._default(true));
                 }
                 if (parameter.hasParameterAnnotation(AtlasId.class) && operation.getParameters() != null) {
-                    String name = ApiExceptionHandler.parameterName(parameter);
+                    String name = RequestViolations.parameterName(parameter);
                     operation.getParameters().stream()
                             .filter(p -> name.equals(p.getName()) && p.getSchema() != null)
                             .forEach(p -> p.getSchema().pattern(AtlasId.REGEXP));

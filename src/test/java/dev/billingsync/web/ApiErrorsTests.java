@@ -275,7 +275,7 @@ class ApiErrorsTests {
                 .andExpect(status().isInternalServerError())
                 .andExpect(jsonPath("$.errorCode").value("UNEXPECTED_ERROR"))
                 .andExpect(jsonPath("$.reason").value("Internal Server Error"))
-                .andExpect(jsonPath("$.detail").value(ApiExceptionHandler.UNEXPECTED_ERROR_DETAIL))
+                .andExpect(jsonPath("$.detail").value(ApiError.UNEXPECTED_ERROR_DETAIL))
                 .andReturn()
                 .getResponse()
                 .getContentAsString();
@@ -301,7 +301,7 @@ class ApiErrorsTests {
                 .andExpect(status().isBadRequest())
                 .andExpect(content().contentType(MediaType.APPLICATION_JSON))
                 .andExpect(jsonPath("$.errorCode").value("INVALID_REQUEST"))
-                .andExpect(jsonPath("$.detail").value(ApiSecurityErrors.REJECTED_DETAIL));
+                .andExpect(jsonPath("$.detail").value(ApiError.REJECTED_DETAIL));
         mvc.perform(get(URI.create(url + "?envelope=true")))
                 .andExpect(status().isBadRequest())
                 .andExpect(jsonPath("$.status").value(400))

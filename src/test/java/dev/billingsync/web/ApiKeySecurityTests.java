@@ -44,7 +44,7 @@ class ApiKeySecurityTests {
                 .andExpect(jsonPath("$.error").value(401))
                 .andExpect(jsonPath("$.errorCode").value("UNAUTHORIZED"))
                 .andExpect(jsonPath("$.reason").value("Unauthorized"))
-                .andExpect(jsonPath("$.detail").value(ApiSecurityErrors.MISSING_CREDENTIALS_DETAIL))
+                .andExpect(jsonPath("$.detail").value(ApiError.MISSING_CREDENTIALS_DETAIL))
                 .andExpect(jsonPath("$.parameters", hasSize(0)));
         mvc.perform(post("/api/v1/test/orgs/{orgId}/syncs", ORG_A)).andExpect(status().isUnauthorized());
         mvc.perform(get("/api/v1/does/not/exist")).andExpect(status().isUnauthorized());
@@ -114,7 +114,7 @@ class ApiKeySecurityTests {
         as(ApiSliceTest.Keys.READER, post("/api/v1/test/orgs/{orgId}/syncs", ORG_A))
                 .andExpect(status().isForbidden())
                 .andExpect(jsonPath("$.errorCode").value("USER_UNAUTHORIZED"))
-                .andExpect(jsonPath("$.detail").value(ApiSecurityErrors.FORBIDDEN_DETAIL));
+                .andExpect(jsonPath("$.detail").value(ApiError.FORBIDDEN_DETAIL));
         as(
                         ApiSliceTest.Keys.READER,
                         post("/api/v1/test/orgs/{orgId}/syncs", ORG_A).param("envelope", "true"))

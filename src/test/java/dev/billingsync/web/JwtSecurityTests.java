@@ -116,7 +116,7 @@ class JwtSecurityTests {
         bearer("sync-a", post("/api/v1/test/orgs/{orgId}/syncs", ORG_B)).andExpect(status().isForbidden());
         bearer("read-all", post("/api/v1/test/orgs/{orgId}/syncs", ORG_A))
                 .andExpect(status().isForbidden())
-                .andExpect(jsonPath("$.detail").value(ApiSecurityErrors.FORBIDDEN_DETAIL));
+                .andExpect(jsonPath("$.detail").value(ApiError.FORBIDDEN_DETAIL));
     }
 
     @Test
