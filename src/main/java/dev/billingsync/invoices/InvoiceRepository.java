@@ -49,6 +49,46 @@ interface InvoiceRepository extends JpaRepository<Invoice, String> {
         }
     }
 
+    /** The header of an invoice as the API shows it; {@code from Invoice i} follows. */
+    String SELECT_HEADER = """
+            select new dev.billingsync.invoices.InvoiceMetadataResponse(i.id, i.orgId, i.statusName, i.startDate,
+                i.endDate, i.created, i.updated, i.amounts.amountBilledCents, i.amounts.amountPaidCents,
+                i.amounts.creditsCents, i.amounts.salesTaxCents, i.amounts.startingBalanceCents,
+                i.amounts.subtotalCents, i.pending, i.missingUpstreamAt)""";
+
+    /** A pending invoice of an org. */
+    record PendingRow(String orgId, String id) {}
+
+    @Query(SELECT_HEADER + " from Invoice i where i.id = :id and i.orgId = :orgId")
+    Optional<InvoiceMetadataResponse> header(String id, String orgId);
+
+    boolean existsByIdAndOrgId(String id, String orgId);
+
+    @Query("select i.id from Invoice i where i.orgId = :orgId and i.pending order by i.startDate, i.id")
+    List<String> pendingIdsOf(String orgId);
+
+    @Query("""
+            select new dev.billingsync.invoices.InvoiceRepository$PendingRow(i.orgId, i.id) from Invoice i
+            where i.pending and i.orgId in :orgIds order by i.startDate nulls first""")
+    List<PendingRow> pendingOf(Collection<String> orgIds);
+
+    @Query("""
+            select new dev.billingsync.invoices.InvoiceResponse$PaymentResponse(p.paymentId, p.statusName, p.created,
+                p.updated, p.currency, p.amountBilledCents, p.amountPaidCents, p.salesTaxCents, p.subtotalCents,
+                p.unitPrice)
+            from Payment p where p.id.invoiceId = :invoiceId order by p.id.position""")
+    List<InvoiceResponse.PaymentResponse> paymentsOf(String invoiceId);
+
+    @Query("""
+            select new dev.billingsync.invoices.InvoiceResponse$RefundResponse(r.amountCents, r.created, r.paymentId,
+                r.reason)
+            from Refund r where r.id.invoiceId = :invoiceId order by r.id.position""")
+    List<InvoiceResponse.RefundResponse> refundsOf(String invoiceId);
+
+    /** The linked invoices exactly as Atlas sent them (the {@code raw} JSON). */
+    @Query("select l.raw from LinkedInvoice l where l.id.invoiceId = :invoiceId order by l.id.position")
+    List<String> linkedInvoicesOf(String invoiceId);
+
     @Query("""
             select new dev.billingsync.invoices.InvoiceRepository$StoredRow(i.id, i.statusName, i.startDate, i.updated,
                 i.amounts.amountBilledCents, i.amounts.amountPaidCents, i.amounts.creditsCents, i.amounts.salesTaxCents,
