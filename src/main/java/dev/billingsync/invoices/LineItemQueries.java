@@ -1,0 +1,180 @@
+package dev.billingsync.invoices;
+
+import dev.billingsync.invoices.InvoiceQueries.Slice;
+import dev.billingsync.invoices.LineItemRepository.LineRow;
+import dev.billingsync.invoices.LineItemRepository.TagRow;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.TypedQuery;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.hibernate.jpa.HibernateHints;
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Isolation;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Reads an invoice's line items with their tags, in upstream order: a page, or all of them streamed. A fixed number of
+ * statements whatever the invoice's size; joins the snapshot of {@link InvoiceQueries} when called inside one.
+ */
+@Component
+@Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
+class LineItemQueries {
+
+    /**
+     * No line has this position. A page without tagged lines still asks for tags (of this position alone), so that a
+     * page costs the same statements whatever its rows.
+     */
+    private static final int NO_LINE = -1;
+
+    private final LineItemRepository lineItems;
+    private final EntityManager entityManager;
+
+    LineItemQueries(LineItemRepository lineItems, EntityManager entityManager) {
+        this.lineItems = lineItems;
+        this.entityManager = entityManager;
+    }
+
+    Slice<LineItemResponse> page(String invoiceId, LineItemFilter filter, long offset, int limit) {
+        Matching matching = Matching.of(invoiceId, filter);
+        long total = matching.bind(
+                        entityManager.createQuery("select count(*) from LineItem l" + matching.where(), Long.class))
+                .getSingleResult();
+        List<LineRow> rows = matching.bind(matching.lines(entityManager))
+                // No invoice has 2^31 lines: past that, the page is empty either way.
+                .setFirstResult((int) Math.min(offset, Integer.MAX_VALUE))
+                .setMaxResults(limit)
+                .getResultList();
+        if (rows.isEmpty()) {
+            return new Slice<>(List.of(), total);
+        }
+        List<Integer> tagged = new ArrayList<>(
+                rows.stream().filter(LineRow::hasTags).map(LineRow::position).toList());
+        if (tagged.isEmpty()) {
+            tagged.add(NO_LINE);
+        }
+        // Only the tags of exactly these lines: a filtered page may skip thousands of positions between its first and
+        // last row, whose tags are none of its business.
+        Map<Integer, Map<String, List<String>>> tags = new HashMap<>();
+        for (TagRow tag : lineItems.tagsOf(invoiceId, tagged)) {
+            List<String> values = tags.computeIfAbsent(tag.line(), k -> new LinkedHashMap<>())
+                    .computeIfAbsent(tag.key(), k -> new ArrayList<>());
+            if (tag.value() != null) {
+                values.add(tag.value());
+            }
+        }
+        return new Slice<>(
+                rows.stream()
+                        .map(row -> row.response(row.hasTags() ? tags.getOrDefault(row.position(), Map.of()) : null))
+                        .toList(),
+                total);
+    }
+
+    /**
+     * Streams every matching line item in upstream order, with its tags, without holding them in memory: rows and
+     * tags are read side by side from two ordered cursors.
+     */
+    void stream(String invoiceId, LineItemFilter filter, Consumer<LineItemResponse> consumer) {
+        Matching matching = Matching.of(invoiceId, filter);
+        try (Stream<TagRow> tagRows = lineItems.streamTags(invoiceId);
+                Stream<LineRow> lineRows = matching.bind(matching.lines(entityManager))
+                        .setHint(HibernateHints.HINT_FETCH_SIZE, LineItemRepository.FETCH_SIZE)
+                        .getResultStream()) {
+            TagCursor tagCursor = new TagCursor(tagRows.iterator());
+            lineRows.forEach(
+                    row -> consumer.accept(row.response(row.hasTags() ? tagCursor.tagsOf(row.position()) : null)));
+        }
+    }
+
+    /**
+     * The conditions of a filter, only those it sets (a condition on an absent criterion would be a parameter
+     * PostgreSQL cannot type, and a plan that cannot use the group and SKU indexes); dates are UTC days.
+     */
+    private record Matching(String where, Map<String, Object> params) {
+
+        static Matching of(String invoiceId, LineItemFilter filter) {
+            StringBuilder where = new StringBuilder(" where l.id.invoiceId = :invoiceId");
+            Map<String, Object> params = new HashMap<>();
+            params.put("invoiceId", invoiceId);
+            if (filter.groupId() != null) {
+                where.append(" and l.groupId = :groupId");
+                params.put("groupId", filter.groupId());
+            }
+            if (filter.clusterName() != null) {
+                where.append(" and l.clusterName = :clusterName");
+                params.put("clusterName", filter.clusterName());
+            }
+            if (filter.sku() != null) {
+                where.append(" and l.sku = :sku");
+                params.put("sku", filter.sku());
+            }
+            if (filter.fromDate() != null) {
+                where.append(" and l.startDate >= :from");
+                params.put("from", startOfDay(filter.fromDate()));
+            }
+            if (filter.toDate() != null) {
+                where.append(" and l.endDate <= :to");
+                params.put("to", startOfDay(filter.toDate().plusDays(1)));
+            }
+            return new Matching(where.toString(), params);
+        }
+
+        TypedQuery<LineRow> lines(EntityManager entityManager) {
+            return entityManager.createQuery(
+                    LineItemRepository.SELECT_LINES + where + " order by l.id.position", LineRow.class);
+        }
+
+        <T> TypedQuery<T> bind(TypedQuery<T> query) {
+            params.forEach(query::setParameter);
+            return query;
+        }
+
+        private static Instant startOfDay(LocalDate date) {
+            return date.atStartOfDay(ZoneOffset.UTC).toInstant();
+        }
+    }
+
+    /** Walks the ordered tag rows alongside the ordered line rows. */
+    private static final class TagCursor {
+
+        private final Iterator<TagRow> source;
+        private @Nullable TagRow next;
+
+        TagCursor(Iterator<TagRow> source) {
+            this.source = source;
+        }
+
+        Map<String, List<String>> tagsOf(int line) {
+            Map<String, List<String>> tags = new LinkedHashMap<>();
+            while (true) {
+                if (next == null) {
+                    if (!source.hasNext()) {
+                        return tags;
+                    }
+                    next = source.next();
+                }
+                if (next.line() < line) {
+                    next = null;
+                    continue;
+                }
+                if (next.line() > line) {
+                    return tags;
+                }
+                List<String> values = tags.computeIfAbsent(next.key(), k -> new ArrayList<>());
+                if (next.value() != null) {
+                    values.add(next.value());
+                }
+                next = null;
+            }
+        }
+    }
+}
