@@ -63,17 +63,14 @@ class CostExplorerController {
             throw ApiException.invalidParameter(
                     "groupBy", "must be one of organizations, projects, clusters, services");
         }
-        CostUsageQueries.Slice<UsageResponse> slice =
-                queries.usage(orgId, startDate, endDate, groupBy, page.offset(), page.itemsPerPage());
-        return PageResponse.of(page, slice.results(), slice.total());
+        return PageResponse.of(page, queries.usage(orgId, startDate, endDate, groupBy, page));
     }
 
     @GetMapping("/queries")
     @Operation(summary = "The Cost Explorer queries the sync made for this org, newest first")
     PageResponse<CostQueryResponse> queries(@PathVariable @AtlasId String orgId, PageRequest page) {
         orgs.requireVisible(orgId);
-        CostUsageQueries.Slice<CostQueryResponse> slice = queries.queries(orgId, page.offset(), page.itemsPerPage());
-        return PageResponse.of(page, slice.results(), slice.total());
+        return PageResponse.of(page, queries.queries(orgId, page));
     }
 
     private static void firstOfMonth(String name, @Nullable LocalDate date) {

@@ -71,9 +71,7 @@ class SyncRunController {
         SyncRun.Status statusFilter = status == null
                 ? null
                 : EnumParameter.of("status", SyncRun.Status.class).parse(status);
-        SyncRunQueries.Slice slice = queries.runs(visible, statusFilter, page.offset(), page.itemsPerPage());
-        return PageResponse.of(
-                page, slice.runs().stream().map(SyncRunResponse::of).toList(), slice.total());
+        return PageResponse.of(page, queries.runs(visible, statusFilter, page).map(SyncRunResponse::of));
     }
 
     @GetMapping("/api/v1/syncRuns/{id}")

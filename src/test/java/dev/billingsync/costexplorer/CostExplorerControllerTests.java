@@ -1,8 +1,6 @@
 package dev.billingsync.costexplorer;
 
 import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.ArgumentMatchers.anyInt;
-import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.verifyNoInteractions;
@@ -13,6 +11,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import dev.billingsync.orgs.Orgs;
+import dev.billingsync.web.Page;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.List;
@@ -58,8 +57,7 @@ class CostExplorerControllerTests {
     void servesUsageRowsInAPage() throws Exception {
         UsageResponse row = new UsageResponse(
                 ORG, LocalDate.parse("2024-03-01"), "services", null, null, null, "Atlas", new BigDecimal("12.50"));
-        when(queries.usage(eq(ORG), any(), any(), eq("services"), anyLong(), anyInt()))
-                .thenReturn(new CostUsageQueries.Slice<>(List.of(row), 1));
+        when(queries.usage(eq(ORG), any(), any(), eq("services"), any())).thenReturn(new Page<>(List.of(row), 1));
         read(get(USAGE).param("groupBy", "services"))
                 .andExpect(status().isOk())
                 .andExpect(content().contentType(MediaType.APPLICATION_JSON))
@@ -73,7 +71,7 @@ class CostExplorerControllerTests {
 
     @Test
     void envelopeAddsTheStatusToThePage() throws Exception {
-        when(queries.queries(eq(ORG), anyLong(), anyInt())).thenReturn(new CostUsageQueries.Slice<>(List.of(), 0));
+        when(queries.queries(eq(ORG), any())).thenReturn(Page.empty());
         read(get("/api/v1/orgs/" + ORG + "/billing/costExplorer/queries").param("envelope", "true"))
                 .andExpect(status().isOk())
                 .andExpect(jsonPath("$.status").value(200))
