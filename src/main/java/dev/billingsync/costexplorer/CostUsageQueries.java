@@ -4,11 +4,9 @@ import dev.billingsync.web.Page;
 import dev.billingsync.web.PageRequest;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.TypedQuery;
-import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Isolation;
 import org.springframework.transaction.annotation.Transactional;
@@ -25,26 +23,21 @@ public class CostUsageQueries {
     }
 
     /** Usage rows of months in [startDate, endDate), newest month first, in upstream order within a month. */
-    public Page<UsageResponse> usage(
-            String orgId,
-            @Nullable LocalDate startDate,
-            @Nullable LocalDate endDate,
-            @Nullable String groupBy,
-            PageRequest page) {
+    public Page<UsageResponse> usage(String orgId, UsageFilter filter, PageRequest page) {
         StringBuilder where = new StringBuilder(" from CostEntry e where e.id.orgId = :org");
         Map<String, Object> params = new HashMap<>();
         params.put("org", orgId);
-        if (startDate != null) {
+        if (filter.startDate() != null) {
             where.append(" and e.id.usageDate >= :start");
-            params.put("start", startDate);
+            params.put("start", filter.startDate());
         }
-        if (endDate != null) {
+        if (filter.endDate() != null) {
             where.append(" and e.id.usageDate < :end");
-            params.put("end", endDate);
+            params.put("end", filter.endDate());
         }
-        if (groupBy != null) {
+        if (filter.groupBy() != null) {
             where.append(" and e.id.groupBy = :groupBy");
-            params.put("groupBy", groupBy);
+            params.put("groupBy", filter.groupBy());
         }
         long total = bind(entityManager.createQuery("select count(e)" + where, Long.class), params)
                 .getSingleResult();

@@ -57,7 +57,8 @@ class CostExplorerControllerTests {
     void servesUsageRowsInAPage() throws Exception {
         UsageResponse row = new UsageResponse(
                 ORG, LocalDate.parse("2024-03-01"), "services", null, null, null, "Atlas", new BigDecimal("12.50"));
-        when(queries.usage(eq(ORG), any(), any(), eq("services"), any())).thenReturn(new Page<>(List.of(row), 1));
+        when(queries.usage(eq(ORG), eq(new UsageFilter(null, null, "services")), any()))
+                .thenReturn(new Page<>(List.of(row), 1));
         read(get(USAGE).param("groupBy", "services"))
                 .andExpect(status().isOk())
                 .andExpect(content().contentType(MediaType.APPLICATION_JSON))
@@ -135,5 +136,23 @@ class CostExplorerControllerTests {
                 .andExpect(jsonPath("$.errorCode").value("INVALID_PARAMETER"))
                 .andExpect(jsonPath("$.badRequestDetail.fields[0].field").value("orgId"));
         verifyNoInteractions(queries);
+    }
+
+    @Test
+    void ignoresANestedParameterUnderAFilterField() throws Exception {
+        when(queries.usage(eq(ORG), eq(new UsageFilter(null, null, null)), any()))
+                .thenReturn(Page.empty());
+        read(get(USAGE).param("startDate.x", "1").param("groupBy.y[0]", "2"))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.totalCount").value(0));
+    }
+
+    @Test
+    void aMalformedDateInTheFilterSaysWhatADateLooksLike() throws Exception {
+        read(get(USAGE).param("startDate", "March"))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.detail").value("Invalid value for parameter startDate."))
+                .andExpect(jsonPath("$.badRequestDetail.fields[0].description")
+                        .value("must be a date in ISO-8601 format, e.g. 2024-01-31"));
     }
 }

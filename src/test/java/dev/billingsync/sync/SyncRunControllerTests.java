@@ -162,4 +162,13 @@ class SyncRunControllerTests {
                 .andExpect(jsonPath("$.errorCode").value("SYNC_ALREADY_RUNNING"))
                 .andExpect(jsonPath("$.parameters[0]").value(ORG));
     }
+
+    @Test
+    void ignoresANestedParameterUnderAFilterField() throws Exception {
+        when(orgs.visible()).thenReturn(Set.of(ORG));
+        when(queries.runs(eq(Set.of(ORG)), eq(null), any())).thenReturn(Page.empty());
+        as(get("/api/v1/syncRuns").param("status.x", "1").param("orgId.y", "2"))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.totalCount").value(0));
+    }
 }
