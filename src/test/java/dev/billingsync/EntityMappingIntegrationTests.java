@@ -8,22 +8,16 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.hibernate.metamodel.MappingMetamodel;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Every table of the Flyway schema is mapped by an entity, and Hibernate validates the mappings against the schema at
  * startup ({@code ddl-auto=validate}): a column the entities get wrong fails the context, a table no entity maps fails
  * here.
  */
-@SpringBootTest(properties = {"billing.sync.enabled=false", "billing.cost-explorer.enabled=false"})
-@Import(TestDatabaseConfiguration.class)
+@BillingSyncIntegrationTest(properties = "billing.cost-explorer.enabled=false")
 class EntityMappingIntegrationTests {
 
     static final String ORG = "5e0c1a2b3c4d5e6f7a8b9c01";
@@ -31,21 +25,11 @@ class EntityMappingIntegrationTests {
     /** Flyway's own bookkeeping; no entity of ours. */
     static final Set<String> NOT_OURS = Set.of("flyway_schema_history");
 
+    @AtlasUnderTest
     static final AtlasSimulator atlas = AtlasSimulator.start();
 
     static {
-        atlas.addServiceAccount("mapping-client", "mapping-secret");
         atlas.addOrg(ORG, "Mapping Org", 1, 1);
-    }
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        SimulatorProperties.register(registry, atlas, "mapping-client", "mapping-secret", ORG);
-    }
-
-    @AfterAll
-    static void stop() {
-        atlas.close();
     }
 
     @Autowired

@@ -7,8 +7,8 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import dev.billingsync.SimulatorProperties;
-import dev.billingsync.TestDatabaseConfiguration;
+import dev.billingsync.AtlasUnderTest;
+import dev.billingsync.BillingSyncIntegrationTest;
 import dev.billingsync.simulator.AtlasSimulator;
 import dev.billingsync.sync.ManualRun;
 import java.io.IOException;
@@ -25,14 +25,12 @@ import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
-import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -41,10 +39,9 @@ import tools.jackson.databind.JsonNode;
  * The access-control matrix: no credentials, bad credentials, API keys by role and org, JWTs with and without scope
  * and orgs claim, on every endpoint. A caller never sees data of an org it may not see.
  */
-@SpringBootTest(
+@BillingSyncIntegrationTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
-            "billing.sync.enabled=false",
             "billing.cost-explorer.enabled=false",
             "billing.security.api-keys[0].name=reader-all",
             "billing.security.api-keys[0].key=" + ApiAccessIntegrationTests.READ_ALL,
@@ -63,7 +60,6 @@ import tools.jackson.databind.JsonNode;
             "billing.security.api-keys[3].roles=READ,SYNC",
             "billing.security.api-keys[3].orgs=" + ApiAccessIntegrationTests.ORG_A
         })
-@Import(TestDatabaseConfiguration.class)
 class ApiAccessIntegrationTests {
 
     static final String READ_ALL = "read-all-key-0123456789abcdef";
@@ -73,29 +69,24 @@ class ApiAccessIntegrationTests {
     static final String ORG_A = "9d0c1a2b3c4d5e6f7a8b9c01";
     static final String ORG_B = "9d0c1a2b3c4d5e6f7a8b9c02";
 
+    @AtlasUnderTest
     static final AtlasSimulator atlas = AtlasSimulator.start();
+
     static final KeyPair jwtKeys = rsaKeys();
     static final Path publicKeyFile = writePublicKey(jwtKeys);
 
     static {
-        atlas.addServiceAccount("acl-client", "acl-secret");
         atlas.addOrg(ORG_A, "Org A", 21, 3);
         atlas.addOrg(ORG_B, "Org B", 22, 3);
     }
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        SimulatorProperties.register(registry, atlas, "acl-client", "acl-secret", ORG_A, ORG_B);
         registry.add(
                 "spring.security.oauth2.resourceserver.jwt.public-key-location",
                 () -> publicKeyFile.toUri().toString());
         // required whenever JWTs are accepted (JwtProperties); the tokens below carry it
         registry.add("spring.security.oauth2.resourceserver.jwt.audiences", () -> "billing-sync");
-    }
-
-    @AfterAll
-    static void stop() {
-        atlas.close();
     }
 
     static boolean synced;

@@ -3,8 +3,8 @@ package dev.billingsync.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.billingsync.SimulatorProperties;
-import dev.billingsync.TestDatabaseConfiguration;
+import dev.billingsync.AtlasUnderTest;
+import dev.billingsync.BillingSyncIntegrationTest;
 import dev.billingsync.invoices.InvoiceAmounts;
 import dev.billingsync.invoices.InvoiceStore;
 import dev.billingsync.invoices.UpstreamInvoice;
@@ -30,12 +30,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -46,10 +44,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * {@code Retry-After}), stays ready and answers other calls at once; when the async timeout cuts the stalled
  * downloads, each ends visibly broken; no spool file is left behind.
  */
-@SpringBootTest(
+@BillingSyncIntegrationTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
-            "billing.sync.enabled=false",
             "billing.cost-explorer.enabled=false",
             "billing.api.exports.max-concurrent=4",
             "billing.api.exports.retry-after=7s",
@@ -59,30 +56,25 @@ import org.springframework.transaction.support.TransactionTemplate;
             "billing.security.api-keys[0].roles=READ",
             "billing.security.api-keys[0].orgs=*"
         })
-@Import(TestDatabaseConfiguration.class)
 class BoundedExportIntegrationTests {
 
     static final String READER = "export-reader-0123456789abcdef";
     static final String ORG = "b0ec1a2b3c4d5e6f7a8b9c01";
     static final String INVOICE = "b0ed1a2b3c4d5e6f7a8b9c01";
     static final int LINES = 100_000;
+
+    @AtlasUnderTest
     static final AtlasSimulator atlas = AtlasSimulator.start();
+
     static final Path spool = createSpoolDirectory();
 
     static {
-        atlas.addServiceAccount("export-client", "export-secret");
         atlas.addOrg(ORG, "Export Org", 13, 1);
     }
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        SimulatorProperties.register(registry, atlas, "export-client", "export-secret", ORG);
         registry.add("billing.api.exports.spool-directory", spool::toString);
-    }
-
-    @AfterAll
-    static void stop() {
-        atlas.close();
     }
 
     @LocalServerPort

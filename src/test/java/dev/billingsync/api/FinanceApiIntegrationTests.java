@@ -2,9 +2,9 @@ package dev.billingsync.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.billingsync.SimulatorProperties;
+import dev.billingsync.AtlasUnderTest;
+import dev.billingsync.BillingSyncIntegrationTest;
 import dev.billingsync.StatementCounter;
-import dev.billingsync.TestDatabaseConfiguration;
 import dev.billingsync.simulator.AtlasSimulator;
 import dev.billingsync.sync.ManualRun;
 import java.io.StringReader;
@@ -16,7 +16,6 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,10 +32,9 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /** The finance API over real HTTP, on data synced from the Atlas simulator into PostgreSQL. */
-@SpringBootTest(
+@BillingSyncIntegrationTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
-            "billing.sync.enabled=false",
             "billing.cost-explorer.group-by=services,projects",
             "billing.security.api-keys[0].name=reader",
             "billing.security.api-keys[0].key=" + FinanceApiIntegrationTests.READER,
@@ -47,7 +45,7 @@ import tools.jackson.databind.node.ObjectNode;
             "billing.security.api-keys[1].roles=READ,SYNC",
             "billing.security.api-keys[1].orgs=*"
         })
-@Import({TestDatabaseConfiguration.class, StatementCounter.class})
+@Import(StatementCounter.class)
 class FinanceApiIntegrationTests {
 
     static final String READER = "reader-key-0123456789abcdef";
@@ -97,10 +95,10 @@ class FinanceApiIntegrationTests {
             "cloudProvider",
             "tags");
 
+    @AtlasUnderTest(orgs = {ORG_A, ORG_B, ORG_SMALL})
     static final AtlasSimulator atlas = AtlasSimulator.start();
 
     static {
-        atlas.addServiceAccount("api-client", "api-secret");
         atlas.addOrg(ORG_A, "Acme Retail", 5, 40);
         atlas.addOrg(ORG_B, "Acme Labs", 6, 20);
         atlas.addOrg(ORG_SMALL, "Acme Tiny", 7, 1);
@@ -110,13 +108,7 @@ class FinanceApiIntegrationTests {
 
     @DynamicPropertySource
     static void atlasProperties(DynamicPropertyRegistry registry) {
-        SimulatorProperties.register(registry, atlas, "api-client", "api-secret", ORG_A, ORG_B, ORG_SMALL);
         registry.add("billing.orgs[0].name", () -> "Acme Retail");
-    }
-
-    @AfterAll
-    static void stop() {
-        atlas.close();
     }
 
     static boolean synced;

@@ -2,8 +2,8 @@ package dev.billingsync.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.billingsync.SimulatorProperties;
-import dev.billingsync.TestDatabaseConfiguration;
+import dev.billingsync.AtlasUnderTest;
+import dev.billingsync.BillingSyncIntegrationTest;
 import dev.billingsync.invoices.InvoiceAmounts;
 import dev.billingsync.invoices.InvoiceStore;
 import dev.billingsync.invoices.UpstreamInvoice;
@@ -21,14 +21,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Import;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 
@@ -38,38 +34,27 @@ import tools.jackson.databind.JsonNode;
  * themselves: version N has N line items of N cents each, every line tagged {@code version=N}, and
  * {@code amountBilledCents} N×N.
  */
-@SpringBootTest(
+@BillingSyncIntegrationTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
-            "billing.sync.enabled=false",
             "billing.cost-explorer.enabled=false",
             "billing.security.api-keys[0].name=reader",
             "billing.security.api-keys[0].key=" + SnapshotReadIntegrationTests.READER,
             "billing.security.api-keys[0].roles=READ",
             "billing.security.api-keys[0].orgs=*"
         })
-@Import(TestDatabaseConfiguration.class)
 class SnapshotReadIntegrationTests {
 
     static final String READER = "snapshot-reader-0123456789abcdef";
     static final String ORG = "5a0c1a2b3c4d5e6f7a8b9c01";
     static final String INVOICE = "5a1c1a2b3c4d5e6f7a8b9c01";
     static final Duration HAMMERING = Duration.ofSeconds(6);
+
+    @AtlasUnderTest
     static final AtlasSimulator atlas = AtlasSimulator.start();
 
     static {
-        atlas.addServiceAccount("snapshot-client", "snapshot-secret");
         atlas.addOrg(ORG, "Snapshot Org", 11, 1);
-    }
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        SimulatorProperties.register(registry, atlas, "snapshot-client", "snapshot-secret", ORG);
-    }
-
-    @AfterAll
-    static void stop() {
-        atlas.close();
     }
 
     @LocalServerPort

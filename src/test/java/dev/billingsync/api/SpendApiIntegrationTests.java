@@ -3,8 +3,8 @@ package dev.billingsync.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.billingsync.SimulatorProperties;
-import dev.billingsync.TestDatabaseConfiguration;
+import dev.billingsync.AtlasUnderTest;
+import dev.billingsync.BillingSyncIntegrationTest;
 import dev.billingsync.simulator.AtlasSimulator;
 import dev.billingsync.sync.ManualRun;
 import java.io.StringReader;
@@ -32,7 +32,6 @@ import java.util.stream.Stream;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -41,19 +40,15 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
-import org.springframework.context.annotation.Import;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /**
  * Spend, forecast and FOCUS over real HTTP, checked against the test's own arithmetic on the simulator's invoice JSON
  * (the lines Atlas served), never against the service's own SQL.
  */
-@SpringBootTest(
+@BillingSyncIntegrationTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
-            "billing.sync.enabled=false",
             "billing.cost-explorer.enabled=false",
             "billing.security.api-keys[0].name=reader",
             "billing.security.api-keys[0].key=" + SpendApiIntegrationTests.READER,
@@ -64,7 +59,6 @@ import tools.jackson.databind.JsonNode;
             "billing.security.api-keys[1].roles=READ",
             "billing.security.api-keys[1].orgs=" + SpendApiIntegrationTests.ORG_A
         })
-@Import(TestDatabaseConfiguration.class)
 class SpendApiIntegrationTests {
 
     static final String READER = "spend-reader-0123456789abcdef";
@@ -74,27 +68,18 @@ class SpendApiIntegrationTests {
     static final List<String> ORGS = List.of(ORG_A, ORG_B);
     static final Path FOCUS_COLUMNS = Path.of("..", "shared", "reference", "focus-1.3-columns.json");
 
+    @AtlasUnderTest
     static final AtlasSimulator atlas = AtlasSimulator.start();
+
     static final YearMonth PENDING = YearMonth.now(ZoneOffset.UTC);
     /** Every stored line's usage date: three closed months and the pending one. */
     static final String ALL_DATES = "startDate=" + PENDING.minusMonths(3).atDay(1) + "&endDate="
             + PENDING.plusMonths(1).atDay(1);
 
     static {
-        atlas.addServiceAccount("api-client", "api-secret");
         // A full 7-day window for A; B's month is 3 days old, so its run rate averages 3 days.
         atlas.addOrg(ORG_A, "Spend A", 11, 40, 10);
         atlas.addOrg(ORG_B, "Spend B", 12, 25, 3);
-    }
-
-    @DynamicPropertySource
-    static void atlasProperties(DynamicPropertyRegistry registry) {
-        SimulatorProperties.register(registry, atlas, "api-client", "api-secret", ORG_A, ORG_B);
-    }
-
-    @AfterAll
-    static void stop() {
-        atlas.close();
     }
 
     static boolean synced;

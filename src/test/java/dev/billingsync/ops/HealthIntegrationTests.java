@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.billingsync.AtlasUnderTest;
 import dev.billingsync.BillingSyncApplication;
-import dev.billingsync.TestDatabaseConfiguration;
+import dev.billingsync.BillingSyncIntegrationTest;
 import dev.billingsync.TestPostgres;
 import dev.billingsync.simulator.AtlasSimulator;
 import dev.billingsync.sync.ManualRun;
@@ -20,7 +21,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -30,7 +30,6 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -41,10 +40,9 @@ import tools.jackson.databind.JsonNode;
  * the sync-freshness indicator in the default group only, and details (org ids and names) only for a caller that may
  * read every org.
  */
-@SpringBootTest(
+@BillingSyncIntegrationTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
-            "billing.sync.enabled=false",
             "billing.cost-explorer.enabled=false",
             "billing.atlas.retry.max-attempts=2",
             "billing.atlas.retry.initial-backoff=50ms",
@@ -66,7 +64,6 @@ import tools.jackson.databind.JsonNode;
             // a database that stops answering shows as DOWN in one second, not Hikari's default thirty
             "spring.datasource.hikari.connection-timeout=1000"
         })
-@Import(TestDatabaseConfiguration.class)
 class HealthIntegrationTests {
 
     static final String FRESH_ORG = "8c0c1a2b3c4d5e6f7a8b9c01";
@@ -75,27 +72,17 @@ class HealthIntegrationTests {
     static final String ONE_ORG_KEY = "health-one-org-key-0123456789";
     static final String SYNC_KEY = "health-sync-key-0123456789";
 
+    @AtlasUnderTest(orgs = {FRESH_ORG, STALE_ORG})
     static final AtlasSimulator atlas = AtlasSimulator.start();
 
     static {
-        atlas.addServiceAccount("health-client", "health-secret");
         atlas.addOrg(FRESH_ORG, "Fresh Org", 31, 5);
         atlas.addOrg(STALE_ORG, "Stale Org", 32, 5);
     }
 
     @DynamicPropertySource
     static void atlasProperties(DynamicPropertyRegistry registry) {
-        registry.add("billing.atlas.base-url", () -> atlas.baseUrl().toString());
-        registry.add("billing.atlas.client-id", () -> "health-client");
-        registry.add("billing.atlas.client-secret", () -> "health-secret");
-        registry.add("billing.orgs[0].id", () -> FRESH_ORG);
         registry.add("billing.orgs[0].name", () -> "Fresh Org");
-        registry.add("billing.orgs[1].id", () -> STALE_ORG);
-    }
-
-    @AfterAll
-    static void stopSimulator() {
-        atlas.close();
     }
 
     @LocalServerPort

@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.offset;
 import static org.awaitility.Awaitility.await;
 
-import dev.billingsync.TestDatabaseConfiguration;
+import dev.billingsync.AtlasUnderTest;
+import dev.billingsync.BillingSyncIntegrationTest;
 import dev.billingsync.simulator.AtlasSimulator;
 import dev.billingsync.simulator.Fault;
 import dev.billingsync.sync.ManualRun;
@@ -25,7 +26,6 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -34,10 +34,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
-import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.yaml.snakeyaml.Yaml;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -47,18 +44,16 @@ import tools.jackson.databind.json.JsonMapper;
  * Prometheus text with the sync, upstream, JVM, HTTP and pool metrics and their tags; the Grafana dashboard and the
  * alerting rules only query metrics and labels that exist.
  */
-@SpringBootTest(
+@BillingSyncIntegrationTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
             "management.server.port=0",
-            "billing.sync.enabled=false",
             "billing.cost-explorer.enabled=false",
             "billing.atlas.retry.max-attempts=2",
             "billing.atlas.retry.initial-backoff=50ms",
             "billing.atlas.retry.max-backoff=100ms",
             "billing.health.freshness.refresh-interval=200ms"
         })
-@Import(TestDatabaseConfiguration.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PrometheusExpositionIntegrationTests {
 
@@ -68,26 +63,12 @@ class PrometheusExpositionIntegrationTests {
     static final Path DASHBOARD = Path.of("helm/billing-sync/files/dashboards/billing-sync.json");
     static final Path ALERTS = Path.of("helm/billing-sync/files/alerts.yml");
 
+    @AtlasUnderTest
     static final AtlasSimulator atlas = AtlasSimulator.start();
 
     static {
-        atlas.addServiceAccount("prom-client", "prom-secret-never-logged");
         atlas.addOrg(ORG_OK, "Metrics Ok", 21, 15);
         atlas.addOrg(ORG_FAILING, "Metrics Failing", 22, 5);
-    }
-
-    @DynamicPropertySource
-    static void atlasProperties(DynamicPropertyRegistry registry) {
-        registry.add("billing.atlas.base-url", () -> atlas.baseUrl().toString());
-        registry.add("billing.atlas.client-id", () -> "prom-client");
-        registry.add("billing.atlas.client-secret", () -> "prom-secret-never-logged");
-        registry.add("billing.orgs[0].id", () -> ORG_OK);
-        registry.add("billing.orgs[1].id", () -> ORG_FAILING);
-    }
-
-    @AfterAll
-    static void stopSimulator() {
-        atlas.close();
     }
 
     @Autowired

@@ -2,7 +2,8 @@ package dev.billingsync.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.billingsync.TestDatabaseConfiguration;
+import dev.billingsync.AtlasUnderTest;
+import dev.billingsync.BillingSyncIntegrationTest;
 import dev.billingsync.simulator.AtlasSimulator;
 import dev.billingsync.simulator.Fault;
 import dev.billingsync.sync.ManualRun;
@@ -15,11 +16,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.boot.logging.LoggingSystemProperty;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ApplicationContext;
-import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -29,16 +28,14 @@ import tools.jackson.databind.json.JsonMapper;
  * With {@code logging.structured.format.console=ecs} (what the Helm chart sets) every console line is a JSON object;
  * every line logged during a sync carries the run id and the org id; no configured secret is ever printed.
  */
-@SpringBootTest(
+@BillingSyncIntegrationTest(
         properties = {
             "logging.structured.format.console=ecs",
-            "billing.sync.enabled=false",
             "billing.cost-explorer.enabled=false",
             "billing.atlas.retry.max-attempts=3",
             "billing.atlas.retry.initial-backoff=50ms",
             "billing.atlas.retry.max-backoff=100ms"
         })
-@Import(TestDatabaseConfiguration.class)
 @ExtendWith(OutputCaptureExtension.class)
 class StructuredLoggingIntegrationTests {
 
@@ -49,11 +46,15 @@ class StructuredLoggingIntegrationTests {
     static final String PUBLIC_KEY = "logpubkey";
     static final String PRIVATE_KEY = "0f1e2d3c-private-key-never-printed";
 
+    @AtlasUnderTest(
+            orgs = {SERVICE_ACCOUNT_ORG, API_KEY_ORG},
+            clientId = CLIENT_ID,
+            clientSecret = CLIENT_SECRET)
     static final AtlasSimulator atlas = AtlasSimulator.start();
+
     static final JsonMapper json = JsonMapper.builder().build();
 
     static {
-        atlas.addServiceAccount(CLIENT_ID, CLIENT_SECRET);
         atlas.addApiKey(PUBLIC_KEY, PRIVATE_KEY);
         atlas.addOrg(SERVICE_ACCOUNT_ORG, "Logging SA", 41, 5);
         atlas.addOrg(API_KEY_ORG, "Logging Key", 42, 5);
@@ -61,11 +62,6 @@ class StructuredLoggingIntegrationTests {
 
     @DynamicPropertySource
     static void atlasProperties(DynamicPropertyRegistry registry) {
-        registry.add("billing.atlas.base-url", () -> atlas.baseUrl().toString());
-        registry.add("billing.atlas.client-id", () -> CLIENT_ID);
-        registry.add("billing.atlas.client-secret", () -> CLIENT_SECRET);
-        registry.add("billing.orgs[0].id", () -> SERVICE_ACCOUNT_ORG);
-        registry.add("billing.orgs[1].id", () -> API_KEY_ORG);
         registry.add("billing.orgs[1].public-key", () -> PUBLIC_KEY);
         registry.add("billing.orgs[1].private-key", () -> PRIVATE_KEY);
     }
@@ -86,11 +82,6 @@ class StructuredLoggingIntegrationTests {
         System.clearProperty(LoggingSystemProperty.CONSOLE_STRUCTURED_FORMAT.getEnvironmentVariableName());
         LoggingSystem.get(StructuredLoggingIntegrationTests.class.getClassLoader())
                 .cleanUp();
-    }
-
-    @AfterAll
-    static void stopSimulator() {
-        atlas.close();
     }
 
     @Autowired

@@ -2,48 +2,32 @@ package dev.billingsync.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.billingsync.SimulatorProperties;
-import dev.billingsync.TestDatabaseConfiguration;
+import dev.billingsync.AtlasUnderTest;
+import dev.billingsync.BillingSyncIntegrationTest;
 import dev.billingsync.simulator.AtlasSimulator;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * A 100,000-line pending invoice (tens of MB of JSON) syncs with WebClient's default 256 KB in-memory limit in place:
  * the body streams to disk and is parsed and loaded as a stream.
  */
-@SpringBootTest(
+@BillingSyncIntegrationTest(
         properties = {
-            "billing.sync.enabled=false",
             "billing.cost-explorer.enabled=false",
             // the pending invoice alone: its closed months would be 150,000 lines each
             "billing.sync.history-months=0"
         })
-@Import(TestDatabaseConfiguration.class)
 class LargeInvoiceSyncIntegrationTests {
 
     static final String ORG = "7b0c1a2b3c4d5e6f7a8b9c01";
+
+    @AtlasUnderTest
     static final AtlasSimulator atlas = AtlasSimulator.start();
 
     static {
-        atlas.addServiceAccount("large-client", "large-secret");
         atlas.addOrg(ORG, "Big Spender", 42, 5_000, 20);
-    }
-
-    @DynamicPropertySource
-    static void atlasProperties(DynamicPropertyRegistry registry) {
-        SimulatorProperties.register(registry, atlas, "large-client", "large-secret", ORG);
-    }
-
-    @AfterAll
-    static void stop() {
-        atlas.close();
     }
 
     @Autowired
