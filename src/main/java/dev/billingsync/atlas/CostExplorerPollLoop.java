@@ -1,6 +1,7 @@
 package dev.billingsync.atlas;
 
 import dev.billingsync.atlas.CostExplorerUsage.Status;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -18,14 +19,11 @@ final class CostExplorerPollLoop {
     private final CostExplorerCalls calls;
     private final AtlasCostExplorerReader reader;
     private final CostExplorerPolling polling;
-    private final java.time.Clock clock;
+    private final Clock clock;
     private final CostExplorerFormat format;
 
     CostExplorerPollLoop(
-            CostExplorerCalls calls,
-            AtlasCostExplorerReader reader,
-            CostExplorerPolling polling,
-            java.time.Clock clock) {
+            CostExplorerCalls calls, AtlasCostExplorerReader reader, CostExplorerPolling polling, Clock clock) {
         this.calls = calls;
         this.reader = reader;
         this.polling = polling;
