@@ -166,7 +166,9 @@ class BoundedExportIntegrationTests {
                     String tail = new String(
                             rest, Math.max(0, rest.length - 7), Math.min(7, rest.length), StandardCharsets.US_ASCII);
                     assertThat(tail).as("no final chunk").doesNotEndWith("\r\n0\r\n\r\n");
-                    assertThat(rest.length).as("cut short").isLessThan(LINES * 50);
+                    // Less than the whole export: how much of it the kernel's socket buffers had taken before the cut
+                    // depends on the machine (several MB on loopback), not on us.
+                    assertThat(rest.length).as("cut short").isLessThan(csv.body().length());
                 }
             }
         } finally {
