@@ -2,10 +2,8 @@ package dev.billingsync.spend;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.YearMonth;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -69,19 +67,8 @@ class FocusQueries {
         try (var lines = jdbc
                 .sql(SQL)
                 .param("orgs", String.join(",", orgIds))
-                .param(
-                        "from",
-                        Timestamp.from(billingPeriod
-                                .atDay(1)
-                                .atStartOfDay(ZoneOffset.UTC)
-                                .toInstant()))
-                .param(
-                        "to",
-                        Timestamp.from(billingPeriod
-                                .plusMonths(1)
-                                .atDay(1)
-                                .atStartOfDay(ZoneOffset.UTC)
-                                .toInstant()))
+                .param("from", SpendQueries.startOfDay(billingPeriod.atDay(1)))
+                .param("to", SpendQueries.startOfDay(billingPeriod.plusMonths(1).atDay(1)))
                 .withFetchSize(1000)
                 .query((rs, n) -> line(rs))
                 .stream()) {
@@ -91,19 +78,19 @@ class FocusQueries {
 
     private static FocusLine line(ResultSet rs) throws SQLException {
         // The period start is never null here: the statement selects invoices by it.
-        Instant periodStart = Objects.requireNonNull(instant(rs, 4));
+        Instant periodStart = Objects.requireNonNull(SpendQueries.instant(rs, 4));
         return new FocusLine(
                 rs.getString(1),
                 rs.getString(2),
                 rs.getString(3),
                 periodStart,
-                instant(rs, 5),
+                SpendQueries.instant(rs, 5),
                 rs.getString(6),
                 rs.getString(7),
                 rs.getString(8),
-                instant(rs, 9),
-                instant(rs, 10),
-                instant(rs, 11),
+                SpendQueries.instant(rs, 9),
+                SpendQueries.instant(rs, 10),
+                SpendQueries.instant(rs, 11),
                 rs.getBigDecimal(12),
                 rs.getString(13),
                 rs.getBigDecimal(14),
@@ -131,10 +118,5 @@ class FocusQueries {
             }
         }
         return tags;
-    }
-
-    private static @Nullable Instant instant(ResultSet rs, int column) throws SQLException {
-        Timestamp ts = rs.getTimestamp(column);
-        return ts == null ? null : ts.toInstant();
     }
 }
