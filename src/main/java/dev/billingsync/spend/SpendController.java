@@ -30,7 +30,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
-/** Spend sums, the month-end forecast and the FOCUS export (DESIGN §5.1, §5.2), for the orgs the caller may read. */
+/** Spend sums, the month-end forecast and the FOCUS 1.3 export, for the orgs a caller may read. */
 @RestController
 @Tag(name = "Spend", description = "Spend sums, month-end forecast and FOCUS 1.3 export over stored line items")
 class SpendController {
