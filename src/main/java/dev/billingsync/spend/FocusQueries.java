@@ -27,10 +27,8 @@ import tools.jackson.databind.json.JsonMapper;
 @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
 class FocusQueries {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-
     // The billing currency and credit price come from the invoice's first payment; a pending invoice has none yet,
-    // so the org's last known ones stand in (reference/focus-1.3.md §4).
+    // so the org's last known ones stand in, an estimate until the invoice is paid.
     private static final String SQL = """
             select i.org_id, o.name, i.id, i.start_date, i.end_date,
                    coalesce(pay.currency, known.currency), coalesce(pay.unit_price, known.unit_price),
@@ -58,9 +56,11 @@ class FocusQueries {
             """;
 
     private final JdbcClient jdbc;
+    private final JsonMapper mapper;
 
-    FocusQueries(JdbcClient jdbc) {
+    FocusQueries(JdbcClient jdbc, JsonMapper mapper) {
         this.jdbc = jdbc;
+        this.mapper = mapper;
     }
 
     void stream(Collection<String> orgIds, YearMonth billingPeriod, Consumer<FocusLine> consumer) {
@@ -76,7 +76,7 @@ class FocusQueries {
         }
     }
 
-    private static FocusLine line(ResultSet rs) throws SQLException {
+    private FocusLine line(ResultSet rs) throws SQLException {
         // The period start is never null here: the statement selects invoices by it.
         Instant periodStart = Objects.requireNonNull(SpendQueries.instant(rs, 4));
         return new FocusLine(
@@ -106,12 +106,12 @@ class FocusQueries {
     }
 
     /** {@code [[key, value], ...]} in upstream order to {@code key -> values}; a null value is a key without one. */
-    private static @Nullable Map<String, List<String>> tags(@Nullable String pairs) {
+    private @Nullable Map<String, List<String>> tags(@Nullable String pairs) {
         if (pairs == null) {
             return null;
         }
         Map<String, List<String>> tags = new LinkedHashMap<>();
-        for (JsonNode pair : JSON.readTree(pairs)) {
+        for (JsonNode pair : mapper.readTree(pairs)) {
             List<String> values = tags.computeIfAbsent(pair.get(0).asString(), k -> new ArrayList<>());
             if (!pair.get(1).isNull()) {
                 values.add(pair.get(1).asString());
