@@ -30,7 +30,6 @@ class CostEntry {
     @Column(name = "usage_amount", nullable = false, updatable = false)
     private BigDecimal usageAmount;
 
-    @SuppressWarnings("NullAway.Init")
     protected CostEntry() {}
 
     CostEntry(CostEntryId id, UpstreamUsageRow row) {

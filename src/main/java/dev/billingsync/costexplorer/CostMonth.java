@@ -1,12 +1,12 @@
 package dev.billingsync.costexplorer;
 
+import dev.billingsync.web.Sha256;
 import jakarta.persistence.Column;
 import jakarta.persistence.EmbeddedId;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Table;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,7 +37,6 @@ class CostMonth {
     @Column(name = "replaced_at", nullable = false)
     private Instant replacedAt;
 
-    @SuppressWarnings("NullAway.Init")
     protected CostMonth() {}
 
     private CostMonth(CostMonthId id, String contentSha256, int rowCount, long queryId, Instant replacedAt) {
@@ -103,12 +102,7 @@ class CostMonth {
      * hash alike. Stored hashes were computed this way: changing it rewrites every month once.
      */
     static String contentHash(List<UpstreamUsageRow> rows) {
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        MessageDigest digest = Sha256.digest();
         for (UpstreamUsageRow row : rows) {
             for (String field : Arrays.asList(
                     row.usageDate().toString(),

@@ -70,7 +70,6 @@ class CostQuery {
     @Column(name = "error_detail")
     private @Nullable String errorDetail;
 
-    @SuppressWarnings("NullAway.Init")
     protected CostQuery() {}
 
     private CostQuery(

@@ -63,7 +63,6 @@ class Invoice {
 
     private @Nullable Instant missingUpstreamAt;
 
-    @SuppressWarnings("NullAway.Init")
     protected Invoice() {}
 
     private Invoice(UpstreamInvoice upstream, Instant now) {

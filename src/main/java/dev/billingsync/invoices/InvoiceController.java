@@ -3,14 +3,12 @@ package dev.billingsync.invoices;
 import dev.billingsync.orgs.Orgs;
 import dev.billingsync.web.ApiException;
 import dev.billingsync.web.AtlasId;
-import dev.billingsync.web.EnumParameter;
 import dev.billingsync.web.Link;
 import dev.billingsync.web.Page;
 import dev.billingsync.web.PageRequest;
 import dev.billingsync.web.PageResponse;
 import dev.billingsync.web.StreamedJson;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -18,19 +16,16 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Valid;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springdoc.core.annotations.ParameterObject;
-import org.springframework.format.annotation.DateTimeFormat;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
@@ -80,47 +75,10 @@ class InvoiceController {
     @GetMapping
     @Operation(summary = "Invoice metadata of the org (Atlas BillingInvoiceMetadata plus our pending flag)")
     PageResponse<InvoiceMetadataResponse> list(
-            @PathVariable @AtlasId String orgId,
-            @Parameter(description = "Keep invoices with one of these statuses (repeatable)")
-                    @RequestParam(required = false)
-                    @Nullable
-                    List<String> statusNames,
-            @Parameter(description = "Keep invoices starting on or after this UTC day (yyyy-MM-dd)")
-                    @RequestParam(required = false)
-                    @DateTimeFormat(iso = DateTimeFormat.ISO.DATE)
-                    @Nullable
-                    LocalDate fromDate,
-            @Parameter(description = "Keep invoices ending on or before this UTC day (yyyy-MM-dd)")
-                    @RequestParam(required = false)
-                    @DateTimeFormat(iso = DateTimeFormat.ISO.DATE)
-                    @Nullable
-                    LocalDate toDate,
-            @Parameter(description = "START_DATE or END_DATE (default)") @RequestParam(defaultValue = "END_DATE")
-                    String sortBy,
-            @Parameter(description = "asc or desc (default)") @RequestParam(defaultValue = "desc") String orderBy,
-            @Parameter(
-                            description = "Keep invoices whose stored content changed, or that were flagged missing"
-                                    + " upstream, at or after this instant (ISO-8601, e.g. 2026-12-01T00:00:00Z): a finance app"
-                                    + " that keeps the time of its last pull gets only what changed since, refunds on old"
-                                    + " invoices included")
-                    @RequestParam(required = false)
-                    @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME)
-                    @Nullable
-                    Instant updatedSince,
-            PageRequest page) {
+            @PathVariable @AtlasId String orgId, @ParameterObject InvoiceListFilter parameters, PageRequest page) {
         requireOrg(orgId);
-        checkRange(fromDate, toDate);
-        InvoiceFilter filter = new InvoiceFilter(
-                statusNames == null ? List.of() : statusNames,
-                fromDate,
-                toDate,
-                updatedSince,
-                EnumParameter.of("sortBy", InvoiceFilter.SortBy.class)
-                        .listedInLowerCase()
-                        .parse(sortBy),
-                EnumParameter.of("orderBy", InvoiceFilter.Order.class)
-                        .listedInLowerCase()
-                        .parse(orderBy));
+        checkRange(parameters.fromDate(), parameters.toDate());
+        InvoiceFilter filter = parameters.toFilter();
         return PageResponse.of(page, queries.invoices(orgId, filter, page));
     }
 

@@ -15,13 +15,10 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Isolation;
 import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.core.JsonGenerator;
-import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.cfg.JsonNodeFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -34,29 +31,24 @@ import tools.jackson.databind.json.JsonMapper;
 @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
 public class InvoiceQueries {
 
-    private static final JsonMapper RAW = JsonMapper.builder()
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .enable(JsonNodeFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
-            .build();
-
-    private final JdbcClient jdbc;
     private final InvoiceRepository invoices;
     private final LineItemRepository lineItems;
     private final LineItemQueries lineItemQueries;
     private final EntityManager entityManager;
+    private final JsonMapper mapper;
 
+    /** {@code mapper} reads stored raw JSON with its decimals exact (Boot's mapper, as {@code config} sets it). */
     InvoiceQueries(
-            JdbcClient jdbc,
             InvoiceRepository invoices,
             LineItemRepository lineItems,
             LineItemQueries lineItemQueries,
-            EntityManager entityManager) {
-        this.jdbc = jdbc;
+            EntityManager entityManager,
+            JsonMapper mapper) {
         this.invoices = invoices;
         this.lineItems = lineItems;
         this.lineItemQueries = lineItemQueries;
         this.entityManager = entityManager;
+        this.mapper = mapper;
     }
 
     /** The current pending invoice id of each of these orgs that has one. */
@@ -175,8 +167,9 @@ public class InvoiceQueries {
         json.writeName("refunds");
         json.writePOJO(invoices.refundsOf(invoiceId));
         json.writeName("linkedInvoices");
-        json.writePOJO(
-                invoices.linkedInvoicesOf(invoiceId).stream().map(RAW::readTree).toList());
+        json.writePOJO(invoices.linkedInvoicesOf(invoiceId).stream()
+                .map(mapper::readTree)
+                .toList());
         json.writeName("links");
         json.writePOJO(links);
         json.writeEndObject();

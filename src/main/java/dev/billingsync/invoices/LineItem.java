@@ -57,7 +57,6 @@ class LineItem {
 
     private boolean hasTags;
 
-    @SuppressWarnings("NullAway.Init")
     protected LineItem() {}
 
     /** A line as it would be inserted row by row: the measured alternative to {@code COPY} (README). */

@@ -28,7 +28,6 @@ class LineItemTag {
     @Column(name = "value")
     private @Nullable String tagValue;
 
-    @SuppressWarnings("NullAway.Init")
     protected LineItemTag() {}
 
     /** A tag as it would be inserted row by row: the measured alternative to {@code COPY} (README). */

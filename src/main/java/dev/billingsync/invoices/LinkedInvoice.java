@@ -42,7 +42,6 @@ class LinkedInvoice {
     @Column(nullable = false)
     private String raw;
 
-    @SuppressWarnings("NullAway.Init")
     protected LinkedInvoice() {}
 
     LinkedInvoice(InvoicePosition key, UpstreamLinkedInvoice l) {

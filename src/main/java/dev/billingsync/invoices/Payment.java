@@ -36,7 +36,6 @@ class Payment {
 
     private @Nullable String unitPrice;
 
-    @SuppressWarnings("NullAway.Init")
     protected Payment() {}
 
     Payment(InvoicePosition key, UpstreamPayment p) {

@@ -22,7 +22,6 @@ class Refund {
 
     private @Nullable String reason;
 
-    @SuppressWarnings("NullAway.Init")
     protected Refund() {}
 
     Refund(InvoicePosition key, UpstreamRefund r) {

@@ -1,9 +1,10 @@
 package dev.billingsync.orgs;
 
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.event.ApplicationStartedEvent;
@@ -47,7 +48,7 @@ public class OrgRegistry {
     /** Marks the listed orgs as discovered (registering new ones) and the others as no longer listed. */
     @Transactional
     public void recordDiscovered(List<Org> found) {
-        Timestamp now = Timestamp.from(clock.instant());
+        OffsetDateTime now = clock.instant().atOffset(ZoneOffset.UTC);
         String[] ids = found.stream().map(Org::id).toArray(String[]::new);
         for (Org org : found) {
             jdbc.sql("""

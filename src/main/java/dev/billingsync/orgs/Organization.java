@@ -34,7 +34,6 @@ class Organization {
     @Column(name = "created_at", nullable = false, updatable = false)
     private Instant createdAt;
 
-    @SuppressWarnings("NullAway.Init")
     protected Organization() {}
 
     Organization(String id, @Nullable String name, Instant createdAt) {

@@ -69,6 +69,11 @@ public class Orgs {
         });
     }
 
+    /** Of these org ids, the ones the caller may read, in their order. */
+    public Set<String> visible(Collection<String> orgIds) {
+        return access.visible(orgIds);
+    }
+
     /** Every org known here that the caller may read, in id order. */
     public Set<String> visible() {
         return access.visible(jdbc.sql("select id from organizations order by id")

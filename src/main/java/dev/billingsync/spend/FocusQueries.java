@@ -2,10 +2,8 @@ package dev.billingsync.spend;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.YearMonth;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -29,10 +27,8 @@ import tools.jackson.databind.json.JsonMapper;
 @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
 class FocusQueries {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-
     // The billing currency and credit price come from the invoice's first payment; a pending invoice has none yet,
-    // so the org's last known ones stand in (reference/focus-1.3.md §4).
+    // so the org's last known ones stand in, an estimate until the invoice is paid.
     private static final String SQL = """
             select i.org_id, o.name, i.id, i.start_date, i.end_date,
                    coalesce(pay.currency, known.currency), coalesce(pay.unit_price, known.unit_price),
@@ -60,28 +56,19 @@ class FocusQueries {
             """;
 
     private final JdbcClient jdbc;
+    private final JsonMapper mapper;
 
-    FocusQueries(JdbcClient jdbc) {
+    FocusQueries(JdbcClient jdbc, JsonMapper mapper) {
         this.jdbc = jdbc;
+        this.mapper = mapper;
     }
 
     void stream(Collection<String> orgIds, YearMonth billingPeriod, Consumer<FocusLine> consumer) {
         try (var lines = jdbc
                 .sql(SQL)
                 .param("orgs", String.join(",", orgIds))
-                .param(
-                        "from",
-                        Timestamp.from(billingPeriod
-                                .atDay(1)
-                                .atStartOfDay(ZoneOffset.UTC)
-                                .toInstant()))
-                .param(
-                        "to",
-                        Timestamp.from(billingPeriod
-                                .plusMonths(1)
-                                .atDay(1)
-                                .atStartOfDay(ZoneOffset.UTC)
-                                .toInstant()))
+                .param("from", SpendQueries.startOfDay(billingPeriod.atDay(1)))
+                .param("to", SpendQueries.startOfDay(billingPeriod.plusMonths(1).atDay(1)))
                 .withFetchSize(1000)
                 .query((rs, n) -> line(rs))
                 .stream()) {
@@ -89,21 +76,21 @@ class FocusQueries {
         }
     }
 
-    private static FocusLine line(ResultSet rs) throws SQLException {
+    private FocusLine line(ResultSet rs) throws SQLException {
         // The period start is never null here: the statement selects invoices by it.
-        Instant periodStart = Objects.requireNonNull(instant(rs, 4));
+        Instant periodStart = Objects.requireNonNull(SpendQueries.instant(rs, 4));
         return new FocusLine(
                 rs.getString(1),
                 rs.getString(2),
                 rs.getString(3),
                 periodStart,
-                instant(rs, 5),
+                SpendQueries.instant(rs, 5),
                 rs.getString(6),
                 rs.getString(7),
                 rs.getString(8),
-                instant(rs, 9),
-                instant(rs, 10),
-                instant(rs, 11),
+                SpendQueries.instant(rs, 9),
+                SpendQueries.instant(rs, 10),
+                SpendQueries.instant(rs, 11),
                 rs.getBigDecimal(12),
                 rs.getString(13),
                 rs.getBigDecimal(14),
@@ -119,22 +106,17 @@ class FocusQueries {
     }
 
     /** {@code [[key, value], ...]} in upstream order to {@code key -> values}; a null value is a key without one. */
-    private static @Nullable Map<String, List<String>> tags(@Nullable String pairs) {
+    private @Nullable Map<String, List<String>> tags(@Nullable String pairs) {
         if (pairs == null) {
             return null;
         }
         Map<String, List<String>> tags = new LinkedHashMap<>();
-        for (JsonNode pair : JSON.readTree(pairs)) {
+        for (JsonNode pair : mapper.readTree(pairs)) {
             List<String> values = tags.computeIfAbsent(pair.get(0).asString(), k -> new ArrayList<>());
             if (!pair.get(1).isNull()) {
                 values.add(pair.get(1).asString());
             }
         }
         return tags;
-    }
-
-    private static @Nullable Instant instant(ResultSet rs, int column) throws SQLException {
-        Timestamp ts = rs.getTimestamp(column);
-        return ts == null ? null : ts.toInstant();
     }
 }

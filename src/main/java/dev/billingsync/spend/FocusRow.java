@@ -11,20 +11,19 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.core.StreamWriteFeature;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * One line item as a FOCUS 1.3 Cost and Usage row, per {@code reference/focus-1.3.md} §4: MongoDB's documented
- * mapping where it has one, the reference's [our choice] elsewhere, and its "complete" scope for line items (a
- * {@code CREDIT} line is a {@code Credit} row, {@code MINIMUM_CHARGE} an {@code Adjustment}). Amounts are exact
+ * One line item as a FOCUS 1.3 Cost and Usage row: the Atlas-to-FOCUS mapping MongoDB documents where it has one, our
+ * own choice where it has none, and every line item in scope (a {@code CREDIT} line is a {@code Credit} row,
+ * {@code MINIMUM_CHARGE} an {@code Adjustment}). Amounts are exact
  * decimals: {@code totalPriceCents / 100}, times the pricing-currency rate when it is not 1. Values are CSV-ready
  * strings; {@code null} is an empty (null) cell.
  */
 final class FocusRow {
 
-    /** The 47 FOCUS columns emitted, alphabetical, then MongoDB's 5 {@code x_} columns (reference §4). */
+    /** The 47 FOCUS columns emitted, alphabetical, then the 5 {@code x_} columns of MongoDB's own FOCUS report. */
     static final List<String> HEADER = List.of(
             "BilledCost",
             "BillingAccountId",
@@ -95,20 +94,20 @@ final class FocusRow {
             "x_PricingCurrencyRate");
 
     static final String MONGODB = "MongoDB";
-    /** PricingCurrency when Atlas meters in credits rather than dollars (reference §4: configurable, default ACU). */
+    /** PricingCurrency when Atlas meters in credits: FOCUS wants a 3-letter code, and MongoDB publishes none. */
     static final String CREDIT_CURRENCY = "ACU";
 
     private static final DateTimeFormatter DATE_TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
     private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
-    private static final JsonMapper JSON = JsonMapper.builder()
-            .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
-            .build();
 
     private FocusRow() {}
 
-    /** The row's cells by column name, every column of {@link #HEADER} present. */
-    static Map<String, @Nullable String> of(FocusLine line) {
+    /**
+     * The row's cells by column name, every column of {@link #HEADER} present; {@code json} writes the JSON cells with
+     * decimals plain (Boot's mapper, as {@code config} sets it).
+     */
+    static Map<String, @Nullable String> of(FocusLine line, JsonMapper json) {
         String category = chargeCategory(line.sku());
         boolean priced = !"Credit".equals(category);
         BigDecimal rate = rate(line.rate());
@@ -187,11 +186,13 @@ final class FocusRow {
         row.put("ServiceSubcategory", "NoSQL Databases");
         row.put("SkuId", sku);
         row.put("SkuMeter", sku == null ? null : line.unit());
-        row.put("SkuPriceDetails", sku == null ? null : tierDetails(line.tierLowerBound(), line.tierUpperBound()));
+        row.put(
+                "SkuPriceDetails",
+                sku == null ? null : tierDetails(json, line.tierLowerBound(), line.tierUpperBound()));
         row.put("SkuPriceId", sku);
         row.put("SubAccountId", line.groupId());
         row.put("SubAccountName", line.groupId() == null ? null : line.groupName());
-        row.put("Tags", tags(line.tags()));
+        row.put("Tags", tags(json, line.tags()));
         row.put("x_AtlasSku", line.sku());
         row.put("x_BilledDateEnd", line.created() == null ? null : DATE_TIME.format(line.created()));
         row.put("x_BilledDateStart", null);
@@ -264,34 +265,35 @@ final class FocusRow {
         }
     }
 
-    private static @Nullable String tierDetails(@Nullable BigDecimal lower, @Nullable BigDecimal upper) {
+    private static @Nullable String tierDetails(
+            JsonMapper json, @Nullable BigDecimal lower, @Nullable BigDecimal upper) {
         if (lower == null && upper == null) {
             return null;
         }
-        ObjectNode details = JSON.createObjectNode();
+        ObjectNode details = json.createObjectNode();
         if (lower != null) {
             details.put("x_TierLowerBound", lower);
         }
         if (upper != null) {
             details.put("x_TierUpperBound", upper);
         }
-        return JSON.writeValueAsString(details);
+        return json.writeValueAsString(details);
     }
 
     /** KeyValueFormat: {@code {"k":"v"}}, several values joined ({@link TagValues}), a key without value {@code true}. */
-    static @Nullable String tags(@Nullable Map<String, List<String>> tags) {
+    static @Nullable String tags(JsonMapper json, @Nullable Map<String, List<String>> tags) {
         if (tags == null || tags.isEmpty()) {
             return null;
         }
-        ObjectNode json = JSON.createObjectNode();
+        ObjectNode object = json.createObjectNode();
         new LinkedHashMap<>(tags).forEach((key, values) -> {
             String joined = TagValues.joined(values);
             if (joined == null) {
-                json.put(key, true);
+                object.put(key, true);
             } else {
-                json.put(key, joined);
+                object.put(key, joined);
             }
         });
-        return JSON.writeValueAsString(json);
+        return json.writeValueAsString(object);
     }
 }

@@ -7,8 +7,8 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The month-end projection of an org's pending invoice (DESIGN §5.1). {@code asOf} is absent while the invoice has no
- * line item with a usage date; every sum is then 0.
+ * The month-end projection of an org's pending invoice from its 7-day run rate ({@link MonthEndForecast}).
+ * {@code asOf} is absent while the invoice has no line item with a usage date; every sum is then 0.
  *
  * @param month the month the invoice's billing period starts in, {@code YYYY-MM}
  * @param results with {@code groupBy=groupId}: one projection per project, highest first

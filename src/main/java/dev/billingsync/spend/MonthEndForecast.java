@@ -8,9 +8,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.Map;
 
 /**
- * The month-end projection of DESIGN §5.1, in exact integer cents: the daily run rate is the mean daily total over
- * the 7 usage days ending at {@code asOf} (fewer when the month is younger; a day without lines counts as 0), rounded
- * half-even to a cent, and the projection adds it once for every day of the month after {@code asOf}.
+ * The month-end projection of an org's pending invoice, in exact integer cents: the daily run rate is the mean daily
+ * total over the 7 usage days ending at {@code asOf} (fewer when the month is younger; a day without lines counts as
+ * 0), rounded half-even to a cent, and the projection adds it once for every day of the month after {@code asOf}.
  */
 record MonthEndForecast(
         YearMonth month, LocalDate asOf, long monthToDateCents, long dailyRunRateCents, long projectedMonthEndCents) {

@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
-import org.springframework.format.annotation.DateTimeFormat;
+import org.springdoc.core.annotations.ParameterObject;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -30,7 +30,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
-/** Spend sums, the month-end forecast and the FOCUS export (DESIGN §5.1, §5.2), for the orgs the caller may read. */
+/** Spend sums, the month-end forecast and the FOCUS 1.3 export, for the orgs a caller may read. */
 @RestController
 @Tag(name = "Spend", description = "Spend sums, month-end forecast and FOCUS 1.3 export over stored line items")
 class SpendController {
@@ -66,45 +66,15 @@ class SpendController {
                         schema = @Schema(implementation = SpendPageDoc.class)),
                 @Content(mediaType = TEXT_CSV, schema = @Schema(type = "string"))
             })
-    SpendPage spend(
-            @Parameter(description = "Org to include (repeatable); default every org the caller may read")
-                    @RequestParam(required = false)
-                    @Nullable
-                    List<String> orgId,
-            @Parameter(description = "First usage day included (YYYY-MM-DD, UTC); default the first of this month")
-                    @RequestParam(required = false)
-                    @DateTimeFormat(iso = DateTimeFormat.ISO.DATE)
-                    @Nullable
-                    LocalDate startDate,
-            @Parameter(
-                            description = "First usage day excluded (YYYY-MM-DD, UTC); default a month after startDate;"
-                                    + " at most 36 months after it")
-                    @RequestParam(required = false)
-                    @DateTimeFormat(iso = DateTimeFormat.ISO.DATE)
-                    @Nullable
-                    LocalDate endDate,
-            @Parameter(
-                            description =
-                                    "1 to 3 of orgId, groupId, clusterName, sku, usageDate, usageMonth, invoiceId,"
-                                            + " tag:<key> (repeatable)",
-                            required = true)
-                    @RequestParam(required = false)
-                    @Nullable
-                    List<String> groupBy,
-            PageRequest page) {
-        SpendQueries.SpendQuery query = query(orgId, startDate, endDate, groupBy);
+    SpendPage spend(@ParameterObject SpendFilter filter, PageRequest page) {
+        SpendQueries.SpendQuery query = query(filter);
         return SpendPage.of(page, query.orgIds().isEmpty() ? SpendQueries.Result.EMPTY : queries.page(query, page));
     }
 
     @GetMapping(value = "/api/v1/spend", produces = TEXT_CSV)
     @Operation(hidden = true)
-    ResponseEntity<StreamingResponseBody> spendCsv(
-            @RequestParam(required = false) @Nullable List<String> orgId,
-            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) @Nullable
-                    LocalDate startDate,
-            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) @Nullable LocalDate endDate,
-            @RequestParam(required = false) @Nullable List<String> groupBy) {
-        SpendQueries.SpendQuery query = query(orgId, startDate, endDate, groupBy);
+    ResponseEntity<StreamingResponseBody> spendCsv(@ParameterObject SpendFilter filter) {
+        SpendQueries.SpendQuery query = query(filter);
         return csv(exports.spend(query), "spend-" + query.startDate() + "-" + query.endDate() + ".csv");
     }
 
@@ -130,26 +100,16 @@ class SpendController {
             summary = "FOCUS 1.3 Cost and Usage CSV of the invoices whose billing period starts in a month,"
                     + " one row per line item")
     @ApiResponse(responseCode = "200", content = @Content(mediaType = TEXT_CSV, schema = @Schema(type = "string")))
-    ResponseEntity<StreamingResponseBody> focus(
-            @Parameter(description = "Month the billing periods start in (YYYY-MM)", required = true)
-                    @RequestParam(required = false)
-                    @Nullable
-                    String billingPeriod,
-            @Parameter(description = "Org to include (repeatable); default every org the caller may read")
-                    @RequestParam(required = false)
-                    @Nullable
-                    List<String> orgId) {
-        YearMonth month = month(billingPeriod);
-        Set<String> orgs = orgs(orgId);
+    ResponseEntity<StreamingResponseBody> focus(@ParameterObject FocusFilter filter) {
+        YearMonth month = month(filter.billingPeriod());
+        Set<String> orgs = orgs(filter.orgId());
         return csv(exports.focus(orgs, month), "focus-1.3-" + month + ".csv");
     }
 
-    private SpendQueries.SpendQuery query(
-            @Nullable List<String> orgId,
-            @Nullable LocalDate startDate,
-            @Nullable LocalDate endDate,
-            @Nullable List<String> groupBy) {
-        List<SpendKey> keys = SpendKey.parse(groupBy);
+    private SpendQueries.SpendQuery query(SpendFilter filter) {
+        List<SpendKey> keys = SpendKey.parse(filter.groupBy());
+        LocalDate startDate = filter.startDate();
+        LocalDate endDate = filter.endDate();
         LocalDate start;
         LocalDate end;
         if (startDate == null && endDate == null) {
@@ -169,7 +129,7 @@ class SpendController {
             throw ApiException.invalidParameter(
                     "endDate", "must be at most " + MAX_MONTHS + " months after startDate (" + start + ")");
         }
-        return new SpendQueries.SpendQuery(orgs(orgId), start, end, keys);
+        return new SpendQueries.SpendQuery(orgs(filter.orgId()), start, end, keys);
     }
 
     /** The orgs asked for (each one readable, else 403), or every stored org the caller may read. */

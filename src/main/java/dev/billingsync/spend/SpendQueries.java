@@ -5,9 +5,9 @@ import dev.billingsync.web.PageRequest;
 import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -157,8 +157,8 @@ class SpendQueries {
             orderBy.append(", k").append(k).append(" collate \"C\" nulls last");
         }
         params.put("orgs", String.join(",", query.orgIds()));
-        params.put("from", Timestamp.from(startOfDay(query.startDate())));
-        params.put("to", Timestamp.from(startOfDay(query.endDate())));
+        params.put("from", startOfDay(query.startDate()));
+        params.put("to", startOfDay(query.endDate()));
         String cte = "with g as (select " + select + groupName + " gn,"
                 + " coalesce(sum(l.total_price_cents), 0) t, coalesce(sum(l.discount_cents), 0) d, count(*) n"
                 + " from invoices i" + LINES_OF_INVOICE + joins
@@ -183,13 +183,18 @@ class SpendQueries {
         return value == null ? 0 : value.longValueExact();
     }
 
-    private static @Nullable Instant instant(ResultSet rs, int column) throws SQLException {
-        Timestamp ts = rs.getTimestamp(column);
-        return ts == null ? null : ts.toInstant();
+    /**
+     * A {@code timestamptz} column as an instant. Like every query here, it reads and binds {@code timestamptz} as an
+     * {@link OffsetDateTime} in UTC, which the driver maps exactly, rather than through {@code java.sql.Timestamp}.
+     */
+    static @Nullable Instant instant(ResultSet rs, int column) throws SQLException {
+        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
     }
 
-    static Instant startOfDay(LocalDate date) {
-        return date.atStartOfDay(ZoneOffset.UTC).toInstant();
+    /** Midnight UTC starting the day, bound as a {@code timestamptz}. */
+    static OffsetDateTime startOfDay(LocalDate date) {
+        return date.atStartOfDay().atOffset(ZoneOffset.UTC);
     }
 
     /** What a spend request asks for, validated: orgs the caller may read, a half-open range of usage days. */

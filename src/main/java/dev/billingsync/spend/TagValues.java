@@ -8,9 +8,10 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The one value a line has for a tag key when it is counted or exported (DESIGN §5.1): its values sorted in byte
- * order and joined by {@code ,}, or {@code null} when it has none. The spend SQL applies the same rule
- * ({@code string_agg(value, ',' order by value collate "C")}); the FOCUS {@code Tags} column uses this one.
+ * The one value a line has for a tag key when it is counted or exported (spend grouped by {@code tag:<key>}, the FOCUS
+ * {@code Tags} column): its values sorted in byte order and joined by {@code ,}, or {@code null} when it has none. The
+ * spend SQL applies the same rule ({@code string_agg(value, ',' order by value collate "C")}); the FOCUS {@code Tags}
+ * column uses this one.
  */
 final class TagValues {
 

@@ -1,7 +1,7 @@
 package dev.billingsync.sync;
 
 import dev.billingsync.invoices.InvoiceQueries;
-import dev.billingsync.web.CallerAccess;
+import dev.billingsync.orgs.Orgs;
 import dev.billingsync.web.Page;
 import dev.billingsync.web.PageRequest;
 import dev.billingsync.web.PageResponse;
@@ -23,13 +23,13 @@ class OrgController {
     private final SyncedOrgs orgs;
     private final OrgStatusQueries statuses;
     private final InvoiceQueries invoices;
-    private final CallerAccess access;
+    private final Orgs known;
 
-    OrgController(SyncedOrgs orgs, OrgStatusQueries statuses, InvoiceQueries invoices, CallerAccess access) {
+    OrgController(SyncedOrgs orgs, OrgStatusQueries statuses, InvoiceQueries invoices, Orgs known) {
         this.orgs = orgs;
         this.statuses = statuses;
         this.invoices = invoices;
-        this.access = access;
+        this.known = known;
     }
 
     @GetMapping("/api/v1/orgs")
@@ -37,7 +37,7 @@ class OrgController {
     PageResponse<OrgResponse> list(PageRequest page) {
         Map<ConfiguredOrg, SyncedOrgs.Source> all = orgs.all();
         Set<String> visible =
-                access.visible(all.keySet().stream().map(ConfiguredOrg::id).toList());
+                known.visible(all.keySet().stream().map(ConfiguredOrg::id).toList());
         List<ConfiguredOrg> shown = all.keySet().stream()
                 .filter(org -> visible.contains(org.id()))
                 .sorted((a, b) -> a.id().compareTo(b.id()))

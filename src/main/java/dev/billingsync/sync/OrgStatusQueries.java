@@ -1,8 +1,8 @@
 package dev.billingsync.sync;
 
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.util.Collection;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -42,16 +42,16 @@ class OrgStatusQueries {
                 .param(orgIds.toArray(String[]::new))
                 .query((rs, n) -> new OrgStatus(
                         rs.getString(1),
-                        instant(rs.getTimestamp(2)),
+                        instant(rs.getObject(2, OffsetDateTime.class)),
                         rs.getObject(3, Long.class),
                         rs.getString(4) == null ? null : SyncRun.Status.valueOf(rs.getString(4)),
-                        instant(rs.getTimestamp(5)),
-                        instant(rs.getTimestamp(6)),
+                        instant(rs.getObject(5, OffsetDateTime.class)),
+                        instant(rs.getObject(6, OffsetDateTime.class)),
                         rs.getObject(7, LocalDate.class)))
                 .list();
     }
 
-    private static @Nullable Instant instant(@Nullable Timestamp timestamp) {
+    private static @Nullable Instant instant(@Nullable OffsetDateTime timestamp) {
         return timestamp == null ? null : timestamp.toInstant();
     }
 }

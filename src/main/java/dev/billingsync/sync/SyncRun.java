@@ -77,7 +77,6 @@ class SyncRun {
     @Column(nullable = false, updatable = false)
     private String runner;
 
-    @SuppressWarnings("NullAway.Init")
     protected SyncRun() {}
 
     private SyncRun(String orgId, Trigger trigger, @Nullable Instant tickAt, Instant startedAt, String runner) {

@@ -36,7 +36,7 @@ final class ApiKeys {
         if (presented.isEmpty() || presented.length() > MAX_KEY_LENGTH) {
             return Optional.empty();
         }
-        byte[] digest = ApiSecurityProperties.sha256(presented);
+        byte[] digest = Sha256.of(presented);
         ApiClient match = null;
         for (Entry entry : entries) {
             if (MessageDigest.isEqual(entry.digest(), digest) && match == null) {

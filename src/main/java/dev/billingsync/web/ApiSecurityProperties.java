@@ -1,8 +1,5 @@
 package dev.billingsync.web;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -134,7 +131,7 @@ record ApiSecurityProperties(@DefaultValue List<ApiKey> apiKeys) {
         @Nullable
         byte[] digestOrNull() {
             if (key != null && keySha256 == null && key.length() >= MIN_KEY_LENGTH) {
-                return sha256(key);
+                return Sha256.of(key);
             }
             if (key == null
                     && keySha256 != null
@@ -147,14 +144,6 @@ record ApiSecurityProperties(@DefaultValue List<ApiKey> apiKeys) {
         @Override
         public String toString() {
             return "ApiKey[name=" + name + ", roles=" + roles + ", orgs=" + orgs + "]";
-        }
-    }
-
-    static byte[] sha256(String value) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("Every Java runtime provides SHA-256", e);
         }
     }
 

@@ -69,4 +69,34 @@ class InvoiceControllerTests {
                 .andExpect(status().isOk());
         verify(queries).lineItems(eq(INVOICE), eq(LineItemFilter.NONE), any());
     }
+
+    @Test
+    void bindsTheListFilterWithItsDefaultsAndIgnoresNestedParameters() throws Exception {
+        when(queries.invoices(eq(ORG), any(), any())).thenReturn(Page.empty());
+        read(get("/api/v1/orgs/" + ORG + "/invoices")
+                        .param("statusNames", "PAID,PENDING")
+                        .param("fromDate.x", "1")
+                        .param("sortBy", ""))
+                .andExpect(status().isOk());
+        verify(queries)
+                .invoices(
+                        eq(ORG),
+                        eq(new InvoiceFilter(
+                                java.util.List.of("PAID", "PENDING"),
+                                null,
+                                null,
+                                null,
+                                InvoiceFilter.SortBy.END_DATE,
+                                InvoiceFilter.Order.DESC)),
+                        any());
+    }
+
+    @Test
+    void anUnknownSortIs400ListingTheValuesInLowerCase() throws Exception {
+        read(get("/api/v1/orgs/" + ORG + "/invoices").param("sortBy", "size"))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.badRequestDetail.fields[0].field").value("sortBy"))
+                .andExpect(jsonPath("$.badRequestDetail.fields[0].description")
+                        .value("must be one of [start_date, end_date]"));
+    }
 }

@@ -8,8 +8,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
+import tools.jackson.core.StreamWriteFeature;
+import tools.jackson.databind.json.JsonMapper;
 
 class FocusRowTests {
+
+    /** Boot's mapper as config sets it, for what the JSON cells need. */
+    static final JsonMapper JSON = JsonMapper.builder()
+            .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
+            .build();
 
     static final Instant PERIOD = Instant.parse("2026-03-01T00:00:00Z");
     static final Instant PERIOD_END = Instant.parse("2026-04-01T00:00:00Z");
@@ -43,7 +50,7 @@ class FocusRowTests {
 
     @Test
     void mapsAUsageLineAsMongoDbDocumentsIt() {
-        Map<String, String> row = FocusRow.of(line("ATLAS_AWS_INSTANCE_M10", 576, null, null));
+        Map<String, String> row = FocusRow.of(line("ATLAS_AWS_INSTANCE_M10", 576, null, null), JSON);
 
         assertThat(row.keySet()).containsExactlyInAnyOrderElementsOf(FocusRow.HEADER);
         assertThat(row.get("ChargeCategory")).isEqualTo("Usage");
@@ -80,7 +87,7 @@ class FocusRowTests {
 
     @Test
     void convertsCreditUnitsAtThePaymentRateExactly() {
-        Map<String, String> row = FocusRow.of(line("ATLAS_AWS_INSTANCE_M10", 576, "0.9500", "EUR"));
+        Map<String, String> row = FocusRow.of(line("ATLAS_AWS_INSTANCE_M10", 576, "0.9500", "EUR"), JSON);
 
         assertThat(row.get("PricingCurrencyEffectiveCost")).isEqualTo("5.76");
         assertThat(new BigDecimal(row.get("BilledCost"))).isEqualByComparingTo("5.472");
@@ -91,7 +98,7 @@ class FocusRowTests {
 
     @Test
     void makesACreditLineACreditRowWithoutPrices() {
-        Map<String, String> row = FocusRow.of(line("CREDIT", -1234, null, null));
+        Map<String, String> row = FocusRow.of(line("CREDIT", -1234, null, null), JSON);
 
         assertThat(row.get("ChargeCategory")).isEqualTo("Credit");
         assertThat(row.get("ChargeFrequency")).isEqualTo("One-Time");
@@ -109,7 +116,7 @@ class FocusRowTests {
 
     @Test
     void makesAMinimumChargeAnAdjustmentWithoutConsumption() {
-        Map<String, String> row = FocusRow.of(line("MINIMUM_CHARGE", 5000, null, null));
+        Map<String, String> row = FocusRow.of(line("MINIMUM_CHARGE", 5000, null, null), JSON);
 
         assertThat(row.get("ChargeCategory")).isEqualTo("Adjustment");
         assertThat(row.get("ConsumedQuantity")).isNull();
