@@ -3,12 +3,17 @@ package dev.billingsync;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
 import jakarta.persistence.Entity;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.springframework.data.repository.Repository;
 
@@ -27,6 +32,30 @@ class ArchitectureTests {
             "sync", List.of("atlas", "orgs", "invoices", "costexplorer", "web"),
             "web", List.of(),
             "config", List.of());
+
+    /**
+     * The public surface of {@code atlas}: its client and session, an invoice download, a Cost Explorer query, the
+     * records mirroring Atlas JSON, its exception and properties. Everything else stays package-private.
+     */
+    static final Set<String> ATLAS_PUBLIC = Set.of(
+            "AtlasClient",
+            "AtlasOrgSession",
+            "AtlasCredentials",
+            "AtlasProperties",
+            "AtlasApiException",
+            "AtlasError",
+            "AtlasInvoiceDownload",
+            "AtlasInvoiceSummary",
+            "AtlasInvoice",
+            "AtlasLinkedInvoice",
+            "AtlasLineItem",
+            "AtlasPayment",
+            "AtlasRefund",
+            "AtlasOrganization",
+            "CostExplorerRequest",
+            "CostExplorerPolling",
+            "CostExplorerUsage",
+            "AtlasUsageDetail");
 
     final JavaClasses classes = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -61,6 +90,29 @@ class ArchitectureTests {
                 .should()
                 .notBePublic()
                 .because("a module's JPA entities and Spring Data repositories are its own (STYLE.md §1)")
+                .check(classes);
+    }
+
+    @Test
+    void atlasKeepsANarrowPublicSurface() {
+        classes()
+                .that()
+                .resideInAPackage(BASE + "atlas..")
+                .and()
+                .areTopLevelClasses()
+                .and()
+                .arePublic()
+                .should(new ArchCondition<JavaClass>("be one of " + ATLAS_PUBLIC) {
+                    @Override
+                    public void check(JavaClass type, ConditionEvents events) {
+                        if (!ATLAS_PUBLIC.contains(type.getSimpleName())) {
+                            events.add(SimpleConditionEvent.violated(
+                                    type, type.getName() + " is public but not on atlas's list of public types"));
+                        }
+                    }
+                })
+                .because("sync uses atlas through a few doors; the reader, the poll loop and the spooled payloads"
+                        + " are atlas's own (STYLE.md §1)")
                 .check(classes);
     }
 

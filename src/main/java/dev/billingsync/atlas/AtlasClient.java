@@ -3,10 +3,13 @@ package dev.billingsync.atlas;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.ChannelOption;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,7 +31,6 @@ import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The Atlas Admin API client: a WebClient on Reactor Netty configured from {@link AtlasProperties}, shared by all
@@ -42,7 +44,11 @@ public class AtlasClient implements DisposableBean {
     /** How logs and retries name the orgs-list call, which belongs to no org. */
     private static final String ORGS_LIST = "orgs-list";
 
-    private static final JsonMapper OAUTH_ERROR_MAPPER = JsonMapper.builder().build();
+    static final String ORGS_PATH = "/orgs";
+    /** The orgs list has had one version since the v2 API began. */
+    static final String ORGS_VERSION = "2023-01-01";
+
+    static final int ORGS_PAGE_SIZE = 500;
 
     private final Shared shared;
     private final ConnectionProvider connections;
@@ -91,8 +97,9 @@ public class AtlasClient implements DisposableBean {
                 // An egress proxy, if the JVM is given one (https.proxyHost, http.nonProxyHosts, ...).
                 .proxyWithSystemProperties()
                 // Reactor Netty takes a 1xx (Cost Explorer's 102) as the final response and would pool a connection
-                // on which the real answer may still arrive (java-http-findings §1): never reuse such a connection.
-                // Cost Explorer polls go through this very client (AtlasOrgSession#pollCostExplorerQuery), so this
+                // on which the real answer may still arrive (a 102 followed later by a 200 corrupted the next exchange
+                // on that connection when we tried it): never reuse such a connection.
+                // Cost Explorer polls go through this very client (CostExplorerCalls#pollCostExplorerQuery), so this
                 // covers them; a poll that times out or fails has its connection closed by Reactor Netty anyway.
                 .doOnResponse((response, connection) -> {
                     if (response.status().code() < 200) {
@@ -120,7 +127,14 @@ public class AtlasClient implements DisposableBean {
         this.tokens = new AtlasOAuthFilter.Tokens(
                 URI.create(base), tokenClient, timeouts.connect().plus(timeouts.read()), clock, metrics);
         this.spool = SpoolDirectory.open(properties.spoolDirectoryOrDefault());
-        this.shared = new Shared(properties, apiClient, metrics, new AtlasResponseSpooler(spool.path()), clock);
+        this.shared = new Shared(
+                properties,
+                apiClient,
+                metrics,
+                new AtlasResponseSpooler(spool.path()),
+                new AtlasInvoiceReader(),
+                new AtlasCostExplorerReader(),
+                clock);
     }
 
     /** A session for one org during one sync run, authenticated with {@code credentials}. */
@@ -141,8 +155,50 @@ public class AtlasClient implements DisposableBean {
      * included). Retried, bounded and failing like every call ({@link AtlasApiException}).
      */
     public List<AtlasOrganization> organizations(AtlasCredentials credentials) {
-        return session(ORGS_LIST, credentials).organizations();
+        return organizations(session(ORGS_LIST, credentials));
     }
+
+    /**
+     * {@code GET /api/atlas/v2/orgs}, every page ({@code itemsPerPage=500}): the organizations these credentials can
+     * see, deleted ones included (the caller filters). Accept {@code application/vnd.atlas.2023-01-01+json}.
+     */
+    private List<AtlasOrganization> organizations(AtlasOrgSession session) {
+        List<AtlasOrganization> all = new ArrayList<>();
+        for (int pageNum = 1; ; pageNum++) {
+            AtlasCall call = AtlasCall.get(
+                    ORGS_PATH + "?itemsPerPage={itemsPerPage}&pageNum={pageNum}",
+                    shared.json(ORGS_VERSION),
+                    ORGS_PAGE_SIZE,
+                    pageNum);
+            OrgPage page;
+            try (AtlasPayload payload = Objects.requireNonNull(session.execute(call, session::spoolOrFail));
+                    InputStream in = Files.newInputStream(payload.file())) {
+                page = AtlasJson.MAPPER.readValue(in, OrgPage.class);
+            } catch (IOException | RuntimeException e) {
+                if (e instanceof AtlasApiException atlasError) {
+                    throw atlasError;
+                }
+                throw new AtlasApiException(
+                        200,
+                        "MALFORMED_RESPONSE",
+                        "GET " + ORGS_PATH + " answered a body that" + " is not an organization list",
+                        null,
+                        null);
+            }
+            List<AtlasOrganization> results = page.results() == null ? List.of() : page.results();
+            all.addAll(results);
+            boolean more =
+                    page.totalCount() != null ? all.size() < page.totalCount() : results.size() == ORGS_PAGE_SIZE;
+            if (results.isEmpty() || !more) {
+                return List.copyOf(all);
+            }
+        }
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record OrgPage(
+            @Nullable List<AtlasOrganization> results,
+            @Nullable Integer totalCount) {}
 
     /** Closes the connection pool and deletes this client's spool folder. */
     @Override
@@ -188,7 +244,7 @@ public class AtlasClient implements DisposableBean {
 
     private static @Nullable String oauthErrorCode(DataBuffer buffer) {
         try (InputStream in = buffer.asInputStream(true)) {
-            String code = OAUTH_ERROR_MAPPER.readValue(in, OAuthError.class).error();
+            String code = AtlasJson.MAPPER.readValue(in, OAuthError.class).error();
             return code != null && code.matches("[A-Za-z0-9_]{1,64}") ? code : null;
         } catch (Exception notAnOAuthError) {
             return null;
@@ -204,6 +260,8 @@ public class AtlasClient implements DisposableBean {
             WebClient webClient,
             AtlasMetrics metrics,
             AtlasResponseSpooler spooler,
+            AtlasInvoiceReader invoiceReader,
+            AtlasCostExplorerReader costExplorerReader,
             Clock clock) {
 
         MediaType json(String version) {

@@ -23,11 +23,9 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import org.jspecify.annotations.Nullable;
-import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Reads a ready Cost Explorer result ({@link CostExplorerPoll.Ready}) into usage rows, as a stream from its spooled
@@ -46,10 +44,8 @@ import tools.jackson.databind.json.JsonMapper;
  * is ignored); it is normalized to the first of its month. A row without amount or date, or with one that cannot be
  * read, makes the whole payload malformed.
  */
-@Component
-public class AtlasCostExplorerReader {
+final class AtlasCostExplorerReader {
 
-    private static final JsonMapper MAPPER = JsonMapper.builder().build();
     private static final CSVFormat CSV = CSVFormat.RFC4180
             .builder()
             .setIgnoreEmptyLines(true)
@@ -59,7 +55,7 @@ public class AtlasCostExplorerReader {
     private static final DateTimeFormatter LONG_DATE = DateTimeFormatter.ofPattern("MMMM d, uuuu", Locale.ENGLISH);
     private static final Pattern LONG_DATE_START = Pattern.compile("^([A-Za-z]+ \\d{1,2}, \\d{4})");
 
-    public List<AtlasUsageDetail> read(AtlasPayload payload, CostExplorerFormat format) {
+    List<AtlasUsageDetail> read(AtlasPayload payload, CostExplorerFormat format) {
         try {
             return format == CostExplorerFormat.JSON ? readJson(payload) : readCsv(payload);
         } catch (IOException
@@ -74,7 +70,7 @@ public class AtlasCostExplorerReader {
 
     private static List<AtlasUsageDetail> readJson(AtlasPayload payload) throws IOException {
         try (InputStream in = Files.newInputStream(payload.file());
-                JsonParser parser = MAPPER.createParser(in)) {
+                JsonParser parser = AtlasJson.MAPPER.createParser(in)) {
             expect(parser.nextToken(), JsonToken.START_OBJECT, "a JSON object");
             while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
                 String name = parser.currentName();

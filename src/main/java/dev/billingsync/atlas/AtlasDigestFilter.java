@@ -36,7 +36,8 @@ import reactor.core.publisher.Mono;
  * key) is returned to the caller.
  *
  * <p>Why not Apache's own Digest support behind WebClient: the async connector cannot resend a request body after a
- * challenge, and never signs preemptively (see java-http-findings §2).
+ * 401 challenge (its reactive request body is not repeatable, so a POST fails), and httpclient5 never caches a Digest
+ * scheme, so every request would be challenged first.
  */
 final class AtlasDigestFilter implements ExchangeFilterFunction {
 

@@ -9,10 +9,10 @@ import org.jspecify.annotations.Nullable;
  * {@code statusName}, {@code *Cents} and {@code updated} tell whether a stored invoice changed upstream.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record AtlasInvoiceList(
+record AtlasInvoiceList(
         @Nullable List<AtlasInvoice> results, @Nullable Integer totalCount) {
 
-    public List<AtlasInvoice> resultsOrEmpty() {
+    List<AtlasInvoice> resultsOrEmpty() {
         return results == null ? List.of() : results;
     }
 }

@@ -8,14 +8,11 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
-import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectReader;
-import tools.jackson.databind.cfg.JsonNodeFeature;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -25,42 +22,24 @@ import tools.jackson.databind.node.ObjectNode;
  * the line items of one invoice one at a time. Numbers keep every digit they arrived with; unknown fields are
  * ignored by the records (and kept in the summary's raw header).
  */
-@Component
-public class AtlasInvoiceReader {
+final class AtlasInvoiceReader {
 
     /** What a payload holds: the paginated wrapper of {@code /invoices/pending}, or one invoice. */
-    public enum Shape {
+    enum Shape {
         PAGE,
         INVOICE
-    }
-
-    /** Receives the line items of an invoice in upstream order, numbered from 0. */
-    @FunctionalInterface
-    public interface LineItemConsumer {
-        void accept(int position, AtlasLineItem item);
     }
 
     private final JsonMapper mapper;
     private final ObjectReader lineItemReader;
 
-    public AtlasInvoiceReader() {
-        this.mapper = JsonMapper.builder()
-                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-                .enable(JsonNodeFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-                .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
-                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                .build();
+    AtlasInvoiceReader() {
+        this.mapper = AtlasJson.MAPPER;
         this.lineItemReader = mapper.readerFor(AtlasLineItem.class);
     }
 
-    /** The mapper used for Atlas payloads: exact decimals, unknown fields ignored. */
-    public JsonMapper mapper() {
-        return mapper;
-    }
-
     /** A page of the invoice list: metadata only, a few hundred small objects at most, so bound whole. */
-    public AtlasInvoiceList readList(AtlasPayload payload) {
+    AtlasInvoiceList readList(AtlasPayload payload) {
         try (InputStream in = Files.newInputStream(payload.file())) {
             return mapper.readValue(in, AtlasInvoiceList.class);
         } catch (IOException | JacksonException e) {
@@ -68,17 +47,17 @@ public class AtlasInvoiceReader {
         }
     }
 
-    public List<AtlasInvoiceSummary> summarize(AtlasPayload payload, Shape shape) {
+    /** The invoices of the payload in upstream order; an invoice's index in the list finds its line items. */
+    List<AtlasInvoiceSummary> summarize(AtlasPayload payload, Shape shape) {
         try (InputStream in = Files.newInputStream(payload.file());
                 JsonParser parser = mapper.createParser(in)) {
             expect(parser.nextToken(), JsonToken.START_OBJECT);
             List<AtlasInvoiceSummary> summaries = new ArrayList<>();
             if (shape == Shape.INVOICE) {
-                summaries.add(summarizeInvoice(parser, 0));
+                summaries.add(summarizeInvoice(parser));
             } else if (moveToResults(parser)) {
-                int index = 0;
                 while (parser.nextToken() == JsonToken.START_OBJECT) {
-                    summaries.add(summarizeInvoice(parser, index++));
+                    summaries.add(summarizeInvoice(parser));
                 }
             }
             return List.copyOf(summaries);
@@ -87,7 +66,7 @@ public class AtlasInvoiceReader {
         }
     }
 
-    public void forEachLineItem(AtlasPayload payload, Shape shape, int index, LineItemConsumer consumer) {
+    void forEachLineItem(AtlasPayload payload, Shape shape, int index, AtlasInvoiceDownload.LineItemConsumer consumer) {
         try (InputStream in = Files.newInputStream(payload.file());
                 JsonParser parser = mapper.createParser(in)) {
             expect(parser.nextToken(), JsonToken.START_OBJECT);
@@ -132,7 +111,7 @@ public class AtlasInvoiceReader {
         return false;
     }
 
-    private AtlasInvoiceSummary summarizeInvoice(JsonParser parser, int index) {
+    private AtlasInvoiceSummary summarizeInvoice(JsonParser parser) {
         MessageDigest digest = sha256();
         TokenHasher hasher = new TokenHasher(digest);
         ObjectNode raw = mapper.createObjectNode();
@@ -159,12 +138,7 @@ public class AtlasInvoiceReader {
             }
         }
         return new AtlasInvoiceSummary(
-                index,
-                header,
-                List.copyOf(linked),
-                raw,
-                lineItems,
-                HexFormat.of().formatHex(digest.digest()));
+                header, List.copyOf(linked), raw, lineItems, HexFormat.of().formatHex(digest.digest()));
     }
 
     private static void expect(JsonToken actual, JsonToken expected) {

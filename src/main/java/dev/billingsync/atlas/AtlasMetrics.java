@@ -4,6 +4,12 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.springframework.web.reactive.function.client.ClientRequest;
+import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
+import org.springframework.web.reactive.function.client.ExchangeFunction;
+import reactor.core.publisher.Mono;
 
 /** The Micrometer meters of the Atlas client. Tags are bounded: endpoints are path templates, never concrete ids. */
 final class AtlasMetrics {
@@ -69,5 +75,42 @@ final class AtlasMetrics {
                 .tag("signal", signal)
                 .register(registry)
                 .increment();
+    }
+
+    /**
+     * A filter that calls {@code countRequest} for every request that reaches the wire and records the per-request
+     * meters, tagged with the endpoint the request carries ({@link AtlasOrgSession#ENDPOINT_ATTRIBUTE}).
+     */
+    ExchangeFilterFunction measuring(Runnable countRequest) {
+        return (request, next) -> measure(request, next, countRequest);
+    }
+
+    private Mono<ClientResponse> measure(ClientRequest request, ExchangeFunction next, Runnable countRequest) {
+        String endpoint = String.valueOf(request.attributes().getOrDefault(AtlasOrgSession.ENDPOINT_ATTRIBUTE, "?"));
+        String method = request.method().name();
+        return Mono.defer(() -> {
+            countRequest.run();
+            long start = System.nanoTime();
+            return next.exchange(request)
+                    .doOnError(error -> {
+                        request(endpoint, method, AtlasRetry.isTimeout(error) ? "TIMEOUT" : "IO_ERROR");
+                        duration(endpoint, Duration.ofNanos(System.nanoTime() - start));
+                    })
+                    .map(response -> {
+                        request(
+                                endpoint,
+                                method,
+                                String.valueOf(response.statusCode().value()));
+                        // The body may be subscribed more than once (a release after it was read): time it once.
+                        AtomicBoolean timed = new AtomicBoolean();
+                        return response.mutate()
+                                .body(body -> body.doFinally(signal -> {
+                                    if (timed.compareAndSet(false, true)) {
+                                        duration(endpoint, Duration.ofNanos(System.nanoTime() - start));
+                                    }
+                                }))
+                                .build();
+                    });
+        });
     }
 }

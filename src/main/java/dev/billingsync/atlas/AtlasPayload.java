@@ -10,7 +10,7 @@ import java.nio.file.Path;
  * held whole in memory and no HTTP call has to run inside a database transaction. {@link #sha256()} is the hex SHA-256
  * of the exact bytes, a cheap way to tell that nothing changed upstream. Closing deletes the file.
  */
-public record AtlasPayload(Path file, String sha256, long size) implements AutoCloseable {
+record AtlasPayload(Path file, String sha256, long size) implements AutoCloseable {
 
     @Override
     public void close() {

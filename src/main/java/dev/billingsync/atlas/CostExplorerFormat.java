@@ -4,7 +4,7 @@ package dev.billingsync.atlas;
  * How a Cost Explorer result is asked for: {@code Accept: application/vnd.atlas.{version}+json} or {@code +csv}. Both
  * carry the same rows ({@link AtlasCostExplorerReader}).
  */
-public enum CostExplorerFormat {
+enum CostExplorerFormat {
     JSON,
     CSV;
 

@@ -2,8 +2,8 @@ package dev.billingsync.atlas;
 
 import java.util.Objects;
 
-/** What one poll of a Cost Explorer token ({@link AtlasOrgSession#pollCostExplorerQuery}) answered. */
-public sealed interface CostExplorerPoll {
+/** What one poll of a Cost Explorer token ({@link CostExplorerCalls#pollCostExplorerQuery}) answered. */
+sealed interface CostExplorerPoll {
 
     /**
      * The result, spooled to a file (read it with {@link AtlasCostExplorerReader}; the caller closes it).

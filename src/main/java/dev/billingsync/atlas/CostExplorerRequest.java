@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JsonGenerator;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The body of {@code POST .../billing/costExplorer/usage} ({@code CostExplorerFilterRequestBody}). Null lists and
@@ -28,8 +27,6 @@ public record CostExplorerRequest(
         @Nullable String groupBy,
         @Nullable Boolean includePartialMatches) {
 
-    private static final JsonMapper MAPPER = JsonMapper.builder().build();
-
     public CostExplorerRequest {
         Objects.requireNonNull(startDate, "startDate");
         Objects.requireNonNull(endDate, "endDate");
@@ -42,7 +39,7 @@ public record CostExplorerRequest(
     /** The JSON body as sent: fields in declaration order, nulls left out. */
     byte[] toJson() {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        try (JsonGenerator g = MAPPER.createGenerator(out)) {
+        try (JsonGenerator g = AtlasJson.MAPPER.createGenerator(out)) {
             g.writeStartObject();
             g.writeStringProperty("startDate", startDate.toString());
             g.writeStringProperty("endDate", endDate.toString());

@@ -2,10 +2,10 @@ package dev.billingsync.atlas;
 
 /**
  * How a Cost Explorer poll said "not ready yet". Atlas documents a 102 Processing; what reaches a client depends on
- * the client and on what Atlas really sends (java-http-findings §1), so every form of "no result" counts as not
- * ready.
+ * the client (Reactor Netty reports a 102 as the final status, other clients time out or fail on it) and on what
+ * Atlas really sends, so every form of "no result" counts as not ready.
  */
-public enum NotReadySignal {
+enum NotReadySignal {
 
     /**
      * A 102 status. On Reactor Netty this is any 102 status line, whether the server meant it as the final answer,

@@ -6,16 +6,14 @@ import dev.billingsync.web.AtlasId;
 import dev.billingsync.web.PageRequest;
 import dev.billingsync.web.PageResponse;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.LocalDate;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
-import org.springframework.format.annotation.DateTimeFormat;
+import org.springdoc.core.annotations.ParameterObject;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /** Monthly Cost Explorer usage of an org, and the queries that produced it. */
@@ -37,23 +35,11 @@ class CostExplorerController {
     @GetMapping("/usage")
     @Operation(summary = "Usage rows by month (first day of the month), newest month first")
     PageResponse<UsageResponse> usage(
-            @PathVariable @AtlasId String orgId,
-            @Parameter(description = "First month included, yyyy-MM-dd, the first day of a month")
-                    @RequestParam(required = false)
-                    @DateTimeFormat(iso = DateTimeFormat.ISO.DATE)
-                    @Nullable
-                    LocalDate startDate,
-            @Parameter(description = "First month excluded, yyyy-MM-dd, the first day of a month")
-                    @RequestParam(required = false)
-                    @DateTimeFormat(iso = DateTimeFormat.ISO.DATE)
-                    @Nullable
-                    LocalDate endDate,
-            @Parameter(description = "organizations, projects, clusters or services")
-                    @RequestParam(required = false)
-                    @Nullable
-                    String groupBy,
-            PageRequest page) {
+            @PathVariable @AtlasId String orgId, @ParameterObject UsageFilter filter, PageRequest page) {
         orgs.requireVisible(orgId);
+        LocalDate startDate = filter.startDate();
+        LocalDate endDate = filter.endDate();
+        String groupBy = filter.groupBy();
         firstOfMonth("startDate", startDate);
         firstOfMonth("endDate", endDate);
         if (startDate != null && endDate != null && !endDate.isAfter(startDate)) {
@@ -63,17 +49,14 @@ class CostExplorerController {
             throw ApiException.invalidParameter(
                     "groupBy", "must be one of organizations, projects, clusters, services");
         }
-        CostUsageQueries.Slice<UsageResponse> slice =
-                queries.usage(orgId, startDate, endDate, groupBy, page.offset(), page.itemsPerPage());
-        return PageResponse.of(page, slice.results(), slice.total());
+        return PageResponse.of(page, queries.usage(orgId, filter, page));
     }
 
     @GetMapping("/queries")
     @Operation(summary = "The Cost Explorer queries the sync made for this org, newest first")
     PageResponse<CostQueryResponse> queries(@PathVariable @AtlasId String orgId, PageRequest page) {
         orgs.requireVisible(orgId);
-        CostUsageQueries.Slice<CostQueryResponse> slice = queries.queries(orgId, page.offset(), page.itemsPerPage());
-        return PageResponse.of(page, slice.results(), slice.total());
+        return PageResponse.of(page, queries.queries(orgId, page));
     }
 
     private static void firstOfMonth(String name, @Nullable LocalDate date) {

@@ -1,12 +1,12 @@
 package dev.billingsync.costexplorer;
 
+import dev.billingsync.web.Page;
+import dev.billingsync.web.PageRequest;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.TypedQuery;
-import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Isolation;
 import org.springframework.transaction.annotation.Transactional;
@@ -16,8 +16,6 @@ import org.springframework.transaction.annotation.Transactional;
 @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
 public class CostUsageQueries {
 
-    public record Slice<T>(List<T> results, long total) {}
-
     private final EntityManager entityManager;
 
     CostUsageQueries(EntityManager entityManager) {
@@ -25,27 +23,21 @@ public class CostUsageQueries {
     }
 
     /** Usage rows of months in [startDate, endDate), newest month first, in upstream order within a month. */
-    public Slice<UsageResponse> usage(
-            String orgId,
-            @Nullable LocalDate startDate,
-            @Nullable LocalDate endDate,
-            @Nullable String groupBy,
-            long offset,
-            int limit) {
+    public Page<UsageResponse> usage(String orgId, UsageFilter filter, PageRequest page) {
         StringBuilder where = new StringBuilder(" from CostEntry e where e.id.orgId = :org");
         Map<String, Object> params = new HashMap<>();
         params.put("org", orgId);
-        if (startDate != null) {
+        if (filter.startDate() != null) {
             where.append(" and e.id.usageDate >= :start");
-            params.put("start", startDate);
+            params.put("start", filter.startDate());
         }
-        if (endDate != null) {
+        if (filter.endDate() != null) {
             where.append(" and e.id.usageDate < :end");
-            params.put("end", endDate);
+            params.put("end", filter.endDate());
         }
-        if (groupBy != null) {
+        if (filter.groupBy() != null) {
             where.append(" and e.id.groupBy = :groupBy");
-            params.put("groupBy", groupBy);
+            params.put("groupBy", filter.groupBy());
         }
         long total = bind(entityManager.createQuery("select count(e)" + where, Long.class), params)
                 .getSingleResult();
@@ -58,12 +50,11 @@ public class CostUsageQueries {
                                         + " order by e.id.usageDate desc, e.id.groupBy, e.id.position",
                                 UsageResponse.class),
                         params),
-                offset,
-                limit);
-        return new Slice<>(rows, total);
+                page);
+        return new Page<>(rows, total);
     }
 
-    public Slice<CostQueryResponse> queries(String orgId, long offset, int limit) {
+    public Page<CostQueryResponse> queries(String orgId, PageRequest page) {
         long total = entityManager
                 .createQuery("select count(q) from CostQuery q where q.orgId = :org", Long.class)
                 .setParameter("org", orgId)
@@ -74,8 +65,8 @@ public class CostUsageQueries {
                                     q.groupBy, q.startDate, q.endDate, cast(q.state as String), q.createdAt,
                                     q.completedAt, q.polls, q.recreated, q.rowsReturned, q.errorCode, q.errorDetail)
                                 from CostQuery q where q.orgId = :org order by q.createdAt desc, q.id desc
-                                """, CostQueryResponse.class).setParameter("org", orgId), offset, limit);
-        return new Slice<>(rows, total);
+                                """, CostQueryResponse.class).setParameter("org", orgId), page);
+        return new Page<>(rows, total);
     }
 
     private static <T> TypedQuery<T> bind(TypedQuery<T> query, Map<String, Object> params) {
@@ -84,10 +75,12 @@ public class CostUsageQueries {
     }
 
     /** JPA offsets are ints; no table here holds that many rows, so a page past them is empty. */
-    private static <T> List<T> page(TypedQuery<T> query, long offset, int limit) {
-        if (offset > Integer.MAX_VALUE) {
+    private static <T> List<T> page(TypedQuery<T> query, PageRequest page) {
+        if (page.offset() > Integer.MAX_VALUE) {
             return List.of();
         }
-        return query.setFirstResult((int) offset).setMaxResults(limit).getResultList();
+        return query.setFirstResult((int) page.offset())
+                .setMaxResults(page.itemsPerPage())
+                .getResultList();
     }
 }

@@ -5,6 +5,7 @@ import dev.billingsync.web.ApiException;
 import dev.billingsync.web.AtlasId;
 import dev.billingsync.web.EnumParameter;
 import dev.billingsync.web.Link;
+import dev.billingsync.web.Page;
 import dev.billingsync.web.PageRequest;
 import dev.billingsync.web.PageResponse;
 import dev.billingsync.web.StreamedJson;
@@ -65,16 +66,13 @@ class InvoiceController {
     void pending(@PathVariable @AtlasId String orgId, PageRequest page, HttpServletResponse response) {
         requireOrg(orgId);
         queries.inSnapshot(() -> {
-            List<String> all = queries.pendingInvoiceIds(orgId);
-            int from = (int) Math.min(page.offset(), all.size());
-            List<String> onPage = all.subList(from, Math.min(from + page.itemsPerPage(), all.size()));
+            Page<String> ids = Page.of(queries.pendingInvoiceIds(orgId), page);
             json.page(
                     response,
                     page,
-                    onPage.size(),
-                    all.size(),
-                    generator ->
-                            onPage.forEach(id -> queries.writeInvoice(generator, orgId, id, selfLinks(orgId, id))));
+                    ids,
+                    generator -> ids.results()
+                            .forEach(id -> queries.writeInvoice(generator, orgId, id, selfLinks(orgId, id))));
             return null;
         });
     }
@@ -123,9 +121,7 @@ class InvoiceController {
                 EnumParameter.of("orderBy", InvoiceFilter.Order.class)
                         .listedInLowerCase()
                         .parse(orderBy));
-        InvoiceQueries.Slice<InvoiceMetadataResponse> slice =
-                queries.invoices(orgId, filter, page.offset(), page.itemsPerPage());
-        return PageResponse.of(page, slice.results(), slice.total());
+        return PageResponse.of(page, queries.invoices(orgId, filter, page));
     }
 
     @GetMapping("/{invoiceId}")
@@ -160,9 +156,7 @@ class InvoiceController {
             @Valid @ParameterObject LineItemFilter filter,
             PageRequest page) {
         checkLineItemRequest(orgId, invoiceId, filter);
-        InvoiceQueries.Slice<LineItemResponse> slice =
-                queries.lineItems(invoiceId, filter, page.offset(), page.itemsPerPage());
-        return PageResponse.of(page, slice.results(), slice.total());
+        return PageResponse.of(page, queries.lineItems(invoiceId, filter, page));
     }
 
     @GetMapping(value = "/{invoiceId}/lineItems", produces = TEXT_CSV)

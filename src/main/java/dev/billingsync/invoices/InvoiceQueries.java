@@ -1,6 +1,8 @@
 package dev.billingsync.invoices;
 
 import dev.billingsync.web.Link;
+import dev.billingsync.web.Page;
+import dev.billingsync.web.PageRequest;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.TypedQuery;
 import java.time.Instant;
@@ -31,9 +33,6 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
 public class InvoiceQueries {
-
-    /** A page of results and the total number matching. */
-    public record Slice<T>(List<T> results, long total) {}
 
     private static final JsonMapper RAW = JsonMapper.builder()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
@@ -93,7 +92,7 @@ public class InvoiceQueries {
         return invoices.existsByIdAndOrgId(invoiceId, orgId);
     }
 
-    public Slice<InvoiceMetadataResponse> invoices(String orgId, InvoiceFilter filter, long offset, int limit) {
+    public Page<InvoiceMetadataResponse> invoices(String orgId, InvoiceFilter filter, PageRequest page) {
         StringBuilder where = new StringBuilder(" from Invoice i where i.orgId = :org");
         Map<String, Object> params = new HashMap<>();
         params.put("org", orgId);
@@ -125,14 +124,14 @@ public class InvoiceQueries {
                                 InvoiceMetadataResponse.class),
                         params)
                 // No org has 2^31 invoices: past that, the page is empty either way.
-                .setFirstResult((int) Math.min(offset, Integer.MAX_VALUE))
-                .setMaxResults(limit)
+                .setFirstResult((int) Math.min(page.offset(), Integer.MAX_VALUE))
+                .setMaxResults(page.itemsPerPage())
                 .getResultList();
-        return new Slice<>(results, total);
+        return new Page<>(results, total);
     }
 
-    public Slice<LineItemResponse> lineItems(String invoiceId, LineItemFilter filter, long offset, int limit) {
-        return lineItemQueries.page(invoiceId, filter, offset, limit);
+    public Page<LineItemResponse> lineItems(String invoiceId, LineItemFilter filter, PageRequest page) {
+        return lineItemQueries.page(invoiceId, filter, page);
     }
 
     /**

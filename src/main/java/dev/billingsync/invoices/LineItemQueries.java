@@ -1,8 +1,9 @@
 package dev.billingsync.invoices;
 
-import dev.billingsync.invoices.InvoiceQueries.Slice;
 import dev.billingsync.invoices.LineItemRepository.LineRow;
 import dev.billingsync.invoices.LineItemRepository.TagRow;
+import dev.billingsync.web.Page;
+import dev.billingsync.web.PageRequest;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.TypedQuery;
 import java.time.Instant;
@@ -44,18 +45,18 @@ class LineItemQueries {
         this.entityManager = entityManager;
     }
 
-    Slice<LineItemResponse> page(String invoiceId, LineItemFilter filter, long offset, int limit) {
+    Page<LineItemResponse> page(String invoiceId, LineItemFilter filter, PageRequest page) {
         Matching matching = Matching.of(invoiceId, filter);
         long total = matching.bind(
                         entityManager.createQuery("select count(*) from LineItem l" + matching.where(), Long.class))
                 .getSingleResult();
         List<LineRow> rows = matching.bind(matching.lines(entityManager))
                 // No invoice has 2^31 lines: past that, the page is empty either way.
-                .setFirstResult((int) Math.min(offset, Integer.MAX_VALUE))
-                .setMaxResults(limit)
+                .setFirstResult((int) Math.min(page.offset(), Integer.MAX_VALUE))
+                .setMaxResults(page.itemsPerPage())
                 .getResultList();
         if (rows.isEmpty()) {
-            return new Slice<>(List.of(), total);
+            return new Page<>(List.of(), total);
         }
         List<Integer> tagged = new ArrayList<>(
                 rows.stream().filter(LineRow::hasTags).map(LineRow::position).toList());
@@ -72,7 +73,7 @@ class LineItemQueries {
                 values.add(tag.value());
             }
         }
-        return new Slice<>(
+        return new Page<>(
                 rows.stream()
                         .map(row -> row.response(row.hasTags() ? tags.getOrDefault(row.position(), Map.of()) : null))
                         .toList(),

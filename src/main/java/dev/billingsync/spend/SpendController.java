@@ -93,11 +93,7 @@ class SpendController {
                     List<String> groupBy,
             PageRequest page) {
         SpendQueries.SpendQuery query = query(orgId, startDate, endDate, groupBy);
-        return SpendPage.of(
-                page,
-                query.orgIds().isEmpty()
-                        ? new SpendQueries.Result(List.of(), 0, new SpendTotals(0, 0, 0))
-                        : queries.page(query, page.offset(), page.itemsPerPage()));
+        return SpendPage.of(page, query.orgIds().isEmpty() ? SpendQueries.Result.EMPTY : queries.page(query, page));
     }
 
     @GetMapping(value = "/api/v1/spend", produces = TEXT_CSV)

@@ -19,7 +19,7 @@ record SpendPage(
         implements ListBody {
 
     static SpendPage of(PageRequest page, SpendQueries.Result result) {
-        PageResponse<SpendRow> list = PageResponse.of(page, result.rows(), result.rowCount());
+        PageResponse<SpendRow> list = PageResponse.of(page, result.page());
         return new SpendPage(list.links(), list.results(), list.totalCount(), result.totals());
     }
 

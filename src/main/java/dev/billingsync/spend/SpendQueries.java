@@ -1,5 +1,7 @@
 package dev.billingsync.spend;
 
+import dev.billingsync.web.Page;
+import dev.billingsync.web.PageRequest;
 import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -31,8 +33,11 @@ import org.springframework.transaction.annotation.Transactional;
 @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
 class SpendQueries {
 
-    /** A page of rows with the number of rows of all pages and the totals over them. */
-    record Result(List<SpendRow> rows, long rowCount, SpendTotals totals) {}
+    /** A page of rows and the totals over the rows of all pages. */
+    record Result(Page<SpendRow> page, SpendTotals totals) {
+
+        static final Result EMPTY = new Result(Page.empty(), new SpendTotals(0, 0, 0));
+    }
 
     /** The lines of one project (or none) on one usage day. */
     record DailyTotal(
@@ -58,7 +63,7 @@ class SpendQueries {
         this.jdbc = jdbc;
     }
 
-    Result page(SpendQuery query, long offset, int limit) {
+    Result page(SpendQuery query, PageRequest page) {
         Grouped grouped = grouped(query);
         String sql = grouped.cte()
                 + " select tot.c, tot.t, tot.d, tot.n, p.* from"
@@ -68,8 +73,8 @@ class SpendQueries {
         long[] totals = new long[4];
         jdbc.sql(sql)
                 .params(grouped.params())
-                .param("limit", limit)
-                .param("offset", offset)
+                .param("limit", page.itemsPerPage())
+                .param("offset", page.offset())
                 .query((ResultSet rs) -> {
                     totals[0] = rs.getLong(1);
                     totals[1] = exact(rs, 2);
@@ -79,7 +84,7 @@ class SpendQueries {
                         rows.add(row(rs, 4, query.keys()));
                     }
                 });
-        return new Result(rows, totals[0], new SpendTotals(totals[1], totals[2], totals[3]));
+        return new Result(new Page<>(rows, totals[0]), new SpendTotals(totals[1], totals[2], totals[3]));
     }
 
     /** Every row in order, through a cursor: memory does not grow with the number of rows. */

@@ -2,12 +2,9 @@ package dev.billingsync.sync;
 
 import dev.billingsync.atlas.AtlasApiException;
 import dev.billingsync.atlas.AtlasInvoice;
-import dev.billingsync.atlas.AtlasInvoiceList;
-import dev.billingsync.atlas.AtlasInvoiceReader;
-import dev.billingsync.atlas.AtlasInvoiceReader.Shape;
+import dev.billingsync.atlas.AtlasInvoiceDownload;
 import dev.billingsync.atlas.AtlasInvoiceSummary;
 import dev.billingsync.atlas.AtlasOrgSession;
-import dev.billingsync.atlas.AtlasPayload;
 import dev.billingsync.invoices.InvoiceAmounts;
 import dev.billingsync.invoices.InvoiceStore;
 import dev.billingsync.invoices.InvoiceStore.StoredInvoice;
@@ -56,19 +53,11 @@ class AtlasInvoiceSync {
 
     private static final Logger log = LoggerFactory.getLogger(AtlasInvoiceSync.class);
 
-    /** Atlas's largest page; more than 100 pages (50,000 invoices) of one org would be a loop, not a history. */
-    private static final int ITEMS_PER_PAGE = 500;
-
-    private static final int MAX_PAGES = 100;
-
     /** An invoice of the org (or the invoice list, with no id) that this run could not bring up to date. */
     record InvoiceProblem(@Nullable String invoiceId, String errorCode, String detail) {}
 
     /** What one invoice sync wrote, and what it could not bring up to date. */
     record Result(int invoicesWritten, long lineItemsWritten, List<InvoiceProblem> problems) {}
-
-    /** A downloaded payload and the invoices it holds. */
-    private record Fetched(AtlasPayload payload, Shape shape, List<AtlasInvoiceSummary> invoices) {}
 
     /** Running totals of one sync. */
     private static final class Written {
@@ -81,7 +70,6 @@ class AtlasInvoiceSync {
         }
     }
 
-    private final AtlasInvoiceReader reader;
     private final InvoiceStore store;
     private final OrgRegistry organizations;
     private final OrgSyncLock locks;
@@ -91,7 +79,6 @@ class AtlasInvoiceSync {
     private final int historyMonths;
 
     AtlasInvoiceSync(
-            AtlasInvoiceReader reader,
             InvoiceStore store,
             OrgRegistry organizations,
             OrgSyncLock locks,
@@ -99,7 +86,6 @@ class AtlasInvoiceSync {
             Clock clock,
             SyncShutdown shutdown,
             SyncProperties properties) {
-        this.reader = reader;
         this.store = store;
         this.organizations = organizations;
         this.locks = locks;
@@ -136,23 +122,20 @@ class AtlasInvoiceSync {
     private Set<String> syncPending(
             String orgId, AtlasOrgSession session, Map<String, StoredInvoice> stored, Written written) {
         String storedSha256 = organizations.pendingPayloadSha256(orgId);
-        AtlasPayload payload = session.pendingInvoices();
         Set<String> pendingIds = new LinkedHashSet<>();
-        if (payload.sha256().equals(storedSha256)) {
-            // Byte-identical to what is stored: nothing to parse, nothing to write for the pending invoices.
-            stored.values().stream().filter(StoredInvoice::pending).forEach(i -> pendingIds.add(i.id()));
-            payload.close();
-            return pendingIds;
-        }
-        try (AtlasPayload closing = payload) {
-            Fetched pending = summarize(closing, Shape.PAGE);
+        try (AtlasInvoiceDownload pending = session.pendingInvoices()) {
+            if (pending.sha256().equals(storedSha256)) {
+                // Byte-identical to what is stored: nothing to parse, nothing to write for the pending invoices.
+                stored.values().stream().filter(StoredInvoice::pending).forEach(i -> pendingIds.add(i.id()));
+                return pendingIds;
+            }
             pending.invoices()
                     .forEach(s -> pendingIds.add(
                             AtlasInvoiceTranslation.invoice(orgId, s).id()));
             written.add(Objects.requireNonNull(transaction.execute(tx -> {
                 Written w = write(orgId, pending);
                 store.markPending(orgId, pendingIds);
-                organizations.storedPendingPayload(orgId, closing.sha256());
+                organizations.storedPendingPayload(orgId, pending.sha256());
                 locks.fence(orgId);
                 return w;
             })));
@@ -172,7 +155,7 @@ class AtlasInvoiceSync {
                 LocalDate.now(clock.withZone(ZoneOffset.UTC)).withDayOfMonth(1).minusMonths(historyMonths);
         List<AtlasInvoice> listed;
         try {
-            listed = list(session, from);
+            listed = session.invoiceList(from);
         } catch (AtlasApiException e) {
             log.warn(
                     "The invoice list of org {} could not be read; closed invoices are reconciled next run: {}",
@@ -207,8 +190,8 @@ class AtlasInvoiceSync {
                         "Invoice " + id + " was not fetched: the service shut down; the next run fetches it."));
                 continue;
             }
-            try (AtlasPayload payload = session.invoice(id)) {
-                Fetched fetched = summarize(payload, Shape.INVOICE);
+            try (AtlasInvoiceDownload fetched = session.invoice(id)) {
+                fetched.invoices(); // read before the transaction: a malformed body fails this invoice only
                 written.add(Objects.requireNonNull(transaction.execute(tx -> {
                     Written w = write(orgId, fetched);
                     locks.fence(orgId);
@@ -253,26 +236,6 @@ class AtlasInvoiceSync {
         });
     }
 
-    /** Every page of the org's invoice list from {@code from} on. */
-    private List<AtlasInvoice> list(AtlasOrgSession session, LocalDate from) {
-        List<AtlasInvoice> all = new ArrayList<>();
-        for (int page = 1; page <= MAX_PAGES; page++) {
-            AtlasInvoiceList list;
-            try (AtlasPayload payload = session.invoiceList(from, page, ITEMS_PER_PAGE)) {
-                list = reader.readList(payload);
-            }
-            all.addAll(list.resultsOrEmpty());
-            boolean more = list.resultsOrEmpty().size() == ITEMS_PER_PAGE
-                    && (list.totalCount() == null || all.size() < list.totalCount());
-            if (!more) {
-                return all;
-            }
-        }
-        throw AtlasApiException.malformed(
-                "Invoice list",
-                new IllegalStateException("more than " + MAX_PAGES + " pages of " + ITEMS_PER_PAGE + " invoices"));
-    }
-
     /** New, flagged missing before, or with a status, amount or {@code updated} other than the stored one. */
     private static boolean changedUpstream(@Nullable StoredInvoice stored, AtlasInvoice listed) {
         if (stored == null || stored.missingUpstream()) {
@@ -298,18 +261,8 @@ class AtlasInvoiceSync {
                         + "); its stored data is kept and flagged missing upstream.");
     }
 
-    /** Reads a payload's invoice summaries; the payload is closed if it cannot be read. */
-    private Fetched summarize(AtlasPayload payload, Shape shape) {
-        try {
-            return new Fetched(payload, shape, reader.summarize(payload, shape));
-        } catch (RuntimeException e) {
-            payload.close();
-            throw e;
-        }
-    }
-
-    /** Stores the invoices of one payload, each under its own org, inside the caller's transaction. */
-    private Written write(String orgId, Fetched fetched) {
+    /** Stores the invoices of one download, each under its own org, inside the caller's transaction. */
+    private Written write(String orgId, AtlasInvoiceDownload fetched) {
         Written written = new Written();
         Instant now = clock.instant();
         for (AtlasInvoiceSummary summary : fetched.invoices()) {
@@ -317,10 +270,8 @@ class AtlasInvoiceSync {
             organizations.registerLinkedOrg(invoice.orgId(), now);
             WriteResult result = store.write(
                     invoice,
-                    consumer -> reader.forEachLineItem(
-                            fetched.payload(),
-                            fetched.shape(),
-                            summary.index(),
+                    consumer -> fetched.forEachLineItem(
+                            summary,
                             (position, item) -> consumer.accept(AtlasInvoiceTranslation.lineItem(position, item))));
             if (result.written()) {
                 written.invoices++;

@@ -2,6 +2,7 @@ package dev.billingsync.sync;
 
 import dev.billingsync.invoices.InvoiceQueries;
 import dev.billingsync.web.CallerAccess;
+import dev.billingsync.web.Page;
 import dev.billingsync.web.PageRequest;
 import dev.billingsync.web.PageResponse;
 import io.swagger.v3.oas.annotations.Operation;
@@ -41,15 +42,13 @@ class OrgController {
                 .filter(org -> visible.contains(org.id()))
                 .sorted((a, b) -> a.id().compareTo(b.id()))
                 .toList();
-        int from = (int) Math.min(page.offset(), shown.size());
-        List<ConfiguredOrg> slice = shown.subList(from, Math.min(from + page.itemsPerPage(), shown.size()));
-        List<String> ids = slice.stream().map(ConfiguredOrg::id).toList();
+        Page<ConfiguredOrg> onPage = Page.of(shown, page);
+        List<String> ids = onPage.results().stream().map(ConfiguredOrg::id).toList();
         Map<String, OrgStatusQueries.OrgStatus> status = statuses.statusOf(ids).stream()
                 .collect(Collectors.toMap(OrgStatusQueries.OrgStatus::orgId, Function.identity()));
         Map<String, String> pending = invoices.pendingInvoiceIds(ids);
-        List<OrgResponse> results = slice.stream()
-                .map(org -> OrgResponse.of(org, all.get(org), status.get(org.id()), pending.get(org.id())))
-                .toList();
-        return PageResponse.of(page, results, shown.size());
+        return PageResponse.of(
+                page,
+                onPage.map(org -> OrgResponse.of(org, all.get(org), status.get(org.id()), pending.get(org.id()))));
     }
 }

@@ -1,12 +1,10 @@
 package dev.billingsync.sync;
 
-import dev.billingsync.atlas.AtlasApiException;
 import dev.billingsync.atlas.AtlasClient;
 import dev.billingsync.atlas.AtlasOrgSession;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -14,7 +12,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,8 +33,7 @@ public class OrgSync implements OrgRunner {
     private final OrgSyncLock lock;
     private final SyncRunLog runLog;
     private final AtlasClient atlas;
-    private final AtlasInvoiceSync invoices;
-    private final CostSync costSync;
+    private final OrgRunParts parts;
     private final SyncMetrics metrics;
     private final SyncShutdown shutdown;
     private final Clock clock;
@@ -49,8 +45,7 @@ public class OrgSync implements OrgRunner {
             OrgSyncLock lock,
             SyncRunLog runLog,
             AtlasClient atlas,
-            AtlasInvoiceSync invoices,
-            CostSync costSync,
+            OrgRunParts parts,
             SyncMetrics metrics,
             SyncShutdown shutdown,
             Clock clock,
@@ -61,8 +56,7 @@ public class OrgSync implements OrgRunner {
         this.lock = lock;
         this.runLog = runLog;
         this.atlas = atlas;
-        this.invoices = invoices;
-        this.costSync = costSync;
+        this.parts = parts;
         this.metrics = metrics;
         this.shutdown = shutdown;
         this.clock = clock;
@@ -190,8 +184,8 @@ public class OrgSync implements OrgRunner {
             }
             AtlasOrgSession session;
             Instant until;
-            Part invoicePart;
-            CompletableFuture<@Nullable Part> costPart;
+            OrgRunParts.Part invoicePart;
+            CompletableFuture<OrgRunParts.@Nullable Part> costPart;
             try {
                 session = atlas.session(org.id(), org.credentials());
                 log.info(
@@ -200,9 +194,9 @@ public class OrgSync implements OrgRunner {
                         org.id(),
                         started.run().trigger());
                 until = clock.instant().plus(budget);
-                invoicePart = invoicePart(org.id(), runId, session, until);
-                costPart = costSync.enabled() && !started.lock().lost()
-                        ? costPart(org.id(), runId, started.run().trigger(), session, until, continueOn)
+                invoicePart = parts.invoicePart(org.id(), runId, session, until);
+                costPart = parts.costEnabled() && !started.lock().lost()
+                        ? parts.costPart(org.id(), runId, started.run().trigger(), session, until, continueOn)
                         : CompletableFuture.completedFuture(null);
             } catch (RuntimeException e) {
                 started.lock().release();
@@ -219,14 +213,14 @@ public class OrgSync implements OrgRunner {
     private SyncRun finish(
             Started started,
             AtlasOrgSession session,
-            Part invoicePart,
-            @Nullable Part costPart,
+            OrgRunParts.Part invoicePart,
+            OrgRunParts.@Nullable Part costPart,
             @Nullable Throwable error) {
         ConfiguredOrg org = started.org();
         long runId = started.run().id();
         try {
-            Part cost = error == null ? costPart : costFailure(org.id(), runId, unwrap(error));
-            SyncRun run = record(runId, session, invoicePart, cost);
+            OrgRunParts.Part cost = error == null ? costPart : parts.costFailure(org.id(), runId, unwrap(error));
+            SyncRun run = parts.record(runId, session, invoicePart, cost);
             log.info(
                     "Sync run {} of org {} {}: {} invoice(s), {} line item(s), {} usage row(s), {} Atlas request(s)",
                     runId,
@@ -262,103 +256,5 @@ public class OrgSync implements OrgRunner {
             t = t.getCause();
         }
         return t;
-    }
-
-    /**
-     * What one part of a run (invoices, Cost Explorer) wrote, and its first error; {@code failedWhole} when nothing of
-     * it could be stored (a part with some invoices not brought up to date still stored the rest).
-     */
-    private record Part(
-            int invoicesWritten,
-            long lineItemsWritten,
-            int usageRowsWritten,
-            @Nullable String errorCode,
-            @Nullable String errorDetail,
-            boolean failedWhole) {
-
-        static Part failed(String errorCode, String errorDetail) {
-            return new Part(0, 0, 0, errorCode, errorDetail, true);
-        }
-    }
-
-    /** SUCCEEDED without errors, FAILED when every part failed whole, PARTIAL otherwise; the first error is kept. */
-    private SyncRun record(long runId, AtlasOrgSession session, Part invoicePart, @Nullable Part costPart) {
-        List<Part> parts = costPart == null ? List.of(invoicePart) : List.of(invoicePart, costPart);
-        SyncCounts counts = new SyncCounts(
-                invoicePart.invoicesWritten(),
-                invoicePart.lineItemsWritten(),
-                costPart == null ? 0 : costPart.usageRowsWritten(),
-                session.requestCount());
-        Optional<Part> firstError =
-                parts.stream().filter(p -> p.errorCode() != null).findFirst();
-        if (firstError.isEmpty()) {
-            return runLog.succeed(runId, counts);
-        }
-        Part error = firstError.get();
-        if (parts.stream().allMatch(Part::failedWhole)) {
-            return runLog.fail(runId, counts, error.errorCode(), error.errorDetail());
-        }
-        return runLog.partiallySucceed(runId, counts, error.errorCode(), error.errorDetail());
-    }
-
-    private Part invoicePart(String orgId, long runId, AtlasOrgSession session, Instant until) {
-        try {
-            AtlasInvoiceSync.Result result = invoices.sync(orgId, session, until);
-            List<AtlasInvoiceSync.InvoiceProblem> problems = result.problems();
-            if (problems.isEmpty()) {
-                return new Part(result.invoicesWritten(), result.lineItemsWritten(), 0, null, null, false);
-            }
-            String code = problems.size() == 1 ? problems.get(0).errorCode() : "INVOICES_NOT_SYNCED";
-            String detail = problems.size() + " invoice(s) not brought up to date, the others were stored: "
-                    + problems.stream().map(p -> p.detail()).collect(Collectors.joining(" | "));
-            return new Part(result.invoicesWritten(), result.lineItemsWritten(), 0, code, detail, false);
-        } catch (AtlasApiException e) {
-            log.error("Invoices of org {} failed to sync in run {}: {}", orgId, runId, e.getMessage(), e);
-            return Part.failed(e.errorCode(), e.getMessage());
-        } catch (LockLostException e) {
-            log.error("Invoices of org {} not written in run {}: {}", orgId, runId, e.getMessage());
-            return Part.failed("LOCK_LOST", e.getMessage());
-        } catch (RuntimeException e) {
-            log.error("Invoices of org {} failed to sync in run {}", orgId, runId, e);
-            return Part.failed(
-                    "INTERNAL_ERROR",
-                    "The sync failed inside billing-sync; the service log of run " + runId + " has the cause.");
-        }
-    }
-
-    /** The Cost Explorer part when it is due for the run (always for a manual one); null when it is not. */
-    private CompletableFuture<@Nullable Part> costPart(
-            String orgId,
-            long runId,
-            SyncRun.Trigger trigger,
-            AtlasOrgSession session,
-            Instant until,
-            Executor continueOn) {
-        try {
-            List<String> groupings = costSync.dueGroupings(orgId, trigger);
-            if (groupings.isEmpty()) {
-                log.info(
-                        "Cost Explorer of org {} not due in run {}: refreshed within billing.cost-explorer.refresh-after",
-                        orgId,
-                        runId);
-                return CompletableFuture.completedFuture(null);
-            }
-            return costSync.sync(orgId, runId, session, until, groupings, continueOn)
-                    .thenApply(cost -> new Part(
-                            0, 0, cost.usageRowsWritten(), cost.errorCode(), cost.errorDetail(), cost.failed()));
-        } catch (RuntimeException e) {
-            return CompletableFuture.completedFuture(costFailure(orgId, runId, e));
-        }
-    }
-
-    private Part costFailure(String orgId, long runId, Throwable error) {
-        if (error instanceof LockLostException e) {
-            log.error("Cost Explorer usage of org {} not written in run {}: {}", orgId, runId, e.getMessage());
-            return Part.failed("LOCK_LOST", e.getMessage());
-        }
-        log.error("Cost Explorer of org {} failed in run {}", orgId, runId, error);
-        return Part.failed(
-                "INTERNAL_ERROR",
-                "Cost Explorer failed inside billing-sync; the service log of run " + runId + " has the cause.");
     }
 }

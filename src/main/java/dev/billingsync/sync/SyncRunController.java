@@ -4,22 +4,20 @@ import dev.billingsync.orgs.Orgs;
 import dev.billingsync.web.ApiException;
 import dev.billingsync.web.AtlasId;
 import dev.billingsync.web.CallerAccess;
-import dev.billingsync.web.EnumParameter;
 import dev.billingsync.web.PageRequest;
 import dev.billingsync.web.PageResponse;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
-import org.jspecify.annotations.Nullable;
+import org.springdoc.core.annotations.ParameterObject;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
@@ -55,25 +53,16 @@ class SyncRunController {
 
     @GetMapping("/api/v1/syncRuns")
     @Operation(summary = "Sync runs of the orgs the caller may see, newest first")
-    PageResponse<SyncRunResponse> list(
-            @Parameter(description = "Only runs of this org") @RequestParam(required = false) @AtlasId @Nullable
-                    String orgId,
-            @Parameter(description = "RUNNING, SUCCEEDED, PARTIAL or FAILED") @RequestParam(required = false) @Nullable
-                    String status,
-            PageRequest page) {
+    PageResponse<SyncRunResponse> list(@Valid @ParameterObject SyncRunFilter filter, PageRequest page) {
         Set<String> visible;
-        if (orgId != null) {
-            access.requireRead(orgId);
-            visible = Set.of(orgId);
+        if (filter.orgId() != null) {
+            access.requireRead(filter.orgId());
+            visible = Set.of(filter.orgId());
         } else {
             visible = known.visible();
         }
-        SyncRun.Status statusFilter = status == null
-                ? null
-                : EnumParameter.of("status", SyncRun.Status.class).parse(status);
-        SyncRunQueries.Slice slice = queries.runs(visible, statusFilter, page.offset(), page.itemsPerPage());
-        return PageResponse.of(
-                page, slice.runs().stream().map(SyncRunResponse::of).toList(), slice.total());
+        SyncRun.Status status = filter.statusValue();
+        return PageResponse.of(page, queries.runs(visible, status, page).map(SyncRunResponse::of));
     }
 
     @GetMapping("/api/v1/syncRuns/{id}")

@@ -1,10 +1,10 @@
 package dev.billingsync.sync;
 
+import dev.billingsync.web.Page;
+import dev.billingsync.web.PageRequest;
 import java.util.Collection;
-import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
-import org.springframework.data.domain.Page;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -13,22 +13,21 @@ import org.springframework.transaction.annotation.Transactional;
 @Transactional(readOnly = true)
 class SyncRunQueries {
 
-    record Slice(List<SyncRun> runs, long total) {}
-
     private final SyncRunRepository runs;
 
     SyncRunQueries(SyncRunRepository runs) {
         this.runs = runs;
     }
 
-    Slice runs(Collection<String> orgIds, SyncRun.@Nullable Status status, long offset, int limit) {
+    Page<SyncRun> runs(Collection<String> orgIds, SyncRun.@Nullable Status status, PageRequest page) {
         if (orgIds.isEmpty()) {
-            return new Slice(List.of(), 0);
+            return Page.empty();
         }
-        Page<SyncRun> page = status == null
-                ? runs.findByOrgIdIn(orgIds, new OffsetPage(offset, limit))
-                : runs.findByOrgIdInAndStatus(orgIds, status, new OffsetPage(offset, limit));
-        return new Slice(page.getContent(), page.getTotalElements());
+        OffsetPage pageable = new OffsetPage(page.offset(), page.itemsPerPage());
+        org.springframework.data.domain.Page<SyncRun> found = status == null
+                ? runs.findByOrgIdIn(orgIds, pageable)
+                : runs.findByOrgIdInAndStatus(orgIds, status, pageable);
+        return new Page<>(found.getContent(), found.getTotalElements());
     }
 
     Optional<SyncRun> run(long id) {

@@ -34,15 +34,20 @@ public record PageResponse<T>(
     }
 
     /**
-     * The page for the request being handled, links built from its URL (every query parameter kept, {@code pageNum}
+     * The body of a page for the request being handled, links built from its URL (every query parameter kept, {@code pageNum}
      * replaced). Call it while handling a request.
      *
      * @param totalCount the real number of matching items; it decides whether there is a next page even when it is
      *     not shown
      */
-    public static <T> PageResponse<T> of(PageRequest page, List<T> results, long totalCount) {
+    private static <T> PageResponse<T> of(PageRequest page, List<T> results, long totalCount) {
         return new PageResponse<>(
                 links(page, results.size(), totalCount), results, page.includeCount() ? totalCount : null);
+    }
+
+    /** The body of {@code page}, read for {@code request}, for the request being handled (see above). */
+    public static <T> PageResponse<T> of(PageRequest request, Page<T> page) {
+        return of(request, page.results(), page.totalCount());
     }
 
     /** The links of a page of {@code resultCount} items for the request being handled (see {@link #of}). */

@@ -183,7 +183,9 @@ final class RequestViolations {
     /** A binding failure's message is the converter's, with class names in it; a constraint's message is ours. */
     private static String describe(MessageSourceResolvable error) {
         if (error instanceof FieldError field && field.isBindingFailure()) {
-            return "has an invalid value";
+            return field.contains(TypeMismatchException.class)
+                    ? expectation(field.unwrap(TypeMismatchException.class).getRequiredType(), null)
+                    : "has an invalid value";
         }
         String message = error.getDefaultMessage();
         return message != null && !message.isBlank() ? message : "is invalid";

@@ -45,11 +45,10 @@ public final class StreamedJson {
         write(response, (options, generator) -> options.writeResource(generator, 200, content));
     }
 
-    /** A list of {@code resultCount} items out of {@code totalCount}, status 200. */
-    public void page(
-            HttpServletResponse response, PageRequest page, int resultCount, long totalCount, Content results) {
-        List<Link> links = PageResponse.links(page, resultCount, totalCount);
-        Long shownCount = page.includeCount() ? totalCount : null;
+    /** The list of {@code page}'s items, read for {@code request}, written by {@code results}; status 200. */
+    public void page(HttpServletResponse response, PageRequest request, Page<?> page, Content results) {
+        List<Link> links = PageResponse.links(request, page.results().size(), page.totalCount());
+        Long shownCount = request.includeCount() ? page.totalCount() : null;
         write(response, (options, generator) -> options.writePage(generator, 200, links, shownCount, results));
     }
 

@@ -2,6 +2,7 @@ package dev.billingsync.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.billingsync.BenchSummary;
 import dev.billingsync.TestDatabaseConfiguration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -116,6 +117,19 @@ class SpendBenchmark {
                     sql.p50(),
                     sql.p99(),
                     http.p50() / sql.p50()));
+            BenchSummary.ratio(
+                    "Spend",
+                    c[0] + ": API / SQL p50",
+                    http.p50() / sql.p50(),
+                    "<= 2",
+                    http.p50() <= 2 * sql.p50(),
+                    String.format(
+                            Locale.ROOT,
+                            "API p50 %.0f p99 %.0f ms; SQL p50 %.0f p99 %.0f ms",
+                            http.p50(),
+                            http.p99(),
+                            sql.p50(),
+                            sql.p99()));
             report.append("  plan:\n");
             jdbc.sql("explain (analyze, buffers, costs off) " + c[2])
                     .query(String.class)

@@ -77,7 +77,7 @@ class AtlasClientTests {
     void requestsPendingInvoicesWithTheExactVersionedAcceptHeader() throws Exception {
         atlas.api(json(200, "{\"results\":[]}"));
 
-        try (AtlasPayload payload = client.session(ORG, SERVICE_ACCOUNT).pendingInvoices()) {
+        try (AtlasInvoiceDownload payload = client.session(ORG, SERVICE_ACCOUNT).pendingInvoices()) {
             assertThat(Files.readString(payload.file())).isEqualTo("{\"results\":[]}");
         }
 
@@ -104,7 +104,7 @@ class AtlasClientTests {
         String body = "{\"results\":[{\"id\":\"" + INVOICE + "\",\"amountBilledCents\":1214}]}";
         atlas.api(json(200, body));
 
-        AtlasPayload payload = client.session(ORG, SERVICE_ACCOUNT).pendingInvoices();
+        AtlasInvoiceDownload payload = client.session(ORG, SERVICE_ACCOUNT).pendingInvoices();
 
         assertThat(payload.file()).startsWith(spool).exists();
         assertThat(payload.size()).isEqualTo(body.getBytes(StandardCharsets.UTF_8).length);
@@ -122,7 +122,7 @@ class AtlasClientTests {
                 .body(body)
                 .build());
 
-        try (AtlasPayload payload = client.session(ORG, SERVICE_ACCOUNT).pendingInvoices()) {
+        try (AtlasInvoiceDownload payload = client.session(ORG, SERVICE_ACCOUNT).pendingInvoices()) {
             assertThat(payload.size()).isEqualTo(body.getContentLength());
             assertThat(payload.sha256()).isEqualTo(body.sha256());
             assertThat(Files.size(payload.file())).isEqualTo(body.getContentLength());
@@ -263,7 +263,7 @@ class AtlasClientTests {
         atlas.api(json(200, "{\"ok\":true}"));
 
         AtlasOrgSession session = client.session(ORG, SERVICE_ACCOUNT);
-        try (AtlasPayload payload = session.pendingInvoices()) {
+        try (AtlasInvoiceDownload payload = session.pendingInvoices()) {
             assertThat(payload.size()).isEqualTo(11);
         }
 
@@ -296,7 +296,7 @@ class AtlasClientTests {
         atlas.api(json(200, "{\"complete\":true}"));
 
         AtlasOrgSession session = client.session(ORG, SERVICE_ACCOUNT);
-        try (AtlasPayload payload = session.pendingInvoices()) {
+        try (AtlasInvoiceDownload payload = session.pendingInvoices()) {
             assertThat(Files.readString(payload.file())).isEqualTo("{\"complete\":true}");
             assertThat(spooledBodies()).containsExactly(payload.file());
         }
@@ -313,7 +313,7 @@ class AtlasClientTests {
         atlas.api(json(200, "{\"complete\":true}"));
 
         AtlasOrgSession session = client.session(ORG, SERVICE_ACCOUNT);
-        try (AtlasPayload payload = session.pendingInvoices()) {
+        try (AtlasInvoiceDownload payload = session.pendingInvoices()) {
             assertThat(payload.size()).isEqualTo(17);
             assertThat(spooledBodies()).containsExactly(payload.file());
         }
@@ -344,7 +344,7 @@ class AtlasClientTests {
                 meters);
         try {
             AtlasOrgSession session = impatient.session(ORG, SERVICE_ACCOUNT);
-            try (AtlasPayload payload = session.pendingInvoices()) {
+            try (AtlasInvoiceDownload payload = session.pendingInvoices()) {
                 assertThat(Files.readString(payload.file())).isEqualTo("{\"complete\":true}");
                 assertThat(spooledBodies()).containsExactly(payload.file());
             }

@@ -105,7 +105,7 @@ class AtlasContextClientTests {
                     .run(context -> {
                         AtlasOrgSession session =
                                 context.getBean(AtlasClient.class).session(ORG, SERVICE_ACCOUNT);
-                        try (AtlasPayload payload = session.pendingInvoices()) {
+                        try (AtlasInvoiceDownload payload = session.pendingInvoices()) {
                             assertThat(payload.file()).startsWith(spool);
                         }
                         assertThat(atlas.apiRequests())

@@ -102,8 +102,9 @@ class AtlasCostExplorerClientTests {
 
     @Test
     void createsAQueryWithTheVersionedTypesAndABodyWithoutNulls() {
-        String token = session.createCostExplorerQuery(
-                new CostExplorerRequest(START, END, List.of(ORG), null, null, null, null, null));
+        String token = session.costExplorer()
+                .createCostExplorerQuery(
+                        new CostExplorerRequest(START, END, List.of(ORG), null, null, null, null, null));
 
         assertThat(token).matches("[0-9a-f]{64}");
         assertThat(org.costExplorer().requestBody(token))
@@ -120,15 +121,16 @@ class AtlasCostExplorerClientTests {
 
     @Test
     void sendsEveryFieldThatIsSetAndNothingElse() throws Exception {
-        String token = session.createCostExplorerQuery(new CostExplorerRequest(
-                START,
-                END,
-                List.of(ORG),
-                org.groupIds(),
-                List.of(),
-                List.of("Cloud Manager Standard/Premium", "Clusters"),
-                "projects",
-                false));
+        String token = session.costExplorer()
+                .createCostExplorerQuery(new CostExplorerRequest(
+                        START,
+                        END,
+                        List.of(ORG),
+                        org.groupIds(),
+                        List.of(),
+                        List.of("Cloud Manager Standard/Premium", "Clusters"),
+                        "projects",
+                        false));
 
         JsonNode body = JSON.readTree(org.costExplorer().requestBody(token));
         assertThat(body.propertyNames())
@@ -150,8 +152,9 @@ class AtlasCostExplorerClientTests {
     void throwsTheValidationErrorOfAnInvalidQueryWithoutRetrying() {
         AtlasApiException e = catchThrowableOfType(
                 AtlasApiException.class,
-                () -> session.createCostExplorerQuery(
-                        new CostExplorerRequest(START, END, List.of(ORG), null, null, null, "projects", null)));
+                () -> session.costExplorer()
+                        .createCostExplorerQuery(
+                                new CostExplorerRequest(START, END, List.of(ORG), null, null, null, "projects", null)));
 
         assertThat(e.status()).isEqualTo(400);
         assertThat(e.errorCode()).isEqualTo("VALIDATION_ERROR");
@@ -163,8 +166,9 @@ class AtlasCostExplorerClientTests {
     void retriesTheQueryOn503() {
         simulator.enqueueFault(ORG, Fault.status(503));
 
-        String token = session.createCostExplorerQuery(
-                new CostExplorerRequest(START, END, List.of(ORG), null, null, null, null, null));
+        String token = session.costExplorer()
+                .createCostExplorerQuery(
+                        new CostExplorerRequest(START, END, List.of(ORG), null, null, null, null, null));
 
         assertThat(org.costExplorer().tokens()).containsExactly(token);
         assertThat(session.retryCount()).isEqualTo(1);
@@ -188,7 +192,7 @@ class AtlasCostExplorerClientTests {
         String token = createServicesQuery();
 
         long started = System.nanoTime();
-        CostExplorerPoll first = session.pollCostExplorerQuery(token, CostExplorerFormat.JSON);
+        CostExplorerPoll first = session.costExplorer().pollCostExplorerQuery(token, CostExplorerFormat.JSON);
         Duration took = Duration.ofNanos(System.nanoTime() - started);
 
         assertThat(first).isEqualTo(new CostExplorerPoll.Processing(NotReadySignal.STATUS_102));
@@ -209,7 +213,7 @@ class AtlasCostExplorerClientTests {
         String token = createServicesQuery();
 
         long started = System.nanoTime();
-        CostExplorerPoll first = session.pollCostExplorerQuery(token, CostExplorerFormat.JSON);
+        CostExplorerPoll first = session.costExplorer().pollCostExplorerQuery(token, CostExplorerFormat.JSON);
         Duration took = Duration.ofNanos(System.nanoTime() - started);
 
         assertThat(first).isEqualTo(new CostExplorerPoll.Processing(signal));
@@ -234,7 +238,7 @@ class AtlasCostExplorerClientTests {
         List<CostExplorerPoll> polls = new ArrayList<>();
         CostExplorerPoll poll;
         do {
-            poll = session.pollCostExplorerQuery(token, CostExplorerFormat.CSV);
+            poll = session.costExplorer().pollCostExplorerQuery(token, CostExplorerFormat.CSV);
             polls.add(poll);
         } while (poll instanceof CostExplorerPoll.Processing);
 
@@ -251,9 +255,9 @@ class AtlasCostExplorerClientTests {
         String token = createServicesQuery();
         org.costExplorer().expireTokens();
 
-        assertThat(session.pollCostExplorerQuery(token, CostExplorerFormat.JSON))
+        assertThat(session.costExplorer().pollCostExplorerQuery(token, CostExplorerFormat.JSON))
                 .isEqualTo(new CostExplorerPoll.UnknownToken());
-        assertThat(session.pollCostExplorerQuery("f".repeat(64), CostExplorerFormat.CSV))
+        assertThat(session.costExplorer().pollCostExplorerQuery("f".repeat(64), CostExplorerFormat.CSV))
                 .isEqualTo(new CostExplorerPoll.UnknownToken());
         assertThat(session.retryCount()).isZero();
         assertThat(polls("UNKNOWN_TOKEN")).isEqualTo(2);
@@ -265,7 +269,7 @@ class AtlasCostExplorerClientTests {
         String token = createServicesQuery();
         simulator.enqueueFault(ORG, Fault.tooManyRequests(Duration.ofSeconds(1)));
 
-        CostExplorerPoll poll = session.pollCostExplorerQuery(token, CostExplorerFormat.JSON);
+        CostExplorerPoll poll = session.costExplorer().pollCostExplorerQuery(token, CostExplorerFormat.JSON);
 
         assertThat(poll).isInstanceOf(CostExplorerPoll.Ready.class);
         ((CostExplorerPoll.Ready) poll).payload().close();
@@ -284,11 +288,13 @@ class AtlasCostExplorerClientTests {
     @Test
     void anAsyncPollWaitsOutRetryAfterWithoutHoldingTheCallingThread() throws Exception {
         org.costExplorer().notReadyPolls(0);
-        String token = session.createCostExplorerQueryAsync(servicesRequest()).get(30, TimeUnit.SECONDS);
+        String token = session.costExplorer()
+                .createCostExplorerQueryAsync(servicesRequest())
+                .get(30, TimeUnit.SECONDS);
         simulator.enqueueFault(ORG, Fault.tooManyRequests(Duration.ofSeconds(2)));
 
         CompletableFuture<CostExplorerPoll> polling =
-                session.pollCostExplorerQueryAsync(token, CostExplorerFormat.JSON);
+                session.costExplorer().pollCostExplorerQueryAsync(token, CostExplorerFormat.JSON);
 
         assertThat(polling)
                 .as("the caller is back while the retry waits out Retry-After")
@@ -312,7 +318,8 @@ class AtlasCostExplorerClientTests {
         simulator.failAlways(ORG, 500);
 
         AtlasApiException e = catchThrowableOfType(
-                AtlasApiException.class, () -> session.pollCostExplorerQuery(token, CostExplorerFormat.JSON));
+                AtlasApiException.class,
+                () -> session.costExplorer().pollCostExplorerQuery(token, CostExplorerFormat.JSON));
 
         assertThat(e.status()).isEqualTo(500);
         assertThat(session.requestCount()).isEqualTo(1 + 5);
@@ -324,15 +331,16 @@ class AtlasCostExplorerClientTests {
     @ValueSource(strings = {"services", "projects", "clusters", "organizations"})
     void readsJsonAndCsvResultsIntoTheSameRows(String groupBy) {
         org.costExplorer().notReadyPolls(0);
-        String token = session.createCostExplorerQuery(new CostExplorerRequest(
-                START,
-                END,
-                List.of(ORG),
-                groupBy.equals("projects") ? org.groupIds() : null,
-                groupBy.equals("clusters") ? org.costExplorer().clusterIds() : null,
-                groupBy.equals("services") ? SimulatedCostExplorer.services() : null,
-                groupBy,
-                null));
+        String token = session.costExplorer()
+                .createCostExplorerQuery(new CostExplorerRequest(
+                        START,
+                        END,
+                        List.of(ORG),
+                        groupBy.equals("projects") ? org.groupIds() : null,
+                        groupBy.equals("clusters") ? org.costExplorer().clusterIds() : null,
+                        groupBy.equals("services") ? SimulatedCostExplorer.services() : null,
+                        groupBy,
+                        null));
 
         List<AtlasUsageDetail> fromJson = readResult(token, CostExplorerFormat.JSON);
         List<AtlasUsageDetail> fromCsv = readResult(token, CostExplorerFormat.CSV);
@@ -372,7 +380,7 @@ class AtlasCostExplorerClientTests {
                         false));
 
         for (CostExplorerRequest request : requests) {
-            String token = session.createCostExplorerQuery(request);
+            String token = session.costExplorer().createCostExplorerQuery(request);
             JsonNode body = JSON.readTree(org.costExplorer().requestBody(token));
             assertThat(OpenApiSchemaCheck.violations(schema, body))
                     .as("%s", body)
@@ -409,7 +417,7 @@ class AtlasCostExplorerClientTests {
     }
 
     private String createServicesQuery() {
-        return session.createCostExplorerQuery(servicesRequest());
+        return session.costExplorer().createCostExplorerQuery(servicesRequest());
     }
 
     private static CostExplorerRequest servicesRequest() {
@@ -420,7 +428,7 @@ class AtlasCostExplorerClientTests {
     /** A normal request gets exactly its own bytes at once, then the poll that follows gets the result. */
     private void assertNextRequestsGetTheirOwnAnswers(String token) throws Exception {
         long started = System.nanoTime();
-        try (AtlasPayload pending = session.pendingInvoices()) {
+        try (AtlasInvoiceDownload pending = session.pendingInvoices()) {
             assertThat(Files.readAllBytes(pending.file())).isEqualTo(org.pendingInvoicesResponseBytes());
         }
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(POLL_TIMEOUT);
@@ -450,7 +458,7 @@ class AtlasCostExplorerClientTests {
     }
 
     private List<AtlasUsageDetail> readResult(String token, CostExplorerFormat format) {
-        CostExplorerPoll poll = session.pollCostExplorerQuery(token, format);
+        CostExplorerPoll poll = session.costExplorer().pollCostExplorerQuery(token, format);
         assertThat(poll).isInstanceOf(CostExplorerPoll.Ready.class);
         CostExplorerPoll.Ready ready = (CostExplorerPoll.Ready) poll;
         assertThat(ready.format()).isEqualTo(format);

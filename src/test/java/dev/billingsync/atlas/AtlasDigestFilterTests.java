@@ -110,7 +110,7 @@ class AtlasDigestFilterTests {
         MediaType json = MediaType.parseMediaType("application/vnd.atlas.2023-01-01+json");
 
         try (AtlasPayload payload = session.execute(
-                AtlasOrgSession.Call.post(
+                AtlasCall.post(
                         "/orgs/{orgId}/billing/costExplorer/usage",
                         json,
                         Map.of("startDate", "2026-09-01", "endDate", "2026-12-01"),

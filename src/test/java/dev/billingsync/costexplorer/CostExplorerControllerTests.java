@@ -1,8 +1,6 @@
 package dev.billingsync.costexplorer;
 
 import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.ArgumentMatchers.anyInt;
-import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.verifyNoInteractions;
@@ -13,6 +11,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import dev.billingsync.orgs.Orgs;
+import dev.billingsync.web.Page;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.List;
@@ -58,8 +57,8 @@ class CostExplorerControllerTests {
     void servesUsageRowsInAPage() throws Exception {
         UsageResponse row = new UsageResponse(
                 ORG, LocalDate.parse("2024-03-01"), "services", null, null, null, "Atlas", new BigDecimal("12.50"));
-        when(queries.usage(eq(ORG), any(), any(), eq("services"), anyLong(), anyInt()))
-                .thenReturn(new CostUsageQueries.Slice<>(List.of(row), 1));
+        when(queries.usage(eq(ORG), eq(new UsageFilter(null, null, "services")), any()))
+                .thenReturn(new Page<>(List.of(row), 1));
         read(get(USAGE).param("groupBy", "services"))
                 .andExpect(status().isOk())
                 .andExpect(content().contentType(MediaType.APPLICATION_JSON))
@@ -73,7 +72,7 @@ class CostExplorerControllerTests {
 
     @Test
     void envelopeAddsTheStatusToThePage() throws Exception {
-        when(queries.queries(eq(ORG), anyLong(), anyInt())).thenReturn(new CostUsageQueries.Slice<>(List.of(), 0));
+        when(queries.queries(eq(ORG), any())).thenReturn(Page.empty());
         read(get("/api/v1/orgs/" + ORG + "/billing/costExplorer/queries").param("envelope", "true"))
                 .andExpect(status().isOk())
                 .andExpect(jsonPath("$.status").value(200))
@@ -137,5 +136,23 @@ class CostExplorerControllerTests {
                 .andExpect(jsonPath("$.errorCode").value("INVALID_PARAMETER"))
                 .andExpect(jsonPath("$.badRequestDetail.fields[0].field").value("orgId"));
         verifyNoInteractions(queries);
+    }
+
+    @Test
+    void ignoresANestedParameterUnderAFilterField() throws Exception {
+        when(queries.usage(eq(ORG), eq(new UsageFilter(null, null, null)), any()))
+                .thenReturn(Page.empty());
+        read(get(USAGE).param("startDate.x", "1").param("groupBy.y[0]", "2"))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.totalCount").value(0));
+    }
+
+    @Test
+    void aMalformedDateInTheFilterSaysWhatADateLooksLike() throws Exception {
+        read(get(USAGE).param("startDate", "March"))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.detail").value("Invalid value for parameter startDate."))
+                .andExpect(jsonPath("$.badRequestDetail.fields[0].description")
+                        .value("must be a date in ISO-8601 format, e.g. 2024-01-31"));
     }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.billingsync.AtlasUnderTest;
 import dev.billingsync.BillingSyncIntegrationTest;
 import dev.billingsync.atlas.AtlasClient;
-import dev.billingsync.atlas.AtlasInvoiceReader;
 import dev.billingsync.invoices.InvoiceStore;
 import dev.billingsync.orgs.OrgRegistry;
 import dev.billingsync.simulator.AtlasSimulator;
@@ -265,9 +264,6 @@ class InvoiceHistoryIntegrationTests {
     }
 
     @Autowired
-    AtlasInvoiceReader reader;
-
-    @Autowired
     InvoiceStore store;
 
     @Autowired
@@ -298,7 +294,7 @@ class InvoiceHistoryIntegrationTests {
                 historyMonths,
                 properties.parallelism());
         return new AtlasInvoiceSync(
-                reader, store, organizations, locks, transaction, Clock.systemUTC(), new SyncShutdown(), other);
+                store, organizations, locks, transaction, Clock.systemUTC(), new SyncShutdown(), other);
     }
 
     private void runWith(AtlasInvoiceSync sync, String orgId) {

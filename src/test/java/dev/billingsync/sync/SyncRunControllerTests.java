@@ -1,8 +1,6 @@
 package dev.billingsync.sync;
 
 import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.ArgumentMatchers.anyInt;
-import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.Mockito.when;
@@ -14,6 +12,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 import dev.billingsync.atlas.AtlasCredentials;
 import dev.billingsync.orgs.Orgs;
+import dev.billingsync.web.Page;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -72,8 +71,7 @@ class SyncRunControllerTests {
         SyncRun run = SyncRun.start(ORG, SyncRun.Trigger.MANUAL, null, Instant.parse("2024-03-01T12:00:00Z"), "r1");
         ReflectionTestUtils.setField(run, "id", 7L);
         when(orgs.visible()).thenReturn(Set.of(ORG));
-        when(queries.runs(eq(Set.of(ORG)), eq(null), anyLong(), anyInt()))
-                .thenReturn(new SyncRunQueries.Slice(List.of(run), 1));
+        when(queries.runs(eq(Set.of(ORG)), eq(null), any())).thenReturn(new Page<>(List.of(run), 1));
         as(get("/api/v1/syncRuns"))
                 .andExpect(status().isOk())
                 .andExpect(content().contentType(MediaType.APPLICATION_JSON))
@@ -88,7 +86,7 @@ class SyncRunControllerTests {
     @Test
     void envelopeAddsTheStatusToThePage() throws Exception {
         when(orgs.visible()).thenReturn(Set.of());
-        when(queries.runs(any(), any(), anyLong(), anyInt())).thenReturn(new SyncRunQueries.Slice(List.of(), 0));
+        when(queries.runs(any(), any(), any())).thenReturn(Page.empty());
         as(get("/api/v1/syncRuns").param("envelope", "true"))
                 .andExpect(status().isOk())
                 .andExpect(jsonPath("$.status").value(200))
@@ -163,5 +161,14 @@ class SyncRunControllerTests {
                 .andExpect(status().isConflict())
                 .andExpect(jsonPath("$.errorCode").value("SYNC_ALREADY_RUNNING"))
                 .andExpect(jsonPath("$.parameters[0]").value(ORG));
+    }
+
+    @Test
+    void ignoresANestedParameterUnderAFilterField() throws Exception {
+        when(orgs.visible()).thenReturn(Set.of(ORG));
+        when(queries.runs(eq(Set.of(ORG)), eq(null), any())).thenReturn(Page.empty());
+        as(get("/api/v1/syncRuns").param("status.x", "1").param("orgId.y", "2"))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.totalCount").value(0));
     }
 }

@@ -91,9 +91,7 @@ class WebTestController {
         List<Item> all = IntStream.rangeClosed(1, ITEM_COUNT)
                 .mapToObj(n -> new Item(n, orgId))
                 .toList();
-        int from = (int) Math.min(page.offset(), all.size());
-        int to = Math.min(from + page.itemsPerPage(), all.size());
-        return PageResponse.of(page, all.subList(from, to), all.size());
+        return PageResponse.of(page, Page.of(all, page));
     }
 
     @GetMapping("/plainDate")

@@ -1,0 +1,72 @@
+package dev.billingsync.invoices;
+
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import dev.billingsync.orgs.Orgs;
+import dev.billingsync.web.Page;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.test.context.TestPropertySource;
+import org.springframework.test.context.bean.override.mockito.MockitoBean;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.ResultActions;
+import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
+
+/** Query parameters of the invoice endpoints bound into their filter records; queries mocked. */
+@WebMvcTest(controllers = InvoiceController.class)
+@TestPropertySource(
+        properties = {
+            "billing.security.api-keys[0].name=reader",
+            "billing.security.api-keys[0].key=" + InvoiceControllerTests.READER,
+            "billing.security.api-keys[0].roles=READ",
+            "billing.security.api-keys[0].orgs=*",
+        })
+class InvoiceControllerTests {
+
+    static final String ORG = "5f0c1a2b3c4d5e6f7a8b9c01";
+    static final String INVOICE = "6a0c1a2b3c4d5e6f7a8b9c01";
+    static final String READER = "reader-key-0123456789";
+    static final String LINE_ITEMS = "/api/v1/orgs/" + ORG + "/invoices/" + INVOICE + "/lineItems";
+
+    @Autowired
+    MockMvc mvc;
+
+    @MockitoBean
+    InvoiceQueries queries;
+
+    @MockitoBean
+    LineItemExports exports;
+
+    @MockitoBean
+    Orgs orgs;
+
+    ResultActions read(MockHttpServletRequestBuilder request) throws Exception {
+        return mvc.perform(request.header("X-API-Key", READER));
+    }
+
+    @Test
+    void ignoresANestedParameterUnderAFilterField() throws Exception {
+        when(queries.invoiceExists(ORG, INVOICE)).thenReturn(true);
+        when(queries.lineItems(eq(INVOICE), any(), any())).thenReturn(Page.empty());
+        read(get(LINE_ITEMS).param("groupId.x", "1"))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.totalCount").value(0));
+        verify(queries).lineItems(eq(INVOICE), eq(LineItemFilter.NONE), any());
+    }
+
+    @Test
+    void ignoresAnUnknownParameter() throws Exception {
+        when(queries.invoiceExists(ORG, INVOICE)).thenReturn(true);
+        when(queries.lineItems(eq(INVOICE), any(), any())).thenReturn(Page.empty());
+        read(get(LINE_ITEMS).param("nosuch.deep[0].x", "1").param("class.name", "x"))
+                .andExpect(status().isOk());
+        verify(queries).lineItems(eq(INVOICE), eq(LineItemFilter.NONE), any());
+    }
+}

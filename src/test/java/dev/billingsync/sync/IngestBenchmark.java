@@ -1,0 +1,351 @@
+package dev.billingsync.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.billingsync.BenchSummary;
+import dev.billingsync.JfrProfile;
+import dev.billingsync.SimulatorProperties;
+import dev.billingsync.SmallHeapInstance;
+import dev.billingsync.TestDatabaseConfiguration;
+import dev.billingsync.TestPostgres;
+import dev.billingsync.simulator.AtlasSimulator;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Import;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * DESIGN §8 "Ingest" and "Re-sync of unchanged data": a 200,000-line pending invoice from the local simulator synced
+ * into the test PostgreSQL (the invoice part of a run: Cost Explorer off, no history), against a plain {@code COPY}
+ * of the same line-item rows into the same table, in the same run. Reports the time split (download from the Atlas
+ * client's request timer; parse, hash, write from a JFR recording of this JVM), the unchanged re-sync against the
+ * first sync, and the same ingest by a second instance at {@code -Xmx256m} with its peak heap. A 20,000-line org is
+ * synced first to warm the JIT. Not part of {@code ./mvnw verify}; run it with
+ * {@code ./mvnw -B -ntp -Pbench verify -Dit.test=IngestBenchmark}.
+ */
+@SpringBootTest(
+        properties = {
+            "billing.sync.enabled=false",
+            "billing.cost-explorer.enabled=false",
+            "billing.sync.history-months=0"
+        })
+@Import(TestDatabaseConfiguration.class)
+class IngestBenchmark {
+
+    static final String ORG = "be1c1a2b3c4d5e6f7a8b9c01";
+    static final String WARM_UP_ORG = "be1c1a2b3c4d5e6f7a8b9c02";
+    static final String KEY = "bench-ingest-key-0123456789abcdef";
+    static final String NAME = "Ingest";
+    static final String LINE_COLUMNS = "invoice_id, position, cluster_name, created, start_date, end_date, group_id,"
+            + " group_name, sku, unit, quantity, unit_price_dollars, total_price_cents, discount_cents,"
+            + " percent_discount, tier_lower_bound, tier_upper_bound, note, stitch_app_name, cloud_provider, has_tags";
+    static final String TAG_COLUMNS = "invoice_id, line_position, key_position, value_position, key, value";
+    static final AtlasSimulator atlas = AtlasSimulator.start();
+
+    static {
+        atlas.addServiceAccount("bench-client", "bench-secret");
+        // 20 usage days of 10,000 lines: a 200,000-line pending invoice
+        atlas.addOrg(ORG, "Ingest", 91, 10_000, 20);
+        atlas.addOrg(WARM_UP_ORG, "Warm-up", 92, 1_000, 20);
+    }
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        SimulatorProperties.register(registry, atlas, "bench-client", "bench-secret", ORG, WARM_UP_ORG);
+    }
+
+    @AfterAll
+    static void stop() {
+        atlas.close();
+    }
+
+    @Autowired
+    ApplicationContext context;
+
+    @Autowired
+    DataSource dataSource;
+
+    @Autowired
+    MeterRegistry meters;
+
+    @Test
+    void ingestsTwoHundredThousandLinesAndComparesWithCopy() throws Exception {
+        String invoice = atlas.org(ORG).pendingInvoiceId();
+        int lines = atlas.org(ORG).lineItemCount(invoice);
+        int bytes = atlas.org(ORG).pendingInvoicesResponseBytes().length;
+        assertThat(lines).isEqualTo(200_000);
+        atlas.org(WARM_UP_ORG).pendingInvoicesResponseBytes();
+
+        // warm-up: first sync and unchanged re-sync of the small org
+        assertThat(ManualRun.of(context, WARM_UP_ORG).status()).isEqualTo("SUCCEEDED");
+        assertThat(ManualRun.of(context, WARM_UP_ORG).status()).isEqualTo("SUCCEEDED");
+
+        double downloadBefore = downloadSeconds();
+        JfrProfile profile = JfrProfile.start(Path.of("target", "bench-ingest.jfr"));
+        long start = System.nanoTime();
+        ManualRun first = ManualRun.of(context, ORG);
+        double firstSeconds = (System.nanoTime() - start) / 1e9;
+        String summary = profile.stopAndSummarise(
+                List.of("atlas-simulator"), Thread.currentThread().getName(), 15);
+        profile.close();
+        double firstDownload = downloadSeconds() - downloadBefore;
+        assertThat(first.status()).isEqualTo("SUCCEEDED");
+        assertThat(first.lineItemsWritten()).isEqualTo(lines);
+
+        downloadBefore = downloadSeconds();
+        start = System.nanoTime();
+        ManualRun again = ManualRun.of(context, ORG);
+        double againSeconds = (System.nanoTime() - start) / 1e9;
+        double againDownload = downloadSeconds() - downloadBefore;
+        assertThat(again.status()).isEqualTo("SUCCEEDED");
+        assertThat(again.lineItemsWritten()).isZero();
+
+        Copy copy = copyBaseline(invoice, lines);
+
+        SmallHeap small = smallHeapIngest(lines);
+
+        double ratio = copy.linesSeconds() / firstSeconds;
+        double resync = againSeconds / firstSeconds;
+        double smallRatio = copy.linesSeconds() / small.seconds();
+        System.out.printf(
+                Locale.ROOT,
+                """
+
+                === Ingest benchmark (DESIGN §8) ===
+                pending invoice: %,d line items, %,d bytes of JSON
+                first sync (invoice part):        %6.2f s  %,9.0f rows/s  (download %.2f s)
+                COPY of the same line-item rows:  %6.2f s  %,9.0f rows/s  (median of 3; tags: %,d rows in %.2f s)
+                ratio sync / COPY throughput:     %6.2f   (goal >= 0.5)
+                unchanged re-sync:                %6.2f s  = %.1f %% of the first (goal <= 10 %%; download %.2f s)
+                -Xmx256m instance, same ingest:   %6.2f s  ratio to COPY %.2f; peak heap %d MB before a GC,
+                                                  %d MB live after one (of 256 MB); alive: %s
+                %s====================================
+
+                """,
+                lines,
+                bytes,
+                firstSeconds,
+                lines / firstSeconds,
+                firstDownload,
+                copy.linesSeconds(),
+                lines / copy.linesSeconds(),
+                copy.tags(),
+                copy.tagsSeconds(),
+                ratio,
+                againSeconds,
+                100 * resync,
+                againDownload,
+                small.seconds(),
+                smallRatio,
+                small.heap().peakBeforeGc(),
+                small.heap().peakAfterGc(),
+                small.alive(),
+                summary);
+
+        BenchSummary.ratio(
+                NAME,
+                "200k-line ingest / COPY throughput",
+                ratio,
+                ">= 0.5",
+                ratio >= 0.5,
+                String.format(Locale.ROOT, "sync %.2f s, COPY %.2f s", firstSeconds, copy.linesSeconds()));
+        BenchSummary.figure(
+                NAME,
+                "  time split (download timer; JFR CPU shares)",
+                String.format(Locale.ROOT, "download %.2f s of %.2f s; ", firstDownload, firstSeconds)
+                        + JfrProfile.shares(summary));
+        BenchSummary.figure(
+                NAME,
+                "  ingest / COPY of line items and tags",
+                String.format(
+                        Locale.ROOT,
+                        "%.2f (COPY of %,d lines and %,d tags: %.2f s)",
+                        (copy.linesSeconds() + copy.tagsSeconds()) / firstSeconds,
+                        lines,
+                        copy.tags(),
+                        copy.linesSeconds() + copy.tagsSeconds()));
+        BenchSummary.ratio(
+                NAME,
+                "unchanged re-sync / first sync",
+                resync,
+                "<= 0.10",
+                resync <= 0.10,
+                String.format(Locale.ROOT, "re-sync %.2f s (download %.2f s), 0 rows", againSeconds, againDownload));
+        BenchSummary.ratio(
+                NAME,
+                "200k-line ingest at -Xmx256m / COPY throughput",
+                smallRatio,
+                ">= 0.5",
+                smallRatio >= 0.5,
+                String.format(
+                        Locale.ROOT,
+                        "sync %.2f s (after a 20k warm-up), COPY %.2f s",
+                        small.seconds(),
+                        copy.linesSeconds()));
+        BenchSummary.figure(
+                NAME,
+                "  peak heap of the -Xmx256m ingest (goal < 256 MB)",
+                String.format(
+                        Locale.ROOT,
+                        "%d MB before a GC, %d MB live after one; alive: %s",
+                        small.heap().peakBeforeGc(),
+                        small.heap().peakAfterGc(),
+                        small.alive()));
+
+        assertThat(small.alive()).as("the 256 MB instance survived the ingest").isTrue();
+    }
+
+    /** Seconds spent in HTTP exchanges with Atlas so far, response bodies included (the client's own timer). */
+    private double downloadSeconds() {
+        return meters.find("billing.atlas.request.duration").timers().stream()
+                .mapToDouble(t -> t.totalTime(TimeUnit.SECONDS))
+                .sum();
+    }
+
+    record Copy(double linesSeconds, long tags, double tagsSeconds) {}
+
+    /**
+     * The rows the sync stored, copied out to files, deleted, then {@code COPY}ed back into the same tables, each in a
+     * transaction of its own, three times; the median counts.
+     */
+    private Copy copyBaseline(String invoice, int lines) throws Exception {
+        Path lineFile = Files.createTempFile("bench-lines", ".copy");
+        Path tagFile = Files.createTempFile("bench-tags", ".copy");
+        try (Connection c = dataSource.getConnection()) {
+            CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
+            try (OutputStream out = Files.newOutputStream(lineFile)) {
+                copy.copyOut(
+                        "copy (select " + LINE_COLUMNS + " from line_items where invoice_id = '" + invoice
+                                + "' order by position) to stdout",
+                        out);
+            }
+            long tags;
+            try (OutputStream out = Files.newOutputStream(tagFile)) {
+                tags = copy.copyOut(
+                        "copy (select " + TAG_COLUMNS + " from line_item_tags where invoice_id = '" + invoice
+                                + "' order by line_position, key_position, value_position) to stdout",
+                        out);
+            }
+            List<Double> lineTimes = new ArrayList<>();
+            List<Double> tagTimes = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                c.setAutoCommit(true);
+                try (Statement s = c.createStatement()) {
+                    s.execute("delete from line_item_tags where invoice_id = '" + invoice + "'");
+                    s.execute("delete from line_items where invoice_id = '" + invoice + "'");
+                    s.execute("vacuum line_items, line_item_tags");
+                }
+                c.setAutoCommit(false);
+                long start = System.nanoTime();
+                long copied;
+                try (InputStream in = Files.newInputStream(lineFile)) {
+                    copied = copy.copyIn("copy line_items (" + LINE_COLUMNS + ") from stdin", in, 1 << 16);
+                }
+                c.commit();
+                lineTimes.add((System.nanoTime() - start) / 1e9);
+                assertThat(copied).isEqualTo(lines);
+                start = System.nanoTime();
+                try (InputStream in = Files.newInputStream(tagFile)) {
+                    copy.copyIn("copy line_item_tags (" + TAG_COLUMNS + ") from stdin", in, 1 << 16);
+                }
+                c.commit();
+                tagTimes.add((System.nanoTime() - start) / 1e9);
+            }
+            c.setAutoCommit(true);
+            return new Copy(median(lineTimes), tags, median(tagTimes));
+        } finally {
+            Files.deleteIfExists(lineFile);
+            Files.deleteIfExists(tagFile);
+        }
+    }
+
+    record SmallHeap(double seconds, SmallHeapInstance.Heap heap, boolean alive) {}
+
+    /** The same ingest by a second instance with a 256 MB heap on an empty database, started over its API. */
+    private SmallHeap smallHeapIngest(int lines) throws Exception {
+        String url = TestPostgres.newDatabase("bench_ingest_small_heap");
+        TestPostgres.Server server = TestPostgres.server();
+        try (SmallHeapInstance child = SmallHeapInstance.start(
+                url,
+                List.of(
+                        "--billing.sync.enabled=false",
+                        "--billing.cost-explorer.enabled=false",
+                        "--billing.sync.history-months=0",
+                        "--billing.atlas.base-url=" + atlas.baseUrl(),
+                        "--billing.atlas.client-id=bench-client",
+                        "--billing.atlas.client-secret=bench-secret",
+                        "--billing.orgs[0].id=" + ORG,
+                        "--billing.orgs[1].id=" + WARM_UP_ORG,
+                        "--billing.security.api-keys[0].name=bench",
+                        "--billing.security.api-keys[0].key=" + KEY,
+                        "--billing.security.api-keys[0].roles=READ,SYNC",
+                        "--billing.security.api-keys[0].orgs=*"))) {
+            child.awaitReady(Duration.ofMinutes(3));
+            try (Connection c = DriverManager.getConnection(url, server.user(), server.password())) {
+                syncAndWait(child, c, WARM_UP_ORG, 20_000);
+                double seconds = syncAndWait(child, c, ORG, lines);
+                return new SmallHeap(seconds, child.heapSince(0), child.alive());
+            }
+        }
+    }
+
+    /** Starts a manual run of {@code org} over the instance's API and waits for it; returns its recorded seconds. */
+    private static double syncAndWait(SmallHeapInstance child, Connection c, String org, int lines) throws Exception {
+        HttpResponse<String> started = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(child.base() + "/api/v1/orgs/" + org + "/syncRuns"))
+                                .header("X-API-Key", KEY)
+                                .POST(HttpRequest.BodyPublishers.noBody())
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
+        while (System.nanoTime() < deadline && child.alive()) {
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("select status, line_items_written,"
+                            + " extract(epoch from finished_at - started_at) from sync_runs"
+                            + " where status <> 'RUNNING' and org_id = '" + org + "' order by id desc limit 1")) {
+                if (rs.next()) {
+                    assertThat(rs.getString(1)).isEqualTo("SUCCEEDED");
+                    assertThat(rs.getInt(2)).isEqualTo(lines);
+                    return rs.getDouble(3);
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the -Xmx256m instance did not finish its sync of " + org + "; alive: " + child.alive()
+                + ", out of memory: " + child.ranOutOfMemory());
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        return sorted.get(sorted.size() / 2);
+    }
+}
