@@ -244,6 +244,6 @@ class AtlasInvoiceTranslationTests {
             linked.add(new AtlasLinkedInvoice(json.treeToValue(node, AtlasInvoice.class), node));
         }
         return new AtlasInvoiceSummary(
-                0, json.treeToValue(raw, AtlasInvoice.class), List.copyOf(linked), raw, lineItemCount, sha256);
+                json.treeToValue(raw, AtlasInvoice.class), List.copyOf(linked), raw, lineItemCount, sha256);
     }
 }
