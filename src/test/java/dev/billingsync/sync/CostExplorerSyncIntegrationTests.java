@@ -3,8 +3,8 @@ package dev.billingsync.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.billingsync.SimulatorProperties;
-import dev.billingsync.TestDatabaseConfiguration;
+import dev.billingsync.AtlasUnderTest;
+import dev.billingsync.BillingSyncIntegrationTest;
 import dev.billingsync.atlas.OpenApiSchemaCheck;
 import dev.billingsync.simulator.AtlasSimulator;
 import dev.billingsync.simulator.CostExplorerRow;
@@ -19,50 +19,34 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Cost Explorer through the whole sync against the simulator: every "not ready" wire form of HTTP 102, poll spacing,
  * the deadline, a forgotten token, and idempotent re-runs.
  */
-@SpringBootTest(
+@BillingSyncIntegrationTest(
         properties = {
-            "billing.sync.enabled=false",
             "billing.cost-explorer.poll-interval=5s",
             "billing.cost-explorer.max-poll-interval=6s",
             "billing.cost-explorer.deadline=14s",
             "billing.atlas.timeouts.poll=1s"
         })
-@Import(TestDatabaseConfiguration.class)
 class CostExplorerSyncIntegrationTests {
 
     static final String ORG = "ae0c1a2b3c4d5e6f7a8b9c01";
     static final Duration MIN_POLL_SPACING = Duration.ofSeconds(5);
+
+    @AtlasUnderTest
     static final AtlasSimulator atlas = AtlasSimulator.start();
 
     static {
-        atlas.addServiceAccount("ce-client", "ce-secret");
         atlas.addOrg(ORG, "Cost Org", 31, 8);
-    }
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        SimulatorProperties.register(registry, atlas, "ce-client", "ce-secret", ORG);
-    }
-
-    @AfterAll
-    static void stop() {
-        atlas.close();
     }
 
     @Autowired

@@ -2,8 +2,8 @@ package dev.billingsync.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.billingsync.SimulatorProperties;
-import dev.billingsync.TestDatabaseConfiguration;
+import dev.billingsync.AtlasUnderTest;
+import dev.billingsync.BillingSyncIntegrationTest;
 import dev.billingsync.atlas.AtlasClient;
 import dev.billingsync.invoices.InvoiceStore;
 import dev.billingsync.orgs.OrgRegistry;
@@ -19,15 +19,11 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 
@@ -36,10 +32,9 @@ import tools.jackson.databind.JsonNode;
  * comparing that list with what is stored, so an unchanged org costs one list call and a refund on a PAID invoice is
  * still picked up.
  */
-@SpringBootTest(
+@BillingSyncIntegrationTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
-            "billing.sync.enabled=false",
             "billing.cost-explorer.enabled=false",
             "billing.sync.history-months=12",
             "billing.atlas.retry.initial-backoff=10ms",
@@ -49,7 +44,6 @@ import tools.jackson.databind.JsonNode;
             "billing.security.api-keys[0].roles=READ",
             "billing.security.api-keys[0].orgs=*"
         })
-@Import(TestDatabaseConfiguration.class)
 class InvoiceHistoryIntegrationTests {
 
     static final String ORG_HISTORY = "8c0c1a2b3c4d5e6f7a8b9c01";
@@ -57,28 +51,15 @@ class InvoiceHistoryIntegrationTests {
     static final String ORG_RESUMED = "8c0c1a2b3c4d5e6f7a8b9c03";
     static final String ORG_API = "8c0c1a2b3c4d5e6f7a8b9c04";
     static final String API_KEY = "history-finance-key-0123456789";
-    static final String CLIENT_ID = "history-client";
-    static final String CLIENT_SECRET = "history-secret";
 
+    @AtlasUnderTest
     static final AtlasSimulator atlas = AtlasSimulator.start();
 
     static {
-        atlas.addServiceAccount(CLIENT_ID, CLIENT_SECRET);
         // 18 closed months in all: 15 added before the simulator's last three.
         for (String org : List.of(ORG_HISTORY, ORG_WIDENED, ORG_RESUMED, ORG_API)) {
             atlas.addOrg(org, "History " + org.substring(22), org.hashCode(), 4).addHistory(15);
         }
-    }
-
-    @DynamicPropertySource
-    static void atlasProperties(DynamicPropertyRegistry registry) {
-        SimulatorProperties.register(
-                registry, atlas, CLIENT_ID, CLIENT_SECRET, ORG_HISTORY, ORG_WIDENED, ORG_RESUMED, ORG_API);
-    }
-
-    @AfterAll
-    static void stopSimulator() {
-        atlas.close();
     }
 
     @Autowired

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.billingsync.SimulatorProperties;
-import dev.billingsync.TestDatabaseConfiguration;
+import dev.billingsync.AtlasUnderTest;
+import dev.billingsync.BillingSyncIntegrationTest;
 import dev.billingsync.simulator.AtlasSimulator;
 import dev.billingsync.simulator.Fault;
 import dev.billingsync.simulator.RecordedRequest;
@@ -22,25 +22,20 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
-@SpringBootTest(
+@BillingSyncIntegrationTest(
         properties = {
-            "billing.sync.enabled=false",
             "billing.cost-explorer.enabled=false",
             "billing.atlas.retry.initial-backoff=50ms",
             "billing.atlas.retry.max-backoff=200ms"
         })
-@Import(TestDatabaseConfiguration.class)
 class InvoiceSyncIntegrationTests {
 
     static final String ORG_A = "5f0c1a2b3c4d5e6f7a8b9c01";
@@ -49,11 +44,15 @@ class InvoiceSyncIntegrationTests {
     static final String CLIENT_ID = "mdb_sa_id_0123456789abcdef";
     static final String CLIENT_SECRET = "mdb_sa_sk_s3cr3t-value-never-logged";
 
+    @AtlasUnderTest(
+            orgs = {ORG_A, ORG_B, ORG_C},
+            clientId = CLIENT_ID,
+            clientSecret = CLIENT_SECRET)
     static final AtlasSimulator atlas = AtlasSimulator.start();
+
     static final Path SPOOL = temporaryDirectory();
 
     static {
-        atlas.addServiceAccount(CLIENT_ID, CLIENT_SECRET);
         atlas.addOrg(ORG_A, "Acme Retail", 1, 40);
         atlas.addOrg(ORG_B, "Acme Labs", 2, 25);
         atlas.addOrg(ORG_C, "Acme Payments", 3, 10);
@@ -61,14 +60,8 @@ class InvoiceSyncIntegrationTests {
 
     @DynamicPropertySource
     static void atlasProperties(DynamicPropertyRegistry registry) {
-        SimulatorProperties.register(registry, atlas, CLIENT_ID, CLIENT_SECRET, ORG_A, ORG_B, ORG_C);
         registry.add("billing.orgs[0].name", () -> "Acme Retail");
         registry.add("billing.atlas.spool-directory", SPOOL::toString);
-    }
-
-    @AfterAll
-    static void stopSimulator() {
-        atlas.close();
     }
 
     @Autowired

@@ -2,8 +2,8 @@ package dev.billingsync.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.billingsync.SimulatorProperties;
-import dev.billingsync.TestDatabaseConfiguration;
+import dev.billingsync.AtlasUnderTest;
+import dev.billingsync.BillingSyncIntegrationTest;
 import dev.billingsync.simulator.AtlasSimulator;
 import dev.billingsync.simulator.CostExplorerRow;
 import dev.billingsync.simulator.Fault;
@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -26,27 +25,21 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Many orgs on one replica (DESIGN §6.1, issue 10): 20 orgs whose Cost Explorer answers two 102s each, synced 4 at a
  * time, in one round about as long as the slowest org; a slow org that does not hold up the others; and the Atlas
  * requests of an unchanged org when Cost Explorer is not due. The rounds build on each other (ordered).
  */
-@SpringBootTest(
+@BillingSyncIntegrationTest(
         properties = {
-            "billing.sync.enabled=false",
             "billing.sync.parallelism=4",
             "billing.cost-explorer.poll-interval=5s",
             "billing.cost-explorer.max-poll-interval=8s",
             "billing.cost-explorer.deadline=2m",
             "billing.atlas.timeouts.poll=1s"
         })
-@Import(TestDatabaseConfiguration.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ManyOrgsIntegrationTests {
 
@@ -54,11 +47,13 @@ class ManyOrgsIntegrationTests {
 
     static final int ORGS = 20;
     static final Duration MIN_POLL_SPACING = Duration.ofSeconds(5);
+
+    @AtlasUnderTest
     static final AtlasSimulator atlas = AtlasSimulator.start();
+
     static final List<String> orgIds = new ArrayList<>();
 
     static {
-        atlas.addServiceAccount("many-client", "many-secret");
         for (int i = 0; i < ORGS; i++) {
             String id = String.format("ad0c1a2b3c4d5e6f7a8b%04x", i);
             orgIds.add(id);
@@ -67,16 +62,6 @@ class ManyOrgsIntegrationTests {
                     .notReadyPolls(2)
                     .notReadyForm(NotReadyForm.FINAL_102);
         }
-    }
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        SimulatorProperties.register(registry, atlas, "many-client", "many-secret", orgIds.toArray(String[]::new));
-    }
-
-    @AfterAll
-    static void stop() {
-        atlas.close();
     }
 
     @Autowired

@@ -2,8 +2,8 @@ package dev.billingsync.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.billingsync.SimulatorProperties;
-import dev.billingsync.TestDatabaseConfiguration;
+import dev.billingsync.AtlasUnderTest;
+import dev.billingsync.BillingSyncIntegrationTest;
 import dev.billingsync.simulator.AtlasSimulator;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,12 +14,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -31,10 +29,9 @@ import tools.jackson.databind.json.JsonMapper;
  * re-read each round (orgs added and removed between ticks are picked up and dropped, and keep their data), excluded
  * orgs are never called, and {@code GET /api/v1/orgs} tells configured from discovered orgs.
  */
-@SpringBootTest(
+@BillingSyncIntegrationTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
-            "billing.sync.enabled=false",
             "billing.cost-explorer.enabled=false",
             "billing.orgs-discovery.enabled=true",
             "billing.orgs-discovery.exclude[0]=" + OrgDiscoveryIntegrationTests.EXCLUDED,
@@ -43,7 +40,6 @@ import tools.jackson.databind.json.JsonMapper;
             "billing.security.api-keys[0].roles=READ",
             "billing.security.api-keys[0].orgs=*"
         })
-@Import(TestDatabaseConfiguration.class)
 class OrgDiscoveryIntegrationTests {
 
     static final String API_KEY = "discovery-reader-0123456789abcdef";
@@ -52,10 +48,11 @@ class OrgDiscoveryIntegrationTests {
     static final String LEAVING = "a70c1a2b3c4d5e6f7a8b9c03";
     static final String EXCLUDED = "a70c1a2b3c4d5e6f7a8b9c04";
     static final String ARRIVING = "a70c1a2b3c4d5e6f7a8b9c05";
+
+    @AtlasUnderTest(orgs = CONFIGURED)
     static final AtlasSimulator atlas = AtlasSimulator.start();
 
     static {
-        atlas.addServiceAccount("disc-client", "disc-secret");
         atlas.addOrg(CONFIGURED, "Configured", 1, 2, 2);
         atlas.addOrg(SEEN, "Seen", 2, 2, 2);
         atlas.addOrg(LEAVING, "Leaving", 3, 2, 2);
@@ -64,13 +61,7 @@ class OrgDiscoveryIntegrationTests {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        SimulatorProperties.register(registry, atlas, "disc-client", "disc-secret", CONFIGURED);
         registry.add("billing.orgs[0].name", () -> "Configured here");
-    }
-
-    @AfterAll
-    static void stop() {
-        atlas.close();
     }
 
     @Autowired

@@ -1,0 +1,249 @@
+package dev.billingsync.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.billingsync.atlas.AtlasInvoice;
+import dev.billingsync.atlas.AtlasInvoiceSummary;
+import dev.billingsync.atlas.AtlasLineItem;
+import dev.billingsync.atlas.AtlasLinkedInvoice;
+import dev.billingsync.invoices.InvoiceAmounts;
+import dev.billingsync.invoices.UpstreamInvoice;
+import dev.billingsync.invoices.UpstreamLineItem;
+import dev.billingsync.invoices.UpstreamLineItem.Tag;
+import dev.billingsync.invoices.UpstreamLinkedInvoice;
+import dev.billingsync.invoices.UpstreamPayment;
+import dev.billingsync.invoices.UpstreamRefund;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/** Atlas billing records to the rows the invoices module stores: every field as Atlas gave it, absent stays absent. */
+class AtlasInvoiceTranslationTests {
+
+    static final String ORG = "5f0c1a2b3c4d5e6f7a8b9c01";
+    static final String INVOICE = "65a1b2c3d4e5f6a7b8c9d0e1";
+    /** Reads decimals as the Atlas reader does: as written, never through {@code double}. */
+    static final JsonMapper json = JsonMapper.builder()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .build();
+
+    static final String FULL_INVOICE = """
+            {
+              "id": "65a1b2c3d4e5f6a7b8c9d0e1",
+              "orgId": "5f0c1a2b3c4d5e6f7a8b9c01",
+              "statusName": "PENDING",
+              "startDate": "2026-11-01T00:00:00Z",
+              "endDate": "2026-12-01T00:00:00Z",
+              "created": "2026-11-01T00:05:00Z",
+              "updated": "2026-11-02T04:10:00Z",
+              "amountBilledCents": 1214,
+              "amountPaidCents": 0,
+              "creditsCents": -50,
+              "salesTaxCents": 7,
+              "startingBalanceCents": 3,
+              "subtotalCents": 1214,
+              "payments": [
+                {"id": "65a1b2c3d4e5f6a7b8c9d0f0", "statusName": "NEW", "created": "2026-11-02T04:10:00Z",
+                 "updated": "2026-11-02T04:11:00Z", "currency": "USD", "amountBilledCents": 1214,
+                 "amountPaidCents": 0, "salesTaxCents": 7, "subtotalCents": 1207, "unitPrice": "1.0000"}
+              ],
+              "refunds": [
+                {"amountCents": 100, "created": "2026-11-03T00:00:00Z", "paymentId": "65a1b2c3d4e5f6a7b8c9d0f0",
+                 "reason": "goodwill"}
+              ],
+              "linkedInvoices": [
+                {"id": "65a1b2c3d4e5f6a7b8c9d0e2", "orgId": "5f0c1a2b3c4d5e6f7a8b9c09", "statusName": "PENDING",
+                 "startDate": "2026-11-01T00:00:00Z", "amountBilledCents": 500,
+                 "lineItems": [{"sku": "ATLAS_AWS_INSTANCE_M10", "quantity": 1.50, "totalPriceCents": 500}]}
+              ],
+              "unknownTopLevel": "kept in raw"
+            }
+            """;
+
+    @Test
+    void translatesEveryHeaderFieldPaymentAndRefund() {
+        UpstreamInvoice invoice = AtlasInvoiceTranslation.invoice(ORG, summary(FULL_INVOICE, 2, "c0ffee"));
+
+        assertThat(invoice.id()).isEqualTo(INVOICE);
+        assertThat(invoice.orgId()).isEqualTo(ORG);
+        assertThat(invoice.statusName()).isEqualTo("PENDING");
+        assertThat(invoice.startDate()).isEqualTo(Instant.parse("2026-11-01T00:00:00Z"));
+        assertThat(invoice.endDate()).isEqualTo(Instant.parse("2026-12-01T00:00:00Z"));
+        assertThat(invoice.created()).isEqualTo(Instant.parse("2026-11-01T00:05:00Z"));
+        assertThat(invoice.updated()).isEqualTo(Instant.parse("2026-11-02T04:10:00Z"));
+        assertThat(invoice.amounts()).isEqualTo(new InvoiceAmounts(1214L, 0L, -50L, 7L, 3L, 1214L));
+        assertThat(invoice.payments())
+                .containsExactly(new UpstreamPayment(
+                        "65a1b2c3d4e5f6a7b8c9d0f0",
+                        "NEW",
+                        Instant.parse("2026-11-02T04:10:00Z"),
+                        Instant.parse("2026-11-02T04:11:00Z"),
+                        "USD",
+                        1214L,
+                        0L,
+                        7L,
+                        1207L,
+                        "1.0000"));
+        assertThat(invoice.refunds())
+                .containsExactly(new UpstreamRefund(
+                        100L, Instant.parse("2026-11-03T00:00:00Z"), "65a1b2c3d4e5f6a7b8c9d0f0", "goodwill"));
+    }
+
+    @Test
+    void carriesTheReadersCountHashAndRawObject() {
+        AtlasInvoiceSummary summary = summary(FULL_INVOICE, 2, "c0ffee");
+
+        UpstreamInvoice invoice = AtlasInvoiceTranslation.invoice(ORG, summary);
+
+        assertThat(invoice.lineItemCount()).isEqualTo(2);
+        assertThat(invoice.contentSha256()).isEqualTo("c0ffee");
+        assertThat(json.readTree(invoice.rawJson())).isEqualTo(summary.raw());
+        assertThat(json.readTree(invoice.rawJson()).get("unknownTopLevel").asString())
+                .isEqualTo("kept in raw");
+    }
+
+    @Test
+    void translatesLinkedInvoicesWithTheirWholeObject() {
+        UpstreamInvoice invoice = AtlasInvoiceTranslation.invoice(ORG, summary(FULL_INVOICE, 2, "c0ffee"));
+
+        assertThat(invoice.linkedInvoices()).singleElement().satisfies(linked -> {
+            assertThat(linked)
+                    .usingRecursiveComparison()
+                    .ignoringFields("rawJson")
+                    .isEqualTo(new UpstreamLinkedInvoice(
+                            "65a1b2c3d4e5f6a7b8c9d0e2",
+                            "5f0c1a2b3c4d5e6f7a8b9c09",
+                            "PENDING",
+                            Instant.parse("2026-11-01T00:00:00Z"),
+                            null,
+                            null,
+                            null,
+                            new InvoiceAmounts(500L, null, null, null, null, null),
+                            ""));
+            JsonNode raw = json.readTree(linked.rawJson());
+            assertThat(raw.get("lineItems").get(0).get("sku").asString()).isEqualTo("ATLAS_AWS_INSTANCE_M10");
+            assertThat(raw.get("lineItems").get(0).get("quantity").decimalValue())
+                    .isEqualTo(new BigDecimal("1.50"));
+        });
+    }
+
+    @Test
+    void storesAnInvoiceWithoutOrgIdUnderTheOrgItWasReadFrom() {
+        UpstreamInvoice invoice =
+                AtlasInvoiceTranslation.invoice(ORG, summary("{\"id\": \"" + INVOICE + "\"}", 0, "c0ffee"));
+
+        assertThat(invoice.orgId()).isEqualTo(ORG);
+    }
+
+    @Test
+    void keepsAbsentFieldsAbsent() {
+        UpstreamInvoice invoice =
+                AtlasInvoiceTranslation.invoice(ORG, summary("{\"id\": \"" + INVOICE + "\"}", 0, "c0ffee"));
+
+        assertThat(invoice.statusName()).isNull();
+        assertThat(invoice.startDate()).isNull();
+        assertThat(invoice.updated()).isNull();
+        assertThat(invoice.amounts()).isEqualTo(new InvoiceAmounts(null, null, null, null, null, null));
+        assertThat(invoice.payments()).isEmpty();
+        assertThat(invoice.refunds()).isEmpty();
+        assertThat(invoice.linkedInvoices()).isEmpty();
+    }
+
+    @Test
+    void rejectsAnInvoiceWithoutAValidId() {
+        for (String header : List.of("{}", "{\"id\": \"65A1B2C3D4E5F6A7B8C9D0E1\"}", "{\"id\": \"65a1b2c3\"}")) {
+            AtlasInvoiceSummary summary = summary(header, 0, "c0ffee");
+            assertThatThrownBy(() -> AtlasInvoiceTranslation.invoice(ORG, summary))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(ORG);
+        }
+    }
+
+    @Test
+    void rejectsAnInvalidOrgId() {
+        AtlasInvoiceSummary summary = summary("{\"id\": \"" + INVOICE + "\", \"orgId\": \"../other\"}", 0, "c0ffee");
+
+        assertThatThrownBy(() -> AtlasInvoiceTranslation.invoice(ORG, summary))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(INVOICE)
+                .hasMessageNotContaining("../other");
+    }
+
+    @Test
+    void translatesEveryLineItemFieldAtItsPosition() {
+        AtlasLineItem item = json.readValue("""
+                {"clusterName": "orders-prod", "created": "2026-11-02T04:10:00.120Z",
+                 "startDate": "2026-11-01T00:00:00Z", "endDate": "2026-11-02T00:00:00Z",
+                 "groupId": "6a1b2c3d4e5f6a7b8c9d0e1f", "groupName": "orders", "sku": "ATLAS_AWS_INSTANCE_M30",
+                 "unit": "server hours", "quantity": 13.000042, "unitPriceDollars": 0.50, "totalPriceCents": 1200,
+                 "discountCents": -2, "percentDiscount": 10.0, "tierLowerBound": 0, "tierUpperBound": 1000.5,
+                 "note": "a note", "stitchAppName": "app", "cloudProvider": "AWS"}
+                """, AtlasLineItem.class);
+
+        assertThat(AtlasInvoiceTranslation.lineItem(7, item))
+                .isEqualTo(new UpstreamLineItem(
+                        7,
+                        "orders-prod",
+                        Instant.parse("2026-11-02T04:10:00.120Z"),
+                        Instant.parse("2026-11-01T00:00:00Z"),
+                        Instant.parse("2026-11-02T00:00:00Z"),
+                        "6a1b2c3d4e5f6a7b8c9d0e1f",
+                        "orders",
+                        "ATLAS_AWS_INSTANCE_M30",
+                        "server hours",
+                        new BigDecimal("13.000042"),
+                        new BigDecimal("0.50"),
+                        1200L,
+                        -2L,
+                        new BigDecimal("10.0"),
+                        new BigDecimal("0"),
+                        new BigDecimal("1000.5"),
+                        "a note",
+                        "app",
+                        "AWS",
+                        null));
+    }
+
+    @Test
+    void flattensTagsInKeyAndValueOrderKeepingAKeyWithoutValues() {
+        AtlasLineItem item = json.readValue(
+                "{\"tags\": {\"team\": [\"billing\", \"finance\"], \"empty\": [], \"env\": [\"prod\"]}}",
+                AtlasLineItem.class);
+
+        assertThat(AtlasInvoiceTranslation.lineItem(0, item).tags())
+                .containsExactly(
+                        new Tag(0, 0, "team", "billing"),
+                        new Tag(0, 1, "team", "finance"),
+                        new Tag(1, 0, "empty", null),
+                        new Tag(2, 0, "env", "prod"));
+    }
+
+    @Test
+    void keepsAbsentTagsApartFromNoTags() {
+        AtlasLineItem untagged = json.readValue("{}", AtlasLineItem.class);
+        AtlasLineItem noTags = json.readValue("{\"tags\": {}}", AtlasLineItem.class);
+
+        assertThat(AtlasInvoiceTranslation.lineItem(0, untagged).tags()).isNull();
+        assertThat(AtlasInvoiceTranslation.lineItem(0, noTags).tags()).isEmpty();
+    }
+
+    /** What the reader's first pass hands over: the header, linked invoices and raw object (without line items). */
+    private static AtlasInvoiceSummary summary(String invoiceJson, int lineItemCount, String sha256) {
+        ObjectNode raw = (ObjectNode) json.readTree(invoiceJson);
+        List<AtlasLinkedInvoice> linked = new ArrayList<>();
+        JsonNode linkedNodes = raw.path("linkedInvoices");
+        for (int i = 0; i < linkedNodes.size(); i++) {
+            JsonNode node = linkedNodes.get(i);
+            linked.add(new AtlasLinkedInvoice(json.treeToValue(node, AtlasInvoice.class), node));
+        }
+        return new AtlasInvoiceSummary(
+                json.treeToValue(raw, AtlasInvoice.class), List.copyOf(linked), raw, lineItemCount, sha256);
+    }
+}
