@@ -7,6 +7,7 @@ import java.util.List;
 import org.junit.platform.commons.support.AnnotationSupport;
 import org.junit.platform.commons.support.ModifierSupport;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.test.context.ContextConfigurationAttributes;
 import org.springframework.test.context.ContextCustomizer;
 import org.springframework.test.context.ContextCustomizerFactory;
@@ -14,8 +15,8 @@ import org.springframework.test.context.DynamicPropertyRegistrar;
 import org.springframework.test.context.MergedContextConfiguration;
 
 /**
- * Points the application context of a {@link BillingSyncIntegrationTest} at its {@link AtlasUnderTest} simulator. The
- * properties go in as a {@link DynamicPropertyRegistrar}, into the same property source as the test's own
+ * Points the application context of a {@link BillingSyncIntegrationTest} at its {@link AtlasUnderTest} simulator and
+ * gives it the test's {@link TestApiKey}s. The properties go in as a {@link DynamicPropertyRegistrar}, into the same property source as the test's own
  * {@code @DynamicPropertySource} values, so that {@code billing.orgs[0].id} here and {@code billing.orgs[0].name}
  * there bind to one org. One context per test class, as with a {@code @DynamicPropertySource} of its own.
  */
@@ -31,10 +32,12 @@ class AtlasUnderTestContextCustomizerFactory implements ContextCustomizerFactory
             throw new IllegalStateException(testClass.getName()
                     + " needs exactly one static AtlasSimulator field annotated @AtlasUnderTest, has " + fields);
         }
-        return new AtlasCustomizer(fields.get(0));
+        List<TestApiKey> apiKeys =
+                List.copyOf(AnnotatedElementUtils.findMergedRepeatableAnnotations(testClass, TestApiKey.class));
+        return new AtlasCustomizer(fields.get(0), apiKeys);
     }
 
-    private record AtlasCustomizer(Field field) implements ContextCustomizer {
+    private record AtlasCustomizer(Field field, List<TestApiKey> apiKeys) implements ContextCustomizer {
 
         @Override
         public void customizeContext(ConfigurableApplicationContext context, MergedContextConfiguration config) {
@@ -51,6 +54,14 @@ class AtlasUnderTestContextCustomizerFactory implements ContextCustomizerFactory
                 for (int i = 0; i < orgIds.size(); i++) {
                     String orgId = orgIds.get(i);
                     registry.add("billing.orgs[" + i + "].id", () -> orgId);
+                }
+                for (int i = 0; i < apiKeys.size(); i++) {
+                    TestApiKey apiKey = apiKeys.get(i);
+                    String prefix = "billing.security.api-keys[" + i + "].";
+                    registry.add(prefix + "name", apiKey::name);
+                    registry.add(prefix + "key", apiKey::key);
+                    registry.add(prefix + "roles", () -> String.join(",", apiKey.roles()));
+                    registry.add(prefix + "orgs", () -> String.join(",", apiKey.orgs()));
                 }
             };
             context.getBeanFactory().registerSingleton("atlasUnderTestProperties", properties);

@@ -13,8 +13,9 @@ import org.springframework.test.context.TestPropertySource;
 
 /**
  * The whole service on a database of its own ({@link TestDatabaseConfiguration}), talking to the {@link AtlasUnderTest}
- * simulator the test class declares, with the schedules off: the test runs each sync itself. A test class states only
- * what is particular to it: its orgs, its properties, its web environment.
+ * simulator the test class declares, accepting the {@link TestApiKey}s it declares, with the schedules off: the test
+ * runs each sync itself. A test class states only what is particular to it: its orgs, keys, properties and web
+ * environment. Each test class gets an application context of its own, as with a {@code @DynamicPropertySource}.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

@@ -9,6 +9,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.billingsync.AtlasUnderTest;
 import dev.billingsync.BillingSyncIntegrationTest;
+import dev.billingsync.TestApiKey;
 import dev.billingsync.simulator.AtlasSimulator;
 import dev.billingsync.sync.ManualRun;
 import java.io.IOException;
@@ -41,25 +42,19 @@ import tools.jackson.databind.JsonNode;
  */
 @BillingSyncIntegrationTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {
-            "billing.cost-explorer.enabled=false",
-            "billing.security.api-keys[0].name=reader-all",
-            "billing.security.api-keys[0].key=" + ApiAccessIntegrationTests.READ_ALL,
-            "billing.security.api-keys[0].roles=READ",
-            "billing.security.api-keys[0].orgs=*",
-            "billing.security.api-keys[1].name=sync-all",
-            "billing.security.api-keys[1].key=" + ApiAccessIntegrationTests.SYNC_ALL,
-            "billing.security.api-keys[1].roles=SYNC",
-            "billing.security.api-keys[1].orgs=*",
-            "billing.security.api-keys[2].name=reader-a",
-            "billing.security.api-keys[2].key=" + ApiAccessIntegrationTests.READ_A,
-            "billing.security.api-keys[2].roles=READ",
-            "billing.security.api-keys[2].orgs=" + ApiAccessIntegrationTests.ORG_A,
-            "billing.security.api-keys[3].name=both-a",
-            "billing.security.api-keys[3].key=" + ApiAccessIntegrationTests.BOTH_A,
-            "billing.security.api-keys[3].roles=READ,SYNC",
-            "billing.security.api-keys[3].orgs=" + ApiAccessIntegrationTests.ORG_A
-        })
+        properties = "billing.cost-explorer.enabled=false")
+@TestApiKey(name = "reader-all", key = ApiAccessIntegrationTests.READ_ALL, roles = "READ")
+@TestApiKey(name = "sync-all", key = ApiAccessIntegrationTests.SYNC_ALL, roles = "SYNC")
+@TestApiKey(
+        name = "reader-a",
+        key = ApiAccessIntegrationTests.READ_A,
+        roles = "READ",
+        orgs = ApiAccessIntegrationTests.ORG_A)
+@TestApiKey(
+        name = "both-a",
+        key = ApiAccessIntegrationTests.BOTH_A,
+        roles = {"READ", "SYNC"},
+        orgs = ApiAccessIntegrationTests.ORG_A)
 class ApiAccessIntegrationTests {
 
     static final String READ_ALL = "read-all-key-0123456789abcdef";

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.billingsync.AtlasUnderTest;
 import dev.billingsync.BillingSyncIntegrationTest;
+import dev.billingsync.TestApiKey;
 import dev.billingsync.invoices.InvoiceAmounts;
 import dev.billingsync.invoices.InvoiceStore;
 import dev.billingsync.invoices.UpstreamInvoice;
@@ -50,12 +51,9 @@ import org.springframework.transaction.support.TransactionTemplate;
             "billing.cost-explorer.enabled=false",
             "billing.api.exports.max-concurrent=4",
             "billing.api.exports.retry-after=7s",
-            "spring.mvc.async.request-timeout=6s",
-            "billing.security.api-keys[0].name=reader",
-            "billing.security.api-keys[0].key=" + BoundedExportIntegrationTests.READER,
-            "billing.security.api-keys[0].roles=READ",
-            "billing.security.api-keys[0].orgs=*"
+            "spring.mvc.async.request-timeout=6s"
         })
+@TestApiKey(name = "reader", key = BoundedExportIntegrationTests.READER, roles = "READ")
 class BoundedExportIntegrationTests {
 
     static final String READER = "export-reader-0123456789abcdef";

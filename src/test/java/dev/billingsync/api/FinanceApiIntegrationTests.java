@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.billingsync.AtlasUnderTest;
 import dev.billingsync.BillingSyncIntegrationTest;
 import dev.billingsync.StatementCounter;
+import dev.billingsync.TestApiKey;
 import dev.billingsync.simulator.AtlasSimulator;
 import dev.billingsync.sync.ManualRun;
 import java.io.StringReader;
@@ -34,18 +35,13 @@ import tools.jackson.databind.node.ObjectNode;
 /** The finance API over real HTTP, on data synced from the Atlas simulator into PostgreSQL. */
 @BillingSyncIntegrationTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {
-            "billing.cost-explorer.group-by=services,projects",
-            "billing.security.api-keys[0].name=reader",
-            "billing.security.api-keys[0].key=" + FinanceApiIntegrationTests.READER,
-            "billing.security.api-keys[0].roles=READ",
-            "billing.security.api-keys[0].orgs=*",
-            "billing.security.api-keys[1].name=syncer",
-            "billing.security.api-keys[1].key=" + FinanceApiIntegrationTests.SYNCER,
-            "billing.security.api-keys[1].roles=READ,SYNC",
-            "billing.security.api-keys[1].orgs=*"
-        })
+        properties = "billing.cost-explorer.group-by=services,projects")
 @Import(StatementCounter.class)
+@TestApiKey(name = "reader", key = FinanceApiIntegrationTests.READER, roles = "READ")
+@TestApiKey(
+        name = "syncer",
+        key = FinanceApiIntegrationTests.SYNCER,
+        roles = {"READ", "SYNC"})
 class FinanceApiIntegrationTests {
 
     static final String READER = "reader-key-0123456789abcdef";

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.billingsync.AtlasUnderTest;
 import dev.billingsync.BillingSyncIntegrationTest;
+import dev.billingsync.TestApiKey;
 import dev.billingsync.invoices.InvoiceAmounts;
 import dev.billingsync.invoices.InvoiceStore;
 import dev.billingsync.invoices.UpstreamInvoice;
@@ -36,13 +37,8 @@ import tools.jackson.databind.JsonNode;
  */
 @BillingSyncIntegrationTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {
-            "billing.cost-explorer.enabled=false",
-            "billing.security.api-keys[0].name=reader",
-            "billing.security.api-keys[0].key=" + SnapshotReadIntegrationTests.READER,
-            "billing.security.api-keys[0].roles=READ",
-            "billing.security.api-keys[0].orgs=*"
-        })
+        properties = "billing.cost-explorer.enabled=false")
+@TestApiKey(name = "reader", key = SnapshotReadIntegrationTests.READER, roles = "READ")
 class SnapshotReadIntegrationTests {
 
     static final String READER = "snapshot-reader-0123456789abcdef";

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.billingsync.AtlasUnderTest;
 import dev.billingsync.BillingSyncIntegrationTest;
+import dev.billingsync.TestApiKey;
 import dev.billingsync.simulator.AtlasSimulator;
 import dev.billingsync.sync.ManualRun;
 import java.io.StringReader;
@@ -48,17 +49,13 @@ import tools.jackson.databind.JsonNode;
  */
 @BillingSyncIntegrationTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {
-            "billing.cost-explorer.enabled=false",
-            "billing.security.api-keys[0].name=reader",
-            "billing.security.api-keys[0].key=" + SpendApiIntegrationTests.READER,
-            "billing.security.api-keys[0].roles=READ",
-            "billing.security.api-keys[0].orgs=*",
-            "billing.security.api-keys[1].name=reader-a",
-            "billing.security.api-keys[1].key=" + SpendApiIntegrationTests.READER_A,
-            "billing.security.api-keys[1].roles=READ",
-            "billing.security.api-keys[1].orgs=" + SpendApiIntegrationTests.ORG_A
-        })
+        properties = "billing.cost-explorer.enabled=false")
+@TestApiKey(name = "reader", key = SpendApiIntegrationTests.READER, roles = "READ")
+@TestApiKey(
+        name = "reader-a",
+        key = SpendApiIntegrationTests.READER_A,
+        roles = "READ",
+        orgs = SpendApiIntegrationTests.ORG_A)
 class SpendApiIntegrationTests {
 
     static final String READER = "spend-reader-0123456789abcdef";

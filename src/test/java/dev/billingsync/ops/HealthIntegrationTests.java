@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.billingsync.AtlasUnderTest;
 import dev.billingsync.BillingSyncApplication;
 import dev.billingsync.BillingSyncIntegrationTest;
+import dev.billingsync.TestApiKey;
 import dev.billingsync.TestPostgres;
 import dev.billingsync.simulator.AtlasSimulator;
 import dev.billingsync.sync.ManualRun;
@@ -49,21 +50,16 @@ import tools.jackson.databind.JsonNode;
             "billing.atlas.retry.max-backoff=100ms",
             "billing.health.freshness.warn-after=3h",
             "billing.health.freshness.refresh-interval=200ms",
-            "billing.security.api-keys[0].name=health-reader",
-            "billing.security.api-keys[0].key=" + HealthIntegrationTests.READER_KEY,
-            "billing.security.api-keys[0].roles=READ",
-            "billing.security.api-keys[0].orgs=*",
-            "billing.security.api-keys[1].name=one-org-reader",
-            "billing.security.api-keys[1].key=" + HealthIntegrationTests.ONE_ORG_KEY,
-            "billing.security.api-keys[1].roles=READ",
-            "billing.security.api-keys[1].orgs=" + HealthIntegrationTests.FRESH_ORG,
-            "billing.security.api-keys[2].name=syncer",
-            "billing.security.api-keys[2].key=" + HealthIntegrationTests.SYNC_KEY,
-            "billing.security.api-keys[2].roles=SYNC",
-            "billing.security.api-keys[2].orgs=*",
             // a database that stops answering shows as DOWN in one second, not Hikari's default thirty
             "spring.datasource.hikari.connection-timeout=1000"
         })
+@TestApiKey(name = "health-reader", key = HealthIntegrationTests.READER_KEY, roles = "READ")
+@TestApiKey(
+        name = "one-org-reader",
+        key = HealthIntegrationTests.ONE_ORG_KEY,
+        roles = "READ",
+        orgs = HealthIntegrationTests.FRESH_ORG)
+@TestApiKey(name = "syncer", key = HealthIntegrationTests.SYNC_KEY, roles = "SYNC")
 class HealthIntegrationTests {
 
     static final String FRESH_ORG = "8c0c1a2b3c4d5e6f7a8b9c01";

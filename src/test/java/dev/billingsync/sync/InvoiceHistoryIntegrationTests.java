@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.billingsync.AtlasUnderTest;
 import dev.billingsync.BillingSyncIntegrationTest;
+import dev.billingsync.TestApiKey;
 import dev.billingsync.atlas.AtlasClient;
 import dev.billingsync.invoices.InvoiceStore;
 import dev.billingsync.orgs.OrgRegistry;
@@ -38,12 +39,9 @@ import tools.jackson.databind.JsonNode;
             "billing.cost-explorer.enabled=false",
             "billing.sync.history-months=12",
             "billing.atlas.retry.initial-backoff=10ms",
-            "billing.atlas.retry.max-backoff=20ms",
-            "billing.security.api-keys[0].name=finance",
-            "billing.security.api-keys[0].key=" + InvoiceHistoryIntegrationTests.API_KEY,
-            "billing.security.api-keys[0].roles=READ",
-            "billing.security.api-keys[0].orgs=*"
+            "billing.atlas.retry.max-backoff=20ms"
         })
+@TestApiKey(name = "finance", key = InvoiceHistoryIntegrationTests.API_KEY, roles = "READ")
 class InvoiceHistoryIntegrationTests {
 
     static final String ORG_HISTORY = "8c0c1a2b3c4d5e6f7a8b9c01";

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.billingsync.AtlasUnderTest;
 import dev.billingsync.BillingSyncIntegrationTest;
+import dev.billingsync.TestApiKey;
 import dev.billingsync.simulator.AtlasSimulator;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -34,12 +35,9 @@ import tools.jackson.databind.json.JsonMapper;
         properties = {
             "billing.cost-explorer.enabled=false",
             "billing.orgs-discovery.enabled=true",
-            "billing.orgs-discovery.exclude[0]=" + OrgDiscoveryIntegrationTests.EXCLUDED,
-            "billing.security.api-keys[0].name=reader-all",
-            "billing.security.api-keys[0].key=" + OrgDiscoveryIntegrationTests.API_KEY,
-            "billing.security.api-keys[0].roles=READ",
-            "billing.security.api-keys[0].orgs=*"
+            "billing.orgs-discovery.exclude[0]=" + OrgDiscoveryIntegrationTests.EXCLUDED
         })
+@TestApiKey(name = "reader-all", key = OrgDiscoveryIntegrationTests.API_KEY, roles = "READ")
 class OrgDiscoveryIntegrationTests {
 
     static final String API_KEY = "discovery-reader-0123456789abcdef";
