@@ -37,7 +37,7 @@ public record CostExplorerRequest(
     }
 
     /** The JSON body as sent: fields in declaration order, nulls left out. */
-    byte[] toJson() {
+    public byte[] toJson() {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         try (JsonGenerator g = AtlasJson.MAPPER.createGenerator(out)) {
             g.writeStartObject();

@@ -9,6 +9,7 @@ import dev.billingsync.costexplorer.CostUsageStore;
 import dev.billingsync.invoices.InvoiceQueries;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,7 +23,6 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Syncs one org's Cost Explorer usage: per configured {@code groupBy}, one query over the trailing months (current
@@ -56,7 +56,6 @@ class CostSync {
     private final MeterRegistry meters;
     private final SyncShutdown shutdown;
     private final SyncWorkers workers;
-    private final JsonMapper json = JsonMapper.builder().build();
 
     CostSync(
             CostExplorerProperties properties,
@@ -145,7 +144,8 @@ class CostSync {
             log.info("Cost Explorer by {} skipped for org {}: no {} in its invoices yet", groupBy, orgId, groupBy);
             return CompletableFuture.completedFuture(null);
         }
-        long queryId = store.startQuery(orgId, syncRunId, groupBy, start, end, json.writeValueAsString(request));
+        long queryId = store.startQuery(
+                orgId, syncRunId, groupBy, start, end, new String(request.toJson(), StandardCharsets.UTF_8));
         CostQueryRecorder.Query query = new CostQueryRecorder.Query(orgId, groupBy, queryId, start, end);
         Timer.Sample sample = Timer.start(meters);
         CostExplorerPolling polling = new CostExplorerPolling(

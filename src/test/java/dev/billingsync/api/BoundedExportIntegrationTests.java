@@ -166,7 +166,9 @@ class BoundedExportIntegrationTests {
                     assertThat(tail).as("no final chunk").doesNotEndWith("\r\n0\r\n\r\n");
                     // Less than the whole export: how much of it the kernel's socket buffers had taken before the cut
                     // depends on the machine (several MB on loopback), not on us.
-                    assertThat(rest.length).as("cut short").isLessThan(csv.body().length());
+                    assertThat(rest.length)
+                            .as("cut short")
+                            .isLessThan(csv.body().length());
                 }
             }
         } finally {

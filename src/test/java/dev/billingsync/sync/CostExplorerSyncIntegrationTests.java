@@ -90,6 +90,13 @@ class CostExplorerSyncIntegrationTests {
                         .single())
                 .as("the request is stored as the JSON object sent, not as a JSON string")
                 .isEqualTo("object");
+        assertThat(jdbc.sql("select request = cast(? as jsonb) from cost_explorer_queries where id = ?")
+                        .param(costExplorer.requestBody(token))
+                        .param(query.get("id"))
+                        .query(Boolean.class)
+                        .single())
+                .as("the stored request is the body Atlas received")
+                .isTrue();
     }
 
     @Test
