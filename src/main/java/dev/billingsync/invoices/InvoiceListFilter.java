@@ -4,6 +4,7 @@ import dev.billingsync.web.EnumParameter;
 import io.swagger.v3.oas.annotations.Parameter;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.Collection;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.format.annotation.DateTimeFormat;
@@ -11,7 +12,7 @@ import org.springframework.format.annotation.DateTimeFormat;
 /** The query string of the invoice list, bound as given; {@link #toFilter()} checks it into an {@link InvoiceFilter}. */
 record InvoiceListFilter(
         @Parameter(description = "Keep invoices with one of these statuses (repeatable)") @Nullable
-        List<String> statusNames,
+        Collection<String> statusNames,
 
         @Parameter(description = "Keep invoices starting on or after this UTC day (yyyy-MM-dd)")
         @DateTimeFormat(iso = DateTimeFormat.ISO.DATE)
@@ -41,7 +42,7 @@ record InvoiceListFilter(
     /** The filter asked for: {@code sortBy} and {@code orderBy} parsed (absent or empty: END_DATE, desc). */
     InvoiceFilter toFilter() {
         return new InvoiceFilter(
-                statusNames == null ? List.of() : statusNames,
+                statusNames == null ? List.of() : List.copyOf(statusNames),
                 fromDate,
                 toDate,
                 updatedSince,

@@ -1,7 +1,7 @@
 package dev.billingsync.spend;
 
 import io.swagger.v3.oas.annotations.Parameter;
-import java.util.List;
+import java.util.Collection;
 import org.jspecify.annotations.Nullable;
 
 /** The query string of the FOCUS export, bound as given; the controller checks it. */
@@ -10,4 +10,4 @@ record FocusFilter(
         String billingPeriod,
 
         @Parameter(description = "Org to include (repeatable); default every org the caller may read") @Nullable
-        List<String> orgId) {}
+        Collection<String> orgId) {}

@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.format.DateTimeParseException;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -133,7 +134,7 @@ class SpendController {
     }
 
     /** The orgs asked for (each one readable, else 403), or every stored org the caller may read. */
-    private Set<String> orgs(@Nullable List<String> orgId) {
+    private Set<String> orgs(@Nullable Collection<String> orgId) {
         if (orgId == null || orgId.isEmpty()) {
             return known.visible();
         }

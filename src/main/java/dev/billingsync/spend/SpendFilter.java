@@ -2,14 +2,14 @@ package dev.billingsync.spend;
 
 import io.swagger.v3.oas.annotations.Parameter;
 import java.time.LocalDate;
-import java.util.List;
+import java.util.Collection;
 import org.jspecify.annotations.Nullable;
 import org.springframework.format.annotation.DateTimeFormat;
 
 /** The query string of a spend request (JSON page or CSV), bound as given; the controller checks it into a query. */
 record SpendFilter(
         @Parameter(description = "Org to include (repeatable); default every org the caller may read") @Nullable
-        List<String> orgId,
+        Collection<String> orgId,
 
         @Parameter(description = "First usage day included (YYYY-MM-DD, UTC); default the first of this month")
         @DateTimeFormat(iso = DateTimeFormat.ISO.DATE)
@@ -28,4 +28,4 @@ record SpendFilter(
                         + " tag:<key> (repeatable)",
                 required = true)
         @Nullable
-        List<String> groupBy) {}
+        Collection<String> groupBy) {}

@@ -2,6 +2,7 @@ package dev.billingsync.spend;
 
 import dev.billingsync.web.ApiException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -43,7 +44,7 @@ record SpendKey(Kind kind, @Nullable String tagKey) {
     }
 
     /** The {@code groupBy} values, 1 to 3 distinct ones; anything else is a 400 {@code INVALID_PARAMETER}. */
-    static List<SpendKey> parse(@Nullable List<String> values) {
+    static List<SpendKey> parse(@Nullable Collection<String> values) {
         if (values == null || values.isEmpty() || values.size() > MAX_KEYS) {
             throw ApiException.invalidParameter("groupBy", "give 1 to " + MAX_KEYS + " of " + names());
         }

@@ -99,4 +99,16 @@ class InvoiceControllerTests {
                 .andExpect(jsonPath("$.badRequestDetail.fields[0].description")
                         .value("must be one of [start_date, end_date]"));
     }
+
+    @Test
+    void neverAnswers500ForIndexedOrNestedListParameters() throws Exception {
+        when(queries.invoices(eq(ORG), any(), any())).thenReturn(Page.empty());
+        for (String name : java.util.List.of("statusNames[0].x", "statusNames[1]", "statusNames[x]", "statusNames.x")) {
+            read(get("/api/v1/orgs/" + ORG + "/invoices").param(name, "PAID"))
+                    .andExpect(result -> org.assertj.core.api.Assertions.assertThat(
+                                    result.getResponse().getStatus())
+                            .as(name)
+                            .isLessThan(500));
+        }
+    }
 }
