@@ -46,6 +46,64 @@ class LineItemQueries {
     }
 
     Page<LineItemResponse> page(String invoiceId, LineItemFilter filter, PageRequest page) {
+        if (filter.equals(LineItemFilter.NONE)) {
+            Page<LineItemResponse> byPosition = pageByPosition(invoiceId, page);
+            if (byPosition != null) {
+                return byPosition;
+            }
+        }
+        return pageBySkipping(invoiceId, filter, page);
+    }
+
+    /**
+     * An unfiltered page, straight from the primary key: the sync stores an invoice's lines at positions 0 to
+     * {@code lineItemCount - 1} (their index in the upstream array), with that count on the invoice row, in one
+     * transaction; so the page's rows are a range of positions and its total is the stored count. Skipping to the
+     * 100,000th row and counting 200,000 per request made the 500-row page 50 times slower than its bytes. Null when
+     * the rows read do not fit that layout (then the page is read the general way, by counting and skipping).
+     */
+    private @Nullable Page<LineItemResponse> pageByPosition(String invoiceId, PageRequest page) {
+        List<Integer> counts = entityManager
+                .createQuery("select i.lineItemCount from Invoice i where i.id = :invoiceId", Integer.class)
+                .setParameter("invoiceId", invoiceId)
+                .getResultList();
+        if (counts.isEmpty()) {
+            return null;
+        }
+        long total = counts.get(0);
+        long first = page.offset();
+        int expected = (int) Math.max(0, Math.min(page.itemsPerPage(), total - first));
+        if (expected == 0) {
+            return first >= total ? new Page<>(List.of(), total) : null;
+        }
+        int from = (int) first;
+        int to = from + expected - 1;
+        List<LineRow> rows = entityManager
+                .createQuery(
+                        LineItemRepository.SELECT_LINES
+                                + " where l.id.invoiceId = :invoiceId and l.id.position between :from and :to"
+                                + " order by l.id.position",
+                        LineRow.class)
+                .setParameter("invoiceId", invoiceId)
+                .setParameter("from", from)
+                .setParameter("to", to)
+                .getResultList();
+        if (rows.size() != expected
+                || rows.get(0).position() != from
+                || rows.get(rows.size() - 1).position() != to) {
+            return null;
+        }
+        Map<Integer, Map<String, List<String>>> tags = new HashMap<>();
+        if (rows.stream().anyMatch(LineRow::hasTags)) {
+            collect(tags, lineItems.tagsBetween(invoiceId, from, to));
+        } else {
+            // The same statements whatever the page's rows.
+            collect(tags, lineItems.tagsBetween(invoiceId, NO_LINE, NO_LINE));
+        }
+        return new Page<>(withTags(rows, tags), total);
+    }
+
+    private Page<LineItemResponse> pageBySkipping(String invoiceId, LineItemFilter filter, PageRequest page) {
         Matching matching = Matching.of(invoiceId, filter);
         long total = matching.bind(
                         entityManager.createQuery("select count(*) from LineItem l" + matching.where(), Long.class))
@@ -66,18 +124,24 @@ class LineItemQueries {
         // Only the tags of exactly these lines: a filtered page may skip thousands of positions between its first and
         // last row, whose tags are none of its business.
         Map<Integer, Map<String, List<String>>> tags = new HashMap<>();
-        for (TagRow tag : lineItems.tagsOf(invoiceId, tagged)) {
+        collect(tags, lineItems.tagsOf(invoiceId, tagged));
+        return new Page<>(withTags(rows, tags), total);
+    }
+
+    private static void collect(Map<Integer, Map<String, List<String>>> tags, List<TagRow> rows) {
+        for (TagRow tag : rows) {
             List<String> values = tags.computeIfAbsent(tag.line(), k -> new LinkedHashMap<>())
                     .computeIfAbsent(tag.key(), k -> new ArrayList<>());
             if (tag.value() != null) {
                 values.add(tag.value());
             }
         }
-        return new Page<>(
-                rows.stream()
-                        .map(row -> row.response(row.hasTags() ? tags.getOrDefault(row.position(), Map.of()) : null))
-                        .toList(),
-                total);
+    }
+
+    private static List<LineItemResponse> withTags(List<LineRow> rows, Map<Integer, Map<String, List<String>>> tags) {
+        return rows.stream()
+                .map(row -> row.response(row.hasTags() ? tags.getOrDefault(row.position(), Map.of()) : null))
+                .toList();
     }
 
     /**

@@ -89,6 +89,9 @@ interface LineItemRepository extends JpaRepository<LineItem, InvoicePosition> {
     @Query(SELECT_TAGS + TAG_ORDER)
     Stream<TagRow> streamTags(String invoiceId);
 
+    @Query(SELECT_TAGS + " and t.id.linePosition between :from and :to" + TAG_ORDER)
+    List<TagRow> tagsBetween(String invoiceId, int from, int to);
+
     @Query(SELECT_TAGS + " and t.id.linePosition in :lines" + TAG_ORDER)
     List<TagRow> tagsOf(String invoiceId, Collection<Integer> lines);
 
