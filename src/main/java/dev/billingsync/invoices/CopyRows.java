@@ -49,14 +49,23 @@ final class CopyRows {
         for (int i = 0; i < n; i++) {
             char c = value.charAt(i);
             if (c >= 0x80) {
-                int end = i + 1;
-                while (end < n && value.charAt(end) >= 0x80) {
-                    end++;
+                // UTF-8, as String.getBytes writes it: an unpaired surrogate becomes '?'
+                if (c < 0x800) {
+                    b[at++] = (byte) (0xC0 | (c >> 6));
+                    b[at++] = (byte) (0x80 | (c & 0x3F));
+                } else if (!Character.isSurrogate(c)) {
+                    b[at++] = (byte) (0xE0 | (c >> 12));
+                    b[at++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+                    b[at++] = (byte) (0x80 | (c & 0x3F));
+                } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(value.charAt(i + 1))) {
+                    int cp = Character.toCodePoint(c, value.charAt(++i));
+                    b[at++] = (byte) (0xF0 | (cp >> 18));
+                    b[at++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+                    b[at++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+                    b[at++] = (byte) (0x80 | (cp & 0x3F));
+                } else {
+                    b[at++] = '?';
                 }
-                byte[] bytes = value.substring(i, end).getBytes(StandardCharsets.UTF_8);
-                System.arraycopy(bytes, 0, b, at, bytes.length);
-                at += bytes.length;
-                i = end - 1;
             } else if (c == '\\') {
                 b[at++] = '\\';
                 b[at++] = '\\';

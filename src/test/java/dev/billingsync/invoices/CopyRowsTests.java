@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class CopyRowsTests {
@@ -44,6 +45,24 @@ class CopyRowsTests {
                         + "2026-11-02T04:10:00Z\t2026-11-02T04:10:00.000000001Z\t\\N\tt\tf\n"
                         + "7\t2026-11-02T04:10:00Z\n");
         assertThat(rows.rows()).isEqualTo(2);
+    }
+
+    @Test
+    void encodesTextAsUtf8LikeTheJdkUnpairedSurrogatesIncluded() throws Exception {
+        List<String> texts = List.of(
+                "\u007f\u0080\u07ff\u0800\uffff",
+                "end\uD83D",
+                "\uDE00start",
+                "\uD83D\uD83D\uDE00",
+                "\uD83Dx\uDE00y",
+                "\uDBFF\uDFFF\uD800\uDC00");
+        for (String text : texts) {
+            out.reset();
+            new CopyRows((bytes, length) -> out.write(bytes, 0, length))
+                    .text(text)
+                    .flush();
+            assertThat(out.toByteArray()).as(text).isEqualTo(text.getBytes(StandardCharsets.UTF_8));
+        }
     }
 
     @Test
