@@ -5,15 +5,21 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.databind.DeserializationContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectReader;
+import tools.jackson.databind.ValueDeserializer;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.module.SimpleModule;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -35,7 +41,10 @@ final class AtlasInvoiceReader {
 
     AtlasInvoiceReader() {
         this.mapper = AtlasJson.MAPPER;
-        this.lineItemReader = mapper.readerFor(AtlasLineItem.class);
+        this.lineItemReader = mapper.rebuild()
+                .addModule(new SimpleModule("line-item-dates").addDeserializer(Instant.class, new RepeatedInstants()))
+                .build()
+                .readerFor(AtlasLineItem.class);
     }
 
     /** A page of the invoice list: metadata only, a few hundred small objects at most, so bound whole. */
@@ -85,9 +94,10 @@ final class AtlasInvoiceReader {
                 String name = parser.currentName();
                 JsonToken value = parser.nextToken();
                 if ("lineItems".equals(name) && value == JsonToken.START_ARRAY) {
+                    ObjectReader items = lineItemReader.withAttribute(RepeatedInstants.class, new HashMap<>());
                     int position = 0;
                     while (parser.nextToken() == JsonToken.START_OBJECT) {
-                        consumer.accept(position++, lineItemReader.readValue(parser));
+                        consumer.accept(position++, items.readValue(parser));
                     }
                     return;
                 }
@@ -124,11 +134,12 @@ final class AtlasInvoiceReader {
                 lineItems = hasher.array(parser);
             } else {
                 JsonNode node = mapper.readTree(parser);
-                digest.update(mapper.writeValueAsBytes(node));
+                hasher.bytes(mapper.writeValueAsBytes(node));
                 raw.set(name, node);
             }
         }
         expect(parser.currentToken(), JsonToken.END_OBJECT);
+        hasher.flush();
         AtlasInvoice header = mapper.treeToValue(raw, AtlasInvoice.class);
         List<AtlasLinkedInvoice> linked = new ArrayList<>();
         JsonNode linkedNodes = raw.get("linkedInvoices");
@@ -155,11 +166,50 @@ final class AtlasInvoiceReader {
         }
     }
 
-    /** Feeds a token stream to a digest: token kinds plus the exact text of names, strings and numbers. */
+    /**
+     * Line items of one invoice share a few distinct date strings (a usage day's start and end, a few creation times),
+     * and parsing an ISO date is the dearest part of binding a line item: each distinct string is parsed once per
+     * invoice, by the mapper's own {@code Instant} deserializer (so the result is the same), and remembered in a map
+     * bounded at {@value #MAX_REMEMBERED} strings that lives as long as one {@link #forEachLineItem} call.
+     */
+    private static final class RepeatedInstants extends ValueDeserializer<Instant> {
+
+        static final int MAX_REMEMBERED = 4096;
+
+        private final ObjectReader plain = AtlasJson.MAPPER.readerFor(Instant.class);
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public Instant deserialize(JsonParser parser, DeserializationContext context) {
+            Map<String, Instant> seen = (Map<String, Instant>) context.getAttribute(RepeatedInstants.class);
+            if (seen == null || parser.currentToken() != JsonToken.VALUE_STRING) {
+                return plain.readValue(parser);
+            }
+            String text = parser.getString();
+            Instant known = seen.get(text);
+            if (known != null) {
+                return known;
+            }
+            Instant parsed = plain.readValue(parser);
+            if (parsed != null && seen.size() < MAX_REMEMBERED) {
+                seen.put(text, parsed);
+            }
+            return parsed;
+        }
+    }
+
+    /**
+     * Feeds a token stream to a digest: token kinds plus the exact text of names, strings and numbers. Bytes are
+     * gathered in a buffer and handed to the digest in large blocks (the same bytes in the same order, so the same
+     * hash); {@link #flush} before reading the digest.
+     */
     private static final class TokenHasher {
 
+        private static final int BLOCK = 32 * 1024;
+
         private final MessageDigest digest;
-        private byte[] buffer = new byte[256];
+        private byte[] buffer = new byte[BLOCK];
+        private int length;
 
         TokenHasher(MessageDigest digest) {
             this.digest = digest;
@@ -174,7 +224,10 @@ final class AtlasInvoiceReader {
                 if (token == null) {
                     throw new IllegalStateException("unexpected end of input");
                 }
-                digest.update((byte) token.id());
+                if (length == buffer.length) {
+                    flush();
+                }
+                buffer[length++] = (byte) token.id();
                 switch (token) {
                     case START_OBJECT, START_ARRAY -> {
                         if (depth == 1 && token == JsonToken.START_OBJECT) {
@@ -197,22 +250,38 @@ final class AtlasInvoiceReader {
             chars(text.toCharArray(), 0, text.length());
         }
 
-        private void chars(char[] chars, int offset, int length) {
-            int needed = 4 + length * 2;
-            if (buffer.length < needed) {
-                buffer = new byte[Math.max(needed, buffer.length * 2)];
+        void bytes(byte[] bytes) {
+            flush();
+            digest.update(bytes);
+        }
+
+        void flush() {
+            if (length > 0) {
+                digest.update(buffer, 0, length);
+                length = 0;
             }
-            int i = 0;
-            buffer[i++] = (byte) (length >>> 24);
-            buffer[i++] = (byte) (length >>> 16);
-            buffer[i++] = (byte) (length >>> 8);
-            buffer[i++] = (byte) length;
-            for (int c = offset; c < offset + length; c++) {
+        }
+
+        private void chars(char[] chars, int offset, int count) {
+            int needed = 4 + count * 2;
+            if (length + needed > buffer.length) {
+                flush();
+                if (needed > buffer.length) {
+                    buffer = new byte[needed];
+                }
+            }
+            byte[] b = buffer;
+            int i = length;
+            b[i++] = (byte) (count >>> 24);
+            b[i++] = (byte) (count >>> 16);
+            b[i++] = (byte) (count >>> 8);
+            b[i++] = (byte) count;
+            for (int c = offset; c < offset + count; c++) {
                 char ch = chars[c];
-                buffer[i++] = (byte) (ch >>> 8);
-                buffer[i++] = (byte) ch;
+                b[i++] = (byte) (ch >>> 8);
+                b[i++] = (byte) ch;
             }
-            digest.update(buffer, 0, i);
+            length = i;
         }
     }
 }

@@ -9,7 +9,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.CopyManager;
@@ -53,9 +59,13 @@ class LineItemCopy {
             try (OutputStream tagOut = new BufferedOutputStream(Files.newOutputStream(tagFile), 1 << 16)) {
                 CopyRows tagRows = new CopyRows((bytes, length) -> tagOut.write(bytes, 0, length));
                 CopyIn copy = copyManager.copyIn(COPY_LINE_ITEMS);
-                try {
+                try (ParsedLineItems parsed = new ParsedLineItems(lineItems)) {
                     CopyRows rows = new CopyRows((bytes, length) -> copy.writeToCopy(bytes, 0, length));
-                    lineItems.forEach(item -> writeLine(invoiceId, item, rows, tagRows));
+                    for (List<UpstreamLineItem> batch = parsed.next(); batch != null; batch = parsed.next()) {
+                        for (UpstreamLineItem item : batch) {
+                            writeLine(invoiceId, item, rows, tagRows);
+                        }
+                    }
                     rows.flush();
                     lines = copy.endCopy();
                 } finally {
@@ -85,6 +95,115 @@ class LineItemCopy {
                 }
             }
             DataSourceUtils.releaseConnection(connection, dataSource);
+        }
+    }
+
+    /**
+     * The line items of a source, read on a thread of their own and handed over in batches through a small bounded
+     * queue, so that parsing the next lines overlaps formatting and sending the previous ones (and PostgreSQL
+     * working through them). At most {@value #QUEUED} batches of {@value #BATCH} lines wait, so memory stays flat. A
+     * failure of the source is rethrown, as it was thrown, by {@link #next}; closing stops the reading thread and
+     * waits for it.
+     */
+    private static final class ParsedLineItems implements AutoCloseable {
+
+        private static final int BATCH = 512;
+        private static final int QUEUED = 8;
+        private static final List<UpstreamLineItem> END = List.of();
+
+        private final BlockingQueue<List<UpstreamLineItem>> queue = new ArrayBlockingQueue<>(QUEUED);
+        private final Thread reader;
+        private volatile boolean closed;
+        private volatile @Nullable Throwable failure;
+
+        ParsedLineItems(LineItemSource source) {
+            this.reader = new Thread(() -> read(source), "line-item-reader");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        /** The next batch, or null once the source is done. */
+        @Nullable
+        List<UpstreamLineItem> next() {
+            List<UpstreamLineItem> batch;
+            try {
+                batch = queue.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while reading line items", e);
+            }
+            if (batch == END) {
+                Throwable thrown = failure;
+                if (thrown instanceof RuntimeException runtime) {
+                    throw runtime;
+                }
+                if (thrown instanceof Error error) {
+                    throw error;
+                }
+                if (thrown != null) {
+                    throw new IllegalStateException(thrown);
+                }
+                return null;
+            }
+            return batch;
+        }
+
+        private void read(LineItemSource source) {
+            try {
+                List<List<UpstreamLineItem>> batch = new ArrayList<>(1);
+                batch.add(new ArrayList<>(BATCH));
+                source.forEach(item -> {
+                    List<UpstreamLineItem> current = batch.get(0);
+                    current.add(item);
+                    if (current.size() == BATCH) {
+                        put(current);
+                        batch.set(0, new ArrayList<>(BATCH));
+                    }
+                });
+                if (!batch.get(0).isEmpty()) {
+                    put(batch.get(0));
+                }
+            } catch (Closed e) {
+                return;
+            } catch (Throwable e) {
+                failure = e;
+            }
+            try {
+                put(END);
+            } catch (Closed e) {
+                // nobody is waiting any more
+            }
+        }
+
+        private void put(List<UpstreamLineItem> batch) {
+            try {
+                while (!closed) {
+                    if (queue.offer(batch, 50, TimeUnit.MILLISECONDS)) {
+                        return;
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            throw new Closed();
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            queue.clear();
+            try {
+                reader.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        /** Ends the reading thread's walk through the source once the writer has gone. */
+        private static final class Closed extends RuntimeException {
+            Closed() {
+                super(null, null, false, false);
+            }
         }
     }
 

@@ -93,6 +93,54 @@ class AtlasInvoiceReaderTests {
     }
 
     @Test
+    void hashStaysTheSameAcrossVersions() throws IOException {
+        // Stored invoices keep their content hash only if the reader computes it the same way: pinned values.
+        assertThat(hash(Files.readString(fixture().file())))
+                .isEqualTo("998e9e53158ec51993462fecba97718285cd9eb330c8ba039936f0d743e62116");
+        assertThat(hash(largeInvoice())).isEqualTo("a15c685b3a030a017ffc79396eef9d0e20974484d6e5c1ecf6300aff32e2d793");
+    }
+
+    @Test
+    void datesRepeatedAcrossLineItemsBindLikeTheirText() throws IOException {
+        List<Instant> created = new ArrayList<>();
+        reader.forEachLineItem(payload(largeInvoice()), Shape.PAGE, 0, (position, item) -> created.add(item.created()));
+        assertThat(created).hasSize(2_000);
+        for (int i = 0; i < created.size(); i++) {
+            assertThat(created.get(i)).isEqualTo(Instant.parse("2026-11-0" + (1 + i % 7) + "T0" + (i % 3) + ":00:00Z"));
+        }
+    }
+
+    /** 2,000 line items and a 40,000-character note: longer than any internal buffer. */
+    private static String largeInvoice() {
+        StringBuilder json =
+                new StringBuilder("{\"results\": [{\"id\": \"65a1b2c3d4e5f6a7b8c9d0e1\", \"lineItems\": [");
+        for (int i = 0; i < 2_000; i++) {
+            if (i > 0) {
+                json.append(',');
+            }
+            json.append("{\"created\": \"2026-11-0")
+                    .append(1 + i % 7)
+                    .append("T0")
+                    .append(i % 3)
+                    .append(":00:00Z\", \"quantity\": ")
+                    .append(i)
+                    .append(".5, \"totalPriceCents\": ")
+                    .append(-i)
+                    .append(", \"sku\": \"SKU_\u00e9_")
+                    .append(i % 11)
+                    .append("\", \"tags\": {\"k\": [\"v")
+                    .append(i)
+                    .append("\"]}");
+            if (i == 1_000) {
+                json.append(", \"note\": \"").append("x".repeat(40_000)).append('"');
+            }
+            json.append('}');
+        }
+        return json.append("], \"statusName\": \"PENDING\", \"amountBilledCents\": 12}]}")
+                .toString();
+    }
+
+    @Test
     void readsASingleInvoice() throws IOException {
         String json = Files.readString(fixture().file());
         String invoice = json.substring(json.indexOf("\"results\": [") + 12, json.lastIndexOf(']'));
