@@ -32,7 +32,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Syncs one organization's invoices, as DESIGN §4.1 says: the pending ones, then the closed ones of the history window
+ * Syncs one organization's invoices: the pending ones, then the closed ones of the history window
  * ({@code billing.sync.history-months}) reconciled against Atlas's invoice list. HTTP calls never run inside a
  * transaction (bodies are spooled to disk first), and every write commits only if this replica still holds the org's
  * lock ({@link OrgSyncLock#fence}).

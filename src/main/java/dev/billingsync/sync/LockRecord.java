@@ -28,6 +28,5 @@ class LockRecord {
     @Column(name = "locked_by", nullable = false)
     private String lockedBy;
 
-    @SuppressWarnings("NullAway.Init")
     protected LockRecord() {}
 }
