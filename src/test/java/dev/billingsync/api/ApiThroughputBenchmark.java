@@ -2,9 +2,9 @@ package dev.billingsync.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.billingsync.AtlasUnderTest;
 import dev.billingsync.BenchSummary;
-import dev.billingsync.SimulatorProperties;
-import dev.billingsync.TestDatabaseConfiguration;
+import dev.billingsync.BillingSyncIntegrationTest;
 import dev.billingsync.simulator.AtlasSimulator;
 import dev.billingsync.sync.ManualRun;
 import java.net.URI;
@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -26,8 +25,6 @@ import org.springframework.context.annotation.Profile;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.test.context.ActiveProfiles;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
@@ -39,10 +36,9 @@ import org.springframework.web.bind.annotation.RestController;
  * same filters (API key, security). Reports throughput, p50 and p99, and the ratio of request rates (goal ≥ 0.5). Not
  * part of {@code ./mvnw verify}; run it with {@code ./mvnw -B -ntp -Pbench verify -Dit.test=ApiThroughputBenchmark}.
  */
-@SpringBootTest(
+@BillingSyncIntegrationTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
-            "billing.sync.enabled=false",
             "billing.cost-explorer.enabled=false",
             "billing.sync.history-months=0",
             "billing.security.api-keys[0].name=bench",
@@ -51,7 +47,7 @@ import org.springframework.web.bind.annotation.RestController;
             "billing.security.api-keys[0].orgs=*"
         })
 @ActiveProfiles(ApiThroughputBenchmark.PROFILE)
-@Import({TestDatabaseConfiguration.class, ApiThroughputBenchmark.SameBytesController.class})
+@Import(ApiThroughputBenchmark.SameBytesController.class)
 class ApiThroughputBenchmark {
 
     static final String PROFILE = "api-benchmark";
@@ -62,23 +58,14 @@ class ApiThroughputBenchmark {
     static final Duration WARM_UP = Duration.ofSeconds(5);
     static final Duration MEASURE = Duration.ofSeconds(12);
     static final String NAME = "ApiThroughput";
+
+    @AtlasUnderTest(clientId = "bench-client", clientSecret = "bench-secret")
     static final AtlasSimulator atlas = AtlasSimulator.start();
 
     static {
-        atlas.addServiceAccount("bench-client", "bench-secret");
         atlas.addOrg(BIG, "Big", 94, 10_000, 20);
         // 20 usage days of 50 lines: a 1,000-line pending invoice
         atlas.addOrg(SMALL, "Small", 95, 50, 20);
-    }
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        SimulatorProperties.register(registry, atlas, "bench-client", "bench-secret", BIG, SMALL);
-    }
-
-    @AfterAll
-    static void stop() {
-        atlas.close();
     }
 
     /** The same bytes from memory, behind the same filters; served only under this benchmark's profile. */

@@ -2,10 +2,10 @@ package dev.billingsync.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.billingsync.AtlasUnderTest;
 import dev.billingsync.BenchSummary;
-import dev.billingsync.SimulatorProperties;
+import dev.billingsync.BillingSyncIntegrationTest;
 import dev.billingsync.SmallHeapInstance;
-import dev.billingsync.TestDatabaseConfiguration;
 import dev.billingsync.TestPostgres;
 import dev.billingsync.simulator.AtlasSimulator;
 import dev.billingsync.sync.ManualRun;
@@ -21,14 +21,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.ApplicationContext;
-import org.springframework.context.annotation.Import;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * DESIGN §8 "Large reads": a second instance of the service with a 256 MB heap serves three concurrent
@@ -37,35 +32,24 @@ import org.springframework.test.context.DynamicPropertySource;
  * first, into a database the instance shares. Not part of {@code ./mvnw verify}; run it with
  * {@code ./mvnw -B -ntp -Pbench verify -Dit.test=LargeReadBenchmark}.
  */
-@SpringBootTest(
+@BillingSyncIntegrationTest(
         properties = {
-            "billing.sync.enabled=false",
             "billing.cost-explorer.enabled=false",
             "billing.sync.history-months=0",
             "billing.test.database=" + LargeReadBenchmark.DATABASE
         })
-@Import(TestDatabaseConfiguration.class)
 class LargeReadBenchmark {
 
     static final String DATABASE = "bench_large_read";
     static final String ORG = "be4c1a2b3c4d5e6f7a8b9c01";
     static final String KEY = "bench-large-read-0123456789abcdef";
     static final String NAME = "LargeRead";
+
+    @AtlasUnderTest(clientId = "bench-client", clientSecret = "bench-secret")
     static final AtlasSimulator atlas = AtlasSimulator.start();
 
     static {
-        atlas.addServiceAccount("bench-client", "bench-secret");
         atlas.addOrg(ORG, "Large", 96, 10_000, 20);
-    }
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        SimulatorProperties.register(registry, atlas, "bench-client", "bench-secret", ORG);
-    }
-
-    @AfterAll
-    static void stop() {
-        atlas.close();
     }
 
     @Autowired

@@ -2,9 +2,9 @@ package dev.billingsync.invoices;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.billingsync.AtlasUnderTest;
 import dev.billingsync.BenchSummary;
-import dev.billingsync.SimulatorProperties;
-import dev.billingsync.TestDatabaseConfiguration;
+import dev.billingsync.BillingSyncIntegrationTest;
 import dev.billingsync.simulator.AtlasSimulator;
 import dev.billingsync.sync.ManualRun;
 import jakarta.persistence.EntityManagerFactory;
@@ -24,15 +24,10 @@ import javax.sql.DataSource;
 import org.hibernate.SessionFactory;
 import org.hibernate.StatelessSession;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.ApplicationContext;
-import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -50,13 +45,7 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code reWriteBatchedInserts=true} (multi-row inserts). Prints each time and its ratio to {@code COPY}. Not part of
  * {@code ./mvnw verify}; run it with {@code ./mvnw -B -ntp -Pbench verify -Dit.test=LineItemLoadBenchmark}.
  */
-@SpringBootTest(
-        properties = {
-            "billing.sync.enabled=false",
-            "billing.cost-explorer.enabled=false",
-            "billing.sync.history-months=0"
-        })
-@Import(TestDatabaseConfiguration.class)
+@BillingSyncIntegrationTest(properties = {"billing.cost-explorer.enabled=false", "billing.sync.history-months=0"})
 class LineItemLoadBenchmark {
 
     static final String ORG = "be2c1a2b3c4d5e6f7a8b9c01";
@@ -67,21 +56,12 @@ class LineItemLoadBenchmark {
             .enable(JsonNodeFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
             .build();
+
+    @AtlasUnderTest(clientId = "bench-client", clientSecret = "bench-secret")
     static final AtlasSimulator atlas = AtlasSimulator.start();
 
     static {
-        atlas.addServiceAccount("bench-client", "bench-secret");
         atlas.addOrg(ORG, "Load", 93, 10_000, 20);
-    }
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        SimulatorProperties.register(registry, atlas, "bench-client", "bench-secret", ORG);
-    }
-
-    @AfterAll
-    static void stop() {
-        atlas.close();
     }
 
     @Autowired

@@ -2,11 +2,11 @@ package dev.billingsync.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.billingsync.AtlasUnderTest;
 import dev.billingsync.BenchSummary;
+import dev.billingsync.BillingSyncIntegrationTest;
 import dev.billingsync.JfrProfile;
-import dev.billingsync.SimulatorProperties;
 import dev.billingsync.SmallHeapInstance;
-import dev.billingsync.TestDatabaseConfiguration;
 import dev.billingsync.TestPostgres;
 import dev.billingsync.simulator.AtlasSimulator;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -29,16 +29,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.ApplicationContext;
-import org.springframework.context.annotation.Import;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * DESIGN §8 "Ingest" and "Re-sync of unchanged data": a 200,000-line pending invoice from the local simulator synced
@@ -49,13 +44,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * synced first to warm the JIT. Not part of {@code ./mvnw verify}; run it with
  * {@code ./mvnw -B -ntp -Pbench verify -Dit.test=IngestBenchmark}.
  */
-@SpringBootTest(
-        properties = {
-            "billing.sync.enabled=false",
-            "billing.cost-explorer.enabled=false",
-            "billing.sync.history-months=0"
-        })
-@Import(TestDatabaseConfiguration.class)
+@BillingSyncIntegrationTest(properties = {"billing.cost-explorer.enabled=false", "billing.sync.history-months=0"})
 class IngestBenchmark {
 
     static final String ORG = "be1c1a2b3c4d5e6f7a8b9c01";
@@ -66,23 +55,14 @@ class IngestBenchmark {
             + " group_name, sku, unit, quantity, unit_price_dollars, total_price_cents, discount_cents,"
             + " percent_discount, tier_lower_bound, tier_upper_bound, note, stitch_app_name, cloud_provider, has_tags";
     static final String TAG_COLUMNS = "invoice_id, line_position, key_position, value_position, key, value";
+
+    @AtlasUnderTest(clientId = "bench-client", clientSecret = "bench-secret")
     static final AtlasSimulator atlas = AtlasSimulator.start();
 
     static {
-        atlas.addServiceAccount("bench-client", "bench-secret");
         // 20 usage days of 10,000 lines: a 200,000-line pending invoice
         atlas.addOrg(ORG, "Ingest", 91, 10_000, 20);
         atlas.addOrg(WARM_UP_ORG, "Warm-up", 92, 1_000, 20);
-    }
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        SimulatorProperties.register(registry, atlas, "bench-client", "bench-secret", ORG, WARM_UP_ORG);
-    }
-
-    @AfterAll
-    static void stop() {
-        atlas.close();
     }
 
     @Autowired

@@ -2,9 +2,9 @@ package dev.billingsync.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.billingsync.AtlasUnderTest;
 import dev.billingsync.BenchSummary;
-import dev.billingsync.SimulatorProperties;
-import dev.billingsync.TestDatabaseConfiguration;
+import dev.billingsync.BillingSyncIntegrationTest;
 import dev.billingsync.simulator.AtlasSimulator;
 import dev.billingsync.simulator.NotReadyForm;
 import java.sql.Timestamp;
@@ -13,14 +13,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * DESIGN.md §8 "Many orgs": 60 simulated orgs, each with a 1,000-line pending invoice and a Cost Explorer query that
@@ -29,16 +24,17 @@ import org.springframework.test.context.DynamicPropertySource;
  * (target: at most 3) and whether any 429 occurred (target: none). Not part of {@code ./mvnw verify}; run it with
  * {@code ./mvnw -B -ntp -Pbench verify -Dit.test=ManyOrgsBenchmark}.
  */
-@SpringBootTest(properties = {"billing.sync.enabled=false"})
-@Import(TestDatabaseConfiguration.class)
+@BillingSyncIntegrationTest
 class ManyOrgsBenchmark {
 
     static final int ORGS = 60;
+
+    @AtlasUnderTest(clientId = "bench-client", clientSecret = "bench-secret")
     static final AtlasSimulator atlas = AtlasSimulator.start();
+
     static final List<String> orgIds = new ArrayList<>();
 
     static {
-        atlas.addServiceAccount("bench-client", "bench-secret");
         for (int i = 0; i < ORGS; i++) {
             String id = String.format("be0c1a2b3c4d5e6f7a8b%04x", i);
             orgIds.add(id);
@@ -48,16 +44,6 @@ class ManyOrgsBenchmark {
                     .notReadyPolls(2)
                     .notReadyForm(NotReadyForm.FINAL_102);
         }
-    }
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        SimulatorProperties.register(registry, atlas, "bench-client", "bench-secret", orgIds.toArray(String[]::new));
-    }
-
-    @AfterAll
-    static void stop() {
-        atlas.close();
     }
 
     @Autowired
