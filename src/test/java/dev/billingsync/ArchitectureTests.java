@@ -47,7 +47,6 @@ class ArchitectureTests {
             "AtlasInvoiceDownload",
             "AtlasInvoiceSummary",
             "AtlasInvoice",
-            "AtlasLinkedInvoice",
             "AtlasLineItem",
             "AtlasPayment",
             "AtlasRefund",

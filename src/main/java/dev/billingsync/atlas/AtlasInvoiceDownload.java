@@ -48,14 +48,24 @@ public final class AtlasInvoiceDownload implements AutoCloseable {
         return invoices;
     }
 
-    /** Streams the line items of {@code invoice}, one of {@link #invoices()}, one at a time. */
+    /**
+     * Streams the line items of {@code invoice}, one of {@link #invoices()} or one of their linked invoices, one at a
+     * time.
+     */
     public void forEachLineItem(AtlasInvoiceSummary invoice, LineItemConsumer consumer) {
         Objects.requireNonNull(consumer, "consumer");
         List<AtlasInvoiceSummary> all = invoices();
         for (int index = 0; index < all.size(); index++) {
             if (all.get(index) == invoice) {
-                reader.forEachLineItem(payload, shape, index, consumer);
+                reader.forEachLineItem(payload, shape, index, -1, consumer);
                 return;
+            }
+            List<AtlasInvoiceSummary> linked = all.get(index).linkedInvoices();
+            for (int linkedIndex = 0; linkedIndex < linked.size(); linkedIndex++) {
+                if (linked.get(linkedIndex) == invoice) {
+                    reader.forEachLineItem(payload, shape, index, linkedIndex, consumer);
+                    return;
+                }
             }
         }
         throw new IllegalArgumentException("not an invoice of this download");

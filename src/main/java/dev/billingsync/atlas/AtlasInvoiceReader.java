@@ -63,10 +63,10 @@ final class AtlasInvoiceReader {
             expect(parser.nextToken(), JsonToken.START_OBJECT);
             List<AtlasInvoiceSummary> summaries = new ArrayList<>();
             if (shape == Shape.INVOICE) {
-                summaries.add(summarizeInvoice(parser));
+                summaries.add(summarizeInvoice(parser, false));
             } else if (moveToResults(parser)) {
                 while (parser.nextToken() == JsonToken.START_OBJECT) {
-                    summaries.add(summarizeInvoice(parser));
+                    summaries.add(summarizeInvoice(parser, false));
                 }
             }
             return List.copyOf(summaries);
@@ -75,7 +75,16 @@ final class AtlasInvoiceReader {
         }
     }
 
-    void forEachLineItem(AtlasPayload payload, Shape shape, int index, AtlasInvoiceDownload.LineItemConsumer consumer) {
+    /**
+     * Streams the line items of the invoice at {@code index} of the payload or, when {@code linkedIndex} is not
+     * negative, of the linked org's invoice at that position in its {@code linkedInvoices}.
+     */
+    void forEachLineItem(
+            AtlasPayload payload,
+            Shape shape,
+            int index,
+            int linkedIndex,
+            AtlasInvoiceDownload.LineItemConsumer consumer) {
         try (InputStream in = Files.newInputStream(payload.file());
                 JsonParser parser = mapper.createParser(in)) {
             expect(parser.nextToken(), JsonToken.START_OBJECT);
@@ -83,37 +92,42 @@ final class AtlasInvoiceReader {
                 if (!moveToResults(parser)) {
                     throw new IllegalStateException("no results array");
                 }
-                for (int i = 0; i <= index; i++) {
-                    expect(parser.nextToken(), JsonToken.START_OBJECT);
-                    if (i < index) {
-                        parser.skipChildren();
-                    }
-                }
+                moveToElement(parser, index);
             }
-            while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
-                String name = parser.currentName();
-                JsonToken value = parser.nextToken();
-                if ("lineItems".equals(name) && value == JsonToken.START_ARRAY) {
-                    ObjectReader items = lineItemReader.withAttribute(RepeatedInstants.class, new HashMap<>());
-                    int position = 0;
-                    while (parser.nextToken() == JsonToken.START_OBJECT) {
-                        consumer.accept(position++, items.readValue(parser));
-                    }
-                    return;
+            if (linkedIndex >= 0) {
+                if (!moveToArray(parser, "linkedInvoices")) {
+                    throw new IllegalStateException("no linkedInvoices array");
                 }
-                parser.skipChildren();
+                moveToElement(parser, linkedIndex);
+            }
+            if (moveToArray(parser, "lineItems")) {
+                ObjectReader items = lineItemReader.withAttribute(RepeatedInstants.class, new HashMap<>());
+                int position = 0;
+                while (parser.nextToken() == JsonToken.START_OBJECT) {
+                    consumer.accept(position++, items.readValue(parser));
+                }
             }
         } catch (IOException | JacksonException | IllegalStateException e) {
             throw AtlasApiException.malformed("Invoice payload", e);
         }
     }
 
-    /** Advances to the start of the root's {@code results} array; false if there is none. */
-    private static boolean moveToResults(JsonParser parser) {
+    /** Inside an array, advances to the start of its object at {@code index}. */
+    private static void moveToElement(JsonParser parser, int index) {
+        for (int i = 0; i <= index; i++) {
+            expect(parser.nextToken(), JsonToken.START_OBJECT);
+            if (i < index) {
+                parser.skipChildren();
+            }
+        }
+    }
+
+    /** Inside an object, advances to the start of its array property {@code name}; false if it has none. */
+    private static boolean moveToArray(JsonParser parser, String name) {
         while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
-            String name = parser.currentName();
+            String property = parser.currentName();
             JsonToken value = parser.nextToken();
-            if ("results".equals(name) && value == JsonToken.START_ARRAY) {
+            if (name.equals(property) && value == JsonToken.START_ARRAY) {
                 return true;
             }
             parser.skipChildren();
@@ -121,10 +135,21 @@ final class AtlasInvoiceReader {
         return false;
     }
 
-    private AtlasInvoiceSummary summarizeInvoice(JsonParser parser) {
+    /** Advances to the start of the root's {@code results} array; false if there is none. */
+    private static boolean moveToResults(JsonParser parser) {
+        return moveToArray(parser, "results");
+    }
+
+    /**
+     * Summarizes the invoice object the parser stands at the start of. The invoices of linked orgs that a paying
+     * org's invoice nests in {@code linkedInvoices} are summarized on their own, one at a time (never as one tree,
+     * since they carry line items too), and the paying invoice's hash takes in each of their hashes.
+     */
+    private AtlasInvoiceSummary summarizeInvoice(JsonParser parser, boolean nested) {
         MessageDigest digest = sha256();
         TokenHasher hasher = new TokenHasher(digest);
         ObjectNode raw = mapper.createObjectNode();
+        List<AtlasInvoiceSummary> linked = new ArrayList<>();
         int lineItems = 0;
         while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
             String name = parser.currentName();
@@ -132,6 +157,13 @@ final class AtlasInvoiceReader {
             JsonToken value = parser.nextToken();
             if ("lineItems".equals(name) && value == JsonToken.START_ARRAY) {
                 lineItems = hasher.array(parser);
+            } else if (!nested && "linkedInvoices".equals(name) && value == JsonToken.START_ARRAY) {
+                while (parser.nextToken() == JsonToken.START_OBJECT) {
+                    AtlasInvoiceSummary invoice = summarizeInvoice(parser, true);
+                    hasher.text(invoice.contentSha256());
+                    linked.add(invoice);
+                }
+                expect(parser.currentToken(), JsonToken.END_ARRAY);
             } else {
                 JsonNode node = mapper.readTree(parser);
                 hasher.bytes(mapper.writeValueAsBytes(node));
@@ -141,13 +173,6 @@ final class AtlasInvoiceReader {
         expect(parser.currentToken(), JsonToken.END_OBJECT);
         hasher.flush();
         AtlasInvoice header = mapper.treeToValue(raw, AtlasInvoice.class);
-        List<AtlasLinkedInvoice> linked = new ArrayList<>();
-        JsonNode linkedNodes = raw.get("linkedInvoices");
-        if (linkedNodes != null && linkedNodes.isArray()) {
-            for (JsonNode node : linkedNodes) {
-                linked.add(new AtlasLinkedInvoice(mapper.treeToValue(node, AtlasInvoice.class), node));
-            }
-        }
         return new AtlasInvoiceSummary(
                 header, List.copyOf(linked), raw, lineItems, HexFormat.of().formatHex(digest.digest()));
     }

@@ -67,7 +67,7 @@ class InvoiceController {
                     page,
                     ids,
                     generator -> ids.results()
-                            .forEach(id -> queries.writeInvoice(generator, orgId, id, selfLinks(orgId, id))));
+                            .forEach(id -> queries.writeInvoice(generator, orgId, id, InvoiceController::selfLinks)));
             return null;
         });
     }
@@ -101,7 +101,7 @@ class InvoiceController {
             }
             json.resource(
                     response,
-                    generator -> queries.writeInvoice(generator, orgId, invoiceId, selfLinks(orgId, invoiceId)));
+                    generator -> queries.writeInvoice(generator, orgId, invoiceId, InvoiceController::selfLinks));
             return null;
         });
     }

@@ -10,8 +10,10 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -19,7 +21,6 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Isolation;
 import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.core.JsonGenerator;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Reads invoices for the API, always from PostgreSQL (never from Atlas). Each read is a fixed number of SQL statements
@@ -35,20 +36,16 @@ public class InvoiceQueries {
     private final LineItemRepository lineItems;
     private final LineItemQueries lineItemQueries;
     private final EntityManager entityManager;
-    private final JsonMapper mapper;
 
-    /** {@code mapper} reads stored raw JSON with its decimals exact (Boot's mapper, as {@code config} sets it). */
     InvoiceQueries(
             InvoiceRepository invoices,
             LineItemRepository lineItems,
             LineItemQueries lineItemQueries,
-            EntityManager entityManager,
-            JsonMapper mapper) {
+            EntityManager entityManager) {
         this.invoices = invoices;
         this.lineItems = lineItems;
         this.lineItemQueries = lineItemQueries;
         this.entityManager = entityManager;
-        this.mapper = mapper;
     }
 
     /** The current pending invoice id of each of these orgs that has one. */
@@ -134,17 +131,32 @@ public class InvoiceQueries {
         lineItemQueries.stream(invoiceId, filter, consumer);
     }
 
+    /** The links an invoice names, given its org and id. */
+    @FunctionalInterface
+    public interface InvoiceLinks {
+        List<Link> of(String orgId, String invoiceId);
+    }
+
     /**
      * Writes one full invoice of the org, in the field order of {@link InvoiceResponse}, from database cursors: line
      * items and their tags are read side by side and written one at a time, so memory does not grow with the
-     * invoice. A fixed number of statements whatever its size. Call it inside {@link #inSnapshot}, after checking the
-     * invoice exists.
+     * invoice. The linked orgs' invoices a paying org's invoice nests are written the same way, each from its own
+     * stored copy. A fixed number of statements per invoice written, whatever its size. Call it inside
+     * {@link #inSnapshot}, after checking the invoice exists.
      */
-    public void writeInvoice(JsonGenerator json, String orgId, String invoiceId, List<Link> links) {
+    public void writeInvoice(JsonGenerator json, String orgId, String invoiceId, InvoiceLinks links) {
         InvoiceMetadataResponse header = invoices.header(invoiceId, orgId)
                 .orElseThrow(() -> new IllegalStateException("Invoice " + invoiceId + " was checked, then not found"));
+        writeInvoice(json, header, links, new HashSet<>());
+    }
+
+    /** {@code writing} holds the invoices being written around this one, so a cycle of links cannot recurse. */
+    private void writeInvoice(
+            JsonGenerator json, InvoiceMetadataResponse header, InvoiceLinks links, Set<String> writing) {
+        String invoiceId = header.id();
+        writing.add(invoiceId);
         json.writeStartObject();
-        json.writeStringProperty("id", header.id());
+        json.writeStringProperty("id", invoiceId);
         json.writeStringProperty("orgId", header.orgId());
         optional(json, "statusName", header.statusName());
         optional(json, "startDate", header.startDate());
@@ -167,12 +179,17 @@ public class InvoiceQueries {
         json.writeName("refunds");
         json.writePOJO(invoices.refundsOf(invoiceId));
         json.writeName("linkedInvoices");
-        json.writePOJO(invoices.linkedInvoicesOf(invoiceId).stream()
-                .map(mapper::readTree)
-                .toList());
+        json.writeStartArray();
+        for (InvoiceMetadataResponse linked : invoices.linkedInvoicesOf(invoiceId)) {
+            if (!writing.contains(linked.id())) {
+                writeInvoice(json, linked, links, writing);
+            }
+        }
+        json.writeEndArray();
         json.writeName("links");
-        json.writePOJO(links);
+        json.writePOJO(links.of(header.orgId(), invoiceId));
         json.writeEndObject();
+        writing.remove(invoiceId);
     }
 
     /** A field of the invoice header, left out when the column is null (absent upstream, absent here). */

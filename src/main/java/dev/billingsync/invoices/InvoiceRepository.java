@@ -85,9 +85,11 @@ interface InvoiceRepository extends JpaRepository<Invoice, String> {
             from Refund r where r.id.invoiceId = :invoiceId order by r.id.position""")
     List<InvoiceResponse.RefundResponse> refundsOf(String invoiceId);
 
-    /** The linked invoices exactly as Atlas sent them (the {@code raw} JSON). */
-    @Query("select l.raw from LinkedInvoice l where l.id.invoiceId = :invoiceId order by l.id.position")
-    List<String> linkedInvoicesOf(String invoiceId);
+    /** The headers of the linked orgs' invoices nested in this invoice, in upstream order. */
+    @Query(SELECT_HEADER + """
+             from LinkedInvoice l join Invoice i on i.id = l.linkedInvoiceId
+            where l.id.invoiceId = :invoiceId order by l.id.position""")
+    List<InvoiceMetadataResponse> linkedInvoicesOf(String invoiceId);
 
     @Query("""
             select new dev.billingsync.invoices.InvoiceRepository$StoredRow(i.id, i.statusName, i.startDate, i.updated,

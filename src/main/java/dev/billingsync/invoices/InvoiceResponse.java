@@ -5,11 +5,11 @@ import dev.billingsync.web.Link;
 import java.time.Instant;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.JsonNode;
 
 /**
  * A full invoice in the shape of Atlas's {@code BillingInvoice}: same field names and formats, absent fields absent.
- * {@code linkedInvoices} are returned exactly as Atlas sent them; {@code links} point into this API, not Atlas. Full
+ * {@code linkedInvoices} (the linked orgs' invoices a paying org's invoice nests) are full invoices too, each as stored
+ * for its own org; {@code links} point into this API, not Atlas. Full
  * invoices are streamed ({@link InvoiceQueries#writeInvoice}) in the order of these components; the record documents
  * the shape (OpenAPI) and the order the stream follows. {@code missingUpstreamAt} is ours: when we noticed that Atlas
  * no longer serves the invoice (its data is kept as last seen); absent while Atlas serves it.
@@ -33,7 +33,7 @@ public record InvoiceResponse(
         List<LineItemResponse> lineItems,
         List<PaymentResponse> payments,
         List<RefundResponse> refunds,
-        List<JsonNode> linkedInvoices,
+        List<InvoiceResponse> linkedInvoices,
         @Nullable List<Link> links) {
 
     /** An Atlas {@code BillingPayment}. */

@@ -14,7 +14,8 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * Writes invoices and their children. Every write joins the caller's transaction (the sync writes one organization's
  * invoices in one), and an invoice whose content hash is unchanged is not touched at all. The invoice row, payments,
- * refunds and linked invoices are written through JPA; line items and tags are bulk loaded with {@code COPY}
+ * refunds and the references to linked invoices (stored as invoices of their own orgs, written first) are written
+ * through JPA; line items and tags are bulk loaded with {@code COPY}
  * ({@link LineItemCopy}). Each write ends flushed, so whatever the caller runs next in the transaction (a fencing
  * check, a bulk statement) sees it.
  */
@@ -139,8 +140,8 @@ public class InvoiceStore {
             entityManager.persist(new Refund(new InvoicePosition(upstream.id(), position++), refund));
         }
         position = 0;
-        for (UpstreamLinkedInvoice linked : upstream.linkedInvoices()) {
-            entityManager.persist(new LinkedInvoice(new InvoicePosition(upstream.id(), position++), linked));
+        for (String linkedInvoiceId : upstream.linkedInvoiceIds()) {
+            entityManager.persist(new LinkedInvoice(new InvoicePosition(upstream.id(), position++), linkedInvoiceId));
         }
     }
 }

@@ -129,11 +129,12 @@ class AtlasInvoiceSync {
                 stored.values().stream().filter(StoredInvoice::pending).forEach(i -> pendingIds.add(i.id()));
                 return pendingIds;
             }
-            pending.invoices()
-                    .forEach(s -> pendingIds.add(
-                            AtlasInvoiceTranslation.invoice(orgId, s).id()));
+            List<ToStore> invoices = translate(orgId, pending);
+            invoices.stream()
+                    .filter(i -> !i.linked())
+                    .forEach(i -> pendingIds.add(i.invoice().id()));
             written.add(Objects.requireNonNull(transaction.execute(tx -> {
-                Written w = write(orgId, pending);
+                Written w = write(invoices, pending);
                 store.markPending(orgId, pendingIds);
                 organizations.storedPendingPayload(orgId, pending.sha256());
                 locks.fence(orgId);
@@ -191,9 +192,10 @@ class AtlasInvoiceSync {
                 continue;
             }
             try (AtlasInvoiceDownload fetched = session.invoice(id)) {
-                fetched.invoices(); // read before the transaction: a malformed body fails this invoice only
+                // Read before the transaction: a malformed body fails this invoice only.
+                List<ToStore> invoices = translate(orgId, fetched);
                 written.add(Objects.requireNonNull(transaction.execute(tx -> {
-                    Written w = write(orgId, fetched);
+                    Written w = write(invoices, fetched);
                     locks.fence(orgId);
                     return w;
                 })));
@@ -261,17 +263,40 @@ class AtlasInvoiceSync {
                         + "); its stored data is kept and flagged missing upstream.");
     }
 
+    /** An invoice of a download to store, and whether it is a linked org's invoice nested in another one. */
+    private record ToStore(UpstreamInvoice invoice, AtlasInvoiceSummary summary, boolean linked) {}
+
+    /**
+     * The invoices of one download in the order they are stored: the linked orgs' invoices nested in an invoice come
+     * just before it, since it refers to them. One that cannot be stored (no valid id) makes the body malformed.
+     */
+    private static List<ToStore> translate(String orgId, AtlasInvoiceDownload fetched) {
+        List<ToStore> all = new ArrayList<>();
+        try {
+            for (AtlasInvoiceSummary summary : fetched.invoices()) {
+                UpstreamInvoice invoice = AtlasInvoiceTranslation.invoice(orgId, summary);
+                for (AtlasInvoiceSummary linked : summary.linkedInvoices()) {
+                    all.add(new ToStore(AtlasInvoiceTranslation.linkedInvoice(invoice.id(), linked), linked, true));
+                }
+                all.add(new ToStore(invoice, summary, false));
+            }
+        } catch (IllegalArgumentException e) {
+            throw AtlasApiException.malformed("Invoice payload", e);
+        }
+        return all;
+    }
+
     /** Stores the invoices of one download, each under its own org, inside the caller's transaction. */
-    private Written write(String orgId, AtlasInvoiceDownload fetched) {
+    private Written write(List<ToStore> invoices, AtlasInvoiceDownload fetched) {
         Written written = new Written();
         Instant now = clock.instant();
-        for (AtlasInvoiceSummary summary : fetched.invoices()) {
-            UpstreamInvoice invoice = AtlasInvoiceTranslation.invoice(orgId, summary);
+        for (ToStore toStore : invoices) {
+            UpstreamInvoice invoice = toStore.invoice();
             organizations.registerLinkedOrg(invoice.orgId(), now);
             WriteResult result = store.write(
                     invoice,
                     consumer -> fetched.forEachLineItem(
-                            summary,
+                            toStore.summary(),
                             (position, item) -> consumer.accept(AtlasInvoiceTranslation.lineItem(position, item))));
             if (result.written()) {
                 written.invoices++;

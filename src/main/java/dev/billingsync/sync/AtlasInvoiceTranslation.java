@@ -3,11 +3,9 @@ package dev.billingsync.sync;
 import dev.billingsync.atlas.AtlasInvoice;
 import dev.billingsync.atlas.AtlasInvoiceSummary;
 import dev.billingsync.atlas.AtlasLineItem;
-import dev.billingsync.atlas.AtlasLinkedInvoice;
 import dev.billingsync.invoices.InvoiceAmounts;
 import dev.billingsync.invoices.UpstreamInvoice;
 import dev.billingsync.invoices.UpstreamLineItem;
-import dev.billingsync.invoices.UpstreamLinkedInvoice;
 import dev.billingsync.invoices.UpstreamPayment;
 import dev.billingsync.invoices.UpstreamRefund;
 import java.util.ArrayList;
@@ -22,17 +20,38 @@ final class AtlasInvoiceTranslation {
 
     private AtlasInvoiceTranslation() {}
 
+    /** An invoice of {@code orgId}'s download, stored under the org it names ({@code orgId} if it names none). */
     static UpstreamInvoice invoice(String orgId, AtlasInvoiceSummary summary) {
         AtlasInvoice h = summary.header();
-        if (h.id() == null || !h.id().matches(ATLAS_ID)) {
-            throw new IllegalArgumentException("Atlas returned an invoice without a valid id in org " + orgId);
-        }
+        String id = validId(h.id(), "an invoice in org " + orgId);
         if (h.orgId() != null && !h.orgId().matches(ATLAS_ID)) {
-            throw new IllegalArgumentException("Atlas returned invoice " + h.id() + " with an invalid orgId");
+            throw new IllegalArgumentException("Atlas returned invoice " + id + " with an invalid orgId");
         }
+        return translate(id, h.orgId() == null ? orgId : h.orgId(), summary);
+    }
+
+    /**
+     * A linked org's invoice nested in the paying org's invoice {@code payingInvoiceId}: it is that org's invoice, so it
+     * must name its own id and org.
+     */
+    static UpstreamInvoice linkedInvoice(String payingInvoiceId, AtlasInvoiceSummary summary) {
+        AtlasInvoice h = summary.header();
+        String where = "a linked invoice of invoice " + payingInvoiceId;
+        return translate(validId(h.id(), where), validId(h.orgId(), "the org of " + where), summary);
+    }
+
+    private static String validId(@Nullable String id, String what) {
+        if (id == null || !id.matches(ATLAS_ID)) {
+            throw new IllegalArgumentException("Atlas returned " + what + " without a valid id");
+        }
+        return id;
+    }
+
+    private static UpstreamInvoice translate(String id, String orgId, AtlasInvoiceSummary summary) {
+        AtlasInvoice h = summary.header();
         return new UpstreamInvoice(
-                h.id(),
-                h.orgId() == null ? orgId : h.orgId(),
+                id,
+                orgId,
                 h.statusName(),
                 h.startDate(),
                 h.endDate(),
@@ -56,7 +75,7 @@ final class AtlasInvoiceTranslation {
                         .map(r -> new UpstreamRefund(r.amountCents(), r.created(), r.paymentId(), r.reason()))
                         .toList(),
                 summary.linkedInvoices().stream()
-                        .map(AtlasInvoiceTranslation::linked)
+                        .map(linked -> linkedInvoice(id, linked).id())
                         .toList(),
                 summary.lineItemCount(),
                 summary.contentSha256(),
@@ -109,20 +128,6 @@ final class AtlasInvoiceTranslation {
             keyPosition++;
         }
         return rows;
-    }
-
-    private static UpstreamLinkedInvoice linked(AtlasLinkedInvoice linked) {
-        AtlasInvoice h = linked.header();
-        return new UpstreamLinkedInvoice(
-                h.id(),
-                h.orgId(),
-                h.statusName(),
-                h.startDate(),
-                h.endDate(),
-                h.created(),
-                h.updated(),
-                amounts(h),
-                linked.raw().toString());
     }
 
     private static InvoiceAmounts amounts(AtlasInvoice h) {

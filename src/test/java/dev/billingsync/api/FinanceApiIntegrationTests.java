@@ -147,6 +147,17 @@ class FinanceApiIntegrationTests {
                 assertThat(invoice.get("links").get(0).get("href").asString())
                         .isEqualTo(api.base() + "/api/v1/orgs/" + orgId + "/invoices/"
                                 + invoice.get("id").asString());
+                // A linked org's invoice nested here is that org's own invoice, stored and served under it.
+                assertThat(invoice.get("linkedInvoices")).isNotEmpty().allSatisfy(linked -> {
+                    String self =
+                            api.base() + "/api/v1/orgs/" + linked.get("orgId").asString() + "/invoices/"
+                                    + linked.get("id").asString();
+                    assertThat(linked.get("links").get(0).get("href").asString())
+                            .isEqualTo(self);
+                    assertThat(atlasFieldsOf(api.get(self.substring(api.base().length()), READER)
+                                    .json()))
+                            .isEqualTo(atlasFieldsOf(linked));
+                });
             }
         }
     }
@@ -416,9 +427,13 @@ class FinanceApiIntegrationTests {
         long pendingSmall =
                 StatementCounter.during(() -> api.get("/api/v1/orgs/" + ORG_SMALL + "/invoices/pending", READER));
 
-        assertThat(bigInvoice).isEqualTo(smallInvoice).isLessThanOrEqualTo(12);
+        // Each invoice costs a fixed number, and so does each linked org's invoice it nests (one in each here).
+        assertThat(api.get(big, READER).json().get("linkedInvoices").size())
+                .isEqualTo(api.get(small, READER).json().get("linkedInvoices").size())
+                .isEqualTo(1);
+        assertThat(bigInvoice).isEqualTo(smallInvoice).isLessThanOrEqualTo(8 + 5);
         assertThat(page500).isEqualTo(page5).isLessThanOrEqualTo(8);
-        assertThat(pendingBig).isEqualTo(pendingSmall).isLessThanOrEqualTo(12);
+        assertThat(pendingBig).isEqualTo(pendingSmall).isLessThanOrEqualTo(8 + 5);
     }
 
     @Test
@@ -590,6 +605,12 @@ class FinanceApiIntegrationTests {
         ArrayNode lines = (ArrayNode) copy.get("lineItems");
         if (lines != null) {
             lines.forEach(line -> ((ObjectNode) line).retain(LINE_FIELDS));
+        }
+        ArrayNode linked = (ArrayNode) copy.get("linkedInvoices");
+        if (linked != null) {
+            for (int i = 0; i < linked.size(); i++) {
+                linked.set(i, atlasFieldsOf(linked.get(i)));
+            }
         }
         return copy;
     }

@@ -42,17 +42,20 @@ class AtlasInvoiceReaderTests {
         assertThat(summary.lineItemCount()).isEqualTo(2);
         assertThat(summary.raw().has("lineItems")).isFalse();
         assertThat(summary.raw().get("unknownTopLevel").asString()).isEqualTo("ignored by the records, kept in raw");
+        assertThat(summary.raw().has("linkedInvoices")).isFalse();
         assertThat(summary.linkedInvoices()).singleElement().satisfies(l -> {
             assertThat(l.header().orgId()).isEqualTo("5f0c1a2b3c4d5e6f7a8b9c09");
-            assertThat(l.raw().get("lineItems").get(0).get("quantity").decimalValue())
-                    .isEqualTo(new BigDecimal("1.50"));
+            assertThat(l.raw().has("lineItems")).isFalse();
+            assertThat(l.linkedInvoices()).isEmpty();
+            assertThat(l.lineItemCount()).isEqualTo(1);
+            assertThat(l.contentSha256()).hasSize(64).isNotEqualTo(summary.contentSha256());
         });
     }
 
     @Test
     void streamsLineItemsWithExactDecimalsTagsInOrderAndAbsentFieldsNull() throws IOException {
         List<AtlasLineItem> items = new ArrayList<>();
-        reader.forEachLineItem(fixture(), Shape.PAGE, 0, (position, item) -> {
+        reader.forEachLineItem(fixture(), Shape.PAGE, 0, -1, (position, item) -> {
             assertThat(position).isEqualTo(items.size());
             items.add(item);
         });
@@ -94,16 +97,46 @@ class AtlasInvoiceReaderTests {
 
     @Test
     void hashStaysTheSameAcrossVersions() throws IOException {
-        // Stored invoices keep their content hash only if the reader computes it the same way: pinned values.
+        // Stored invoices keep their content hash only if the reader computes it the same way: pinned values. The
+        // fixture nests a linked invoice, whose own hash stands in for it since linked invoices are stored on their own
+        // (an invoice with linked invoices stored before that is rewritten once).
         assertThat(hash(Files.readString(fixture().file())))
-                .isEqualTo("998e9e53158ec51993462fecba97718285cd9eb330c8ba039936f0d743e62116");
+                .isEqualTo("7357b117ff30fee254a8d18a307ff10b0f1c427a8e3a7322870c4ff0390958ab");
         assertThat(hash(largeInvoice())).isEqualTo("a15c685b3a030a017ffc79396eef9d0e20974484d6e5c1ecf6300aff32e2d793");
+    }
+
+    @Test
+    void streamsTheLineItemsOfALinkedInvoiceOnTheirOwn() throws IOException {
+        List<AtlasLineItem> items = new ArrayList<>();
+        reader.forEachLineItem(fixture(), Shape.PAGE, 0, 0, (position, item) -> items.add(item));
+
+        assertThat(items).singleElement().satisfies(item -> {
+            assertThat(item.sku()).isEqualTo("ATLAS_AWS_INSTANCE_M10");
+            assertThat(item.quantity()).isEqualTo(new BigDecimal("1.50"));
+        });
+    }
+
+    @Test
+    void aLinkedInvoiceHashesAsItsOwnOrgServesItAndItsPayingInvoiceSeesItsChanges() throws IOException {
+        String json = Files.readString(fixture().file());
+        int start = json.indexOf("{\"id\": \"65a1b2c3d4e5f6a7b8c9d0e2\"");
+        String linked = json.substring(start, json.indexOf("]}", start) + 2);
+        String linkedChanged = json.replace("\"quantity\": 1.50", "\"quantity\": 1.51");
+
+        AtlasInvoiceSummary nested =
+                reader.summarize(fixture(), Shape.PAGE).get(0).linkedInvoices().get(0);
+        AtlasInvoiceSummary own =
+                reader.summarize(payload(linked), Shape.INVOICE).get(0);
+        assertThat(nested.contentSha256()).isEqualTo(own.contentSha256());
+        assertThat(nested.lineItemCount()).isEqualTo(own.lineItemCount()).isEqualTo(1);
+        assertThat(hash(linkedChanged)).isNotEqualTo(hash(json));
     }
 
     @Test
     void datesRepeatedAcrossLineItemsBindLikeTheirText() throws IOException {
         List<Instant> created = new ArrayList<>();
-        reader.forEachLineItem(payload(largeInvoice()), Shape.PAGE, 0, (position, item) -> created.add(item.created()));
+        reader.forEachLineItem(
+                payload(largeInvoice()), Shape.PAGE, 0, -1, (position, item) -> created.add(item.created()));
         assertThat(created).hasSize(2_000);
         for (int i = 0; i < created.size(); i++) {
             assertThat(created.get(i)).isEqualTo(Instant.parse("2026-11-0" + (1 + i % 7) + "T0" + (i % 3) + ":00:00Z"));
@@ -151,7 +184,7 @@ class AtlasInvoiceReaderTests {
             assertThat(s.lineItemCount()).isEqualTo(2);
         });
         List<String> skus = new ArrayList<>();
-        reader.forEachLineItem(payload, Shape.INVOICE, 0, (position, item) -> skus.add(item.sku()));
+        reader.forEachLineItem(payload, Shape.INVOICE, 0, -1, (position, item) -> skus.add(item.sku()));
         assertThat(skus).containsExactly("ATLAS_AWS_INSTANCE_M30", "ATLAS_AWS_DATA_TRANSFER_SAME_REGION");
     }
 

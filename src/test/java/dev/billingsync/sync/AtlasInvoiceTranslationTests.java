@@ -6,12 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.billingsync.atlas.AtlasInvoice;
 import dev.billingsync.atlas.AtlasInvoiceSummary;
 import dev.billingsync.atlas.AtlasLineItem;
-import dev.billingsync.atlas.AtlasLinkedInvoice;
 import dev.billingsync.invoices.InvoiceAmounts;
 import dev.billingsync.invoices.UpstreamInvoice;
 import dev.billingsync.invoices.UpstreamLineItem;
 import dev.billingsync.invoices.UpstreamLineItem.Tag;
-import dev.billingsync.invoices.UpstreamLinkedInvoice;
 import dev.billingsync.invoices.UpstreamPayment;
 import dev.billingsync.invoices.UpstreamRefund;
 import java.math.BigDecimal;
@@ -110,28 +108,37 @@ class AtlasInvoiceTranslationTests {
     }
 
     @Test
-    void translatesLinkedInvoicesWithTheirWholeObject() {
-        UpstreamInvoice invoice = AtlasInvoiceTranslation.invoice(ORG, summary(FULL_INVOICE, 2, "c0ffee"));
+    void refersToLinkedInvoicesWhichAreTheirOwnOrgsInvoices() {
+        AtlasInvoiceSummary summary = summary(FULL_INVOICE, 2, "c0ffee");
 
-        assertThat(invoice.linkedInvoices()).singleElement().satisfies(linked -> {
-            assertThat(linked)
-                    .usingRecursiveComparison()
-                    .ignoringFields("rawJson")
-                    .isEqualTo(new UpstreamLinkedInvoice(
-                            "65a1b2c3d4e5f6a7b8c9d0e2",
-                            "5f0c1a2b3c4d5e6f7a8b9c09",
-                            "PENDING",
-                            Instant.parse("2026-11-01T00:00:00Z"),
-                            null,
-                            null,
-                            null,
-                            new InvoiceAmounts(500L, null, null, null, null, null),
-                            ""));
-            JsonNode raw = json.readTree(linked.rawJson());
-            assertThat(raw.get("lineItems").get(0).get("sku").asString()).isEqualTo("ATLAS_AWS_INSTANCE_M10");
-            assertThat(raw.get("lineItems").get(0).get("quantity").decimalValue())
-                    .isEqualTo(new BigDecimal("1.50"));
-        });
+        UpstreamInvoice invoice = AtlasInvoiceTranslation.invoice(ORG, summary);
+        UpstreamInvoice linked = AtlasInvoiceTranslation.linkedInvoice(
+                INVOICE, summary.linkedInvoices().get(0));
+
+        assertThat(invoice.linkedInvoiceIds()).containsExactly("65a1b2c3d4e5f6a7b8c9d0e2");
+        assertThat(json.readTree(invoice.rawJson()).has("linkedInvoices")).isFalse();
+        assertThat(linked.id()).isEqualTo("65a1b2c3d4e5f6a7b8c9d0e2");
+        assertThat(linked.orgId()).isEqualTo("5f0c1a2b3c4d5e6f7a8b9c09");
+        assertThat(linked.statusName()).isEqualTo("PENDING");
+        assertThat(linked.startDate()).isEqualTo(Instant.parse("2026-11-01T00:00:00Z"));
+        assertThat(linked.endDate()).isNull();
+        assertThat(linked.amounts()).isEqualTo(new InvoiceAmounts(500L, null, null, null, null, null));
+        assertThat(linked.lineItemCount()).isEqualTo(1);
+        assertThat(linked.linkedInvoiceIds()).isEmpty();
+    }
+
+    @Test
+    void rejectsALinkedInvoiceThatDoesNotNameItsOwnOrg() {
+        for (String header : List.of(
+                "{\"id\": \"65a1b2c3d4e5f6a7b8c9d0e2\"}",
+                "{\"id\": \"65a1b2c3d4e5f6a7b8c9d0e2\", \"orgId\": \"../other\"}",
+                "{\"orgId\": \"5f0c1a2b3c4d5e6f7a8b9c09\"}")) {
+            AtlasInvoiceSummary linked = summary(header, 0, "c0ffee");
+            assertThatThrownBy(() -> AtlasInvoiceTranslation.linkedInvoice(INVOICE, linked))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(INVOICE)
+                    .hasMessageNotContaining("../other");
+        }
     }
 
     @Test
@@ -153,7 +160,7 @@ class AtlasInvoiceTranslationTests {
         assertThat(invoice.amounts()).isEqualTo(new InvoiceAmounts(null, null, null, null, null, null));
         assertThat(invoice.payments()).isEmpty();
         assertThat(invoice.refunds()).isEmpty();
-        assertThat(invoice.linkedInvoices()).isEmpty();
+        assertThat(invoice.linkedInvoiceIds()).isEmpty();
     }
 
     @Test
@@ -234,15 +241,24 @@ class AtlasInvoiceTranslationTests {
         assertThat(AtlasInvoiceTranslation.lineItem(0, noTags).tags()).isEmpty();
     }
 
-    /** What the reader's first pass hands over: the header, linked invoices and raw object (without line items). */
+    /**
+     * What the reader's first pass hands over: the header, the raw object without line items and linked invoices, and
+     * each linked invoice summarized the same way.
+     */
     private static AtlasInvoiceSummary summary(String invoiceJson, int lineItemCount, String sha256) {
-        ObjectNode raw = (ObjectNode) json.readTree(invoiceJson);
-        List<AtlasLinkedInvoice> linked = new ArrayList<>();
+        return summary((ObjectNode) json.readTree(invoiceJson), lineItemCount, sha256);
+    }
+
+    private static AtlasInvoiceSummary summary(ObjectNode raw, int lineItemCount, String sha256) {
+        List<AtlasInvoiceSummary> linked = new ArrayList<>();
         JsonNode linkedNodes = raw.path("linkedInvoices");
         for (int i = 0; i < linkedNodes.size(); i++) {
-            JsonNode node = linkedNodes.get(i);
-            linked.add(new AtlasLinkedInvoice(json.treeToValue(node, AtlasInvoice.class), node));
+            ObjectNode node = ((ObjectNode) linkedNodes.get(i)).deepCopy();
+            int lines = node.path("lineItems").size();
+            node.remove("lineItems");
+            linked.add(summary(node, lines, sha256 + i));
         }
+        raw.remove("linkedInvoices");
         return new AtlasInvoiceSummary(
                 json.treeToValue(raw, AtlasInvoice.class), List.copyOf(linked), raw, lineItemCount, sha256);
     }
