@@ -121,8 +121,8 @@ class SpendApiIntegrationTests {
     @ParameterizedTest
     @MethodSource("groupings")
     void spendEqualsTheSimulatorsLineItemsToTheCent(List<String> groupBy) {
-        Map<List<@Nullable String>, long[]> expected = aggregate(lines(ORGS), groupBy);
-        long[] expectedTotals = totals(lines(ORGS));
+        Map<List<@Nullable String>, long[]> expected = aggregate(linesOfEveryReadableOrg(), groupBy);
+        long[] expectedTotals = totals(linesOfEveryReadableOrg());
 
         List<JsonNode> rows = new ArrayList<>();
         JsonNode first = null;
@@ -463,19 +463,17 @@ class SpendApiIntegrationTests {
             // Σ BilledCost per InvoiceId = the invoice's line-item total (one row per line item, every line).
             Map<String, BigDecimal> expected = new HashMap<>();
             Map<String, Integer> lineCounts = new HashMap<>();
-            for (String orgId : ORGS) {
-                for (String invoiceId : atlas.org(orgId).invoiceIds()) {
-                    JsonNode invoice = invoice(orgId, invoiceId);
-                    if (YearMonth.from(Instant.parse(invoice.get("startDate").asString())
-                                    .atZone(ZoneOffset.UTC))
-                            .equals(month)) {
-                        long cents = 0;
-                        for (JsonNode line : invoice.get("lineItems")) {
-                            cents += line.get("totalPriceCents").longValue();
-                        }
-                        expected.put(invoiceId, BigDecimal.valueOf(cents, 2));
-                        lineCounts.put(invoiceId, invoice.get("lineItems").size());
+            for (JsonNode invoice : invoicesOf(ORGS, true)) {
+                String invoiceId = invoice.get("id").asString();
+                if (YearMonth.from(Instant.parse(invoice.get("startDate").asString())
+                                .atZone(ZoneOffset.UTC))
+                        .equals(month)) {
+                    long cents = 0;
+                    for (JsonNode line : invoice.get("lineItems")) {
+                        cents += line.get("totalPriceCents").longValue();
                     }
+                    expected.put(invoiceId, BigDecimal.valueOf(cents, 2));
+                    lineCounts.put(invoiceId, invoice.get("lineItems").size());
                 }
             }
             assertThat(billedPerInvoice.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
@@ -541,16 +539,40 @@ class SpendApiIntegrationTests {
                 atlas.org(orgId).invoiceResponse(invoiceId).toString());
     }
 
-    private static List<Line> lines(List<String> orgIds) {
-        List<Line> lines = new ArrayList<>();
+    /**
+     * The invoices a query over these orgs covers: their own and, with {@code withLinked}, the linked orgs' invoices
+     * nested in them, which are stored as invoices of those orgs (readable where every readable org is asked for).
+     */
+    private static List<JsonNode> invoicesOf(List<String> orgIds, boolean withLinked) {
+        List<JsonNode> invoices = new ArrayList<>();
         for (String orgId : orgIds) {
             for (String invoiceId : atlas.org(orgId).invoiceIds()) {
                 JsonNode invoice = invoice(orgId, invoiceId);
-                if (!orgId.equals(invoice.get("orgId").asString())) {
-                    continue;
+                if (orgId.equals(invoice.get("orgId").asString())) {
+                    invoices.add(invoice);
+                    if (withLinked) {
+                        invoice.path("linkedInvoices").forEach(invoices::add);
+                    }
                 }
-                invoice.get("lineItems").forEach(line -> lines.add(new Line(orgId, invoiceId, line)));
             }
+        }
+        return invoices;
+    }
+
+    private static List<Line> lines(List<String> orgIds) {
+        return linesOf(invoicesOf(orgIds, false));
+    }
+
+    private static List<Line> linesOfEveryReadableOrg() {
+        return linesOf(invoicesOf(ORGS, true));
+    }
+
+    private static List<Line> linesOf(List<JsonNode> invoices) {
+        List<Line> lines = new ArrayList<>();
+        for (JsonNode invoice : invoices) {
+            String orgId = invoice.get("orgId").asString();
+            String invoiceId = invoice.get("id").asString();
+            invoice.get("lineItems").forEach(line -> lines.add(new Line(orgId, invoiceId, line)));
         }
         return lines;
     }
