@@ -172,6 +172,17 @@ public final class SimulatedOrg {
         return require(invoiceId).lineItems.size();
     }
 
+    /**
+     * The line items a first sync of the pending list writes: the pending invoice's and those of the linked orgs'
+     * invoices it nests (stored as invoices of their own orgs).
+     */
+    public synchronized int pendingLineItemsWithLinked() {
+        return pending.lineItems.size()
+                + pending.linkedInvoices.stream()
+                        .mapToInt(linked -> linked.lineItems.size())
+                        .sum();
+    }
+
     /** Days of usage posted on the pending invoice so far. */
     public synchronized int usageDays() {
         return usageDays;
