@@ -73,17 +73,17 @@ interface InvoiceRepository extends JpaRepository<Invoice, String> {
     List<PendingRow> pendingOf(Collection<String> orgIds);
 
     @Query("""
-            select new dev.billingsync.invoices.InvoiceResponse$PaymentResponse(p.paymentId, p.statusName, p.created,
+            select new dev.billingsync.invoices.InvoicePayment(p.paymentId, p.statusName, p.created,
                 p.updated, p.currency, p.amountBilledCents, p.amountPaidCents, p.salesTaxCents, p.subtotalCents,
                 p.unitPrice)
             from Payment p where p.id.invoiceId = :invoiceId order by p.id.position""")
-    List<InvoiceResponse.PaymentResponse> paymentsOf(String invoiceId);
+    List<InvoicePayment> paymentsOf(String invoiceId);
 
     @Query("""
-            select new dev.billingsync.invoices.InvoiceResponse$RefundResponse(r.amountCents, r.created, r.paymentId,
+            select new dev.billingsync.invoices.InvoiceRefund(r.amountCents, r.created, r.paymentId,
                 r.reason)
             from Refund r where r.id.invoiceId = :invoiceId order by r.id.position""")
-    List<InvoiceResponse.RefundResponse> refundsOf(String invoiceId);
+    List<InvoiceRefund> refundsOf(String invoiceId);
 
     /** The headers of the linked orgs' invoices nested in this invoice, in upstream order. */
     @Query(SELECT_HEADER + """

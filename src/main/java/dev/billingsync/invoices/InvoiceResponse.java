@@ -31,30 +31,7 @@ public record InvoiceResponse(
         @Nullable Long subtotalCents,
         @Nullable Instant missingUpstreamAt,
         List<LineItemResponse> lineItems,
-        List<PaymentResponse> payments,
-        List<RefundResponse> refunds,
+        List<InvoicePayment> payments,
+        List<InvoiceRefund> refunds,
         List<InvoiceResponse> linkedInvoices,
-        @Nullable List<Link> links) {
-
-    /** An Atlas {@code BillingPayment}. */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record PaymentResponse(
-            @Nullable String id,
-            @Nullable String statusName,
-            @Nullable Instant created,
-            @Nullable Instant updated,
-            @Nullable String currency,
-            @Nullable Long amountBilledCents,
-            @Nullable Long amountPaidCents,
-            @Nullable Long salesTaxCents,
-            @Nullable Long subtotalCents,
-            @Nullable String unitPrice) {}
-
-    /** An Atlas {@code BillingRefund}. */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record RefundResponse(
-            @Nullable Long amountCents,
-            @Nullable Instant created,
-            @Nullable String paymentId,
-            @Nullable String reason) {}
-}
+        @Nullable List<Link> links) {}

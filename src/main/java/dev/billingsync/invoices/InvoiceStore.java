@@ -132,11 +132,11 @@ public class InvoiceStore {
 
     private void persistChildren(UpstreamInvoice upstream) {
         int position = 0;
-        for (UpstreamPayment payment : upstream.payments()) {
+        for (InvoicePayment payment : upstream.payments()) {
             entityManager.persist(new Payment(new InvoicePosition(upstream.id(), position++), payment));
         }
         position = 0;
-        for (UpstreamRefund refund : upstream.refunds()) {
+        for (InvoiceRefund refund : upstream.refunds()) {
             entityManager.persist(new Refund(new InvoicePosition(upstream.id(), position++), refund));
         }
         position = 0;

@@ -38,7 +38,7 @@ class Payment {
 
     protected Payment() {}
 
-    Payment(InvoicePosition key, UpstreamPayment p) {
+    Payment(InvoicePosition key, InvoicePayment p) {
         this.id = key;
         this.paymentId = p.id();
         this.statusName = p.statusName();

@@ -24,7 +24,7 @@ class Refund {
 
     protected Refund() {}
 
-    Refund(InvoicePosition key, UpstreamRefund r) {
+    Refund(InvoicePosition key, InvoiceRefund r) {
         this.id = key;
         this.amountCents = r.amountCents();
         this.created = r.created();

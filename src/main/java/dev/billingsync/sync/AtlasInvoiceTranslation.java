@@ -4,10 +4,10 @@ import dev.billingsync.atlas.AtlasInvoice;
 import dev.billingsync.atlas.AtlasInvoiceSummary;
 import dev.billingsync.atlas.AtlasLineItem;
 import dev.billingsync.invoices.InvoiceAmounts;
+import dev.billingsync.invoices.InvoicePayment;
+import dev.billingsync.invoices.InvoiceRefund;
 import dev.billingsync.invoices.UpstreamInvoice;
 import dev.billingsync.invoices.UpstreamLineItem;
-import dev.billingsync.invoices.UpstreamPayment;
-import dev.billingsync.invoices.UpstreamRefund;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +59,7 @@ final class AtlasInvoiceTranslation {
                 h.updated(),
                 amounts(h),
                 h.paymentsOrEmpty().stream()
-                        .map(p -> new UpstreamPayment(
+                        .map(p -> new InvoicePayment(
                                 p.id(),
                                 p.statusName(),
                                 p.created(),
@@ -72,7 +72,7 @@ final class AtlasInvoiceTranslation {
                                 p.unitPrice()))
                         .toList(),
                 h.refundsOrEmpty().stream()
-                        .map(r -> new UpstreamRefund(r.amountCents(), r.created(), r.paymentId(), r.reason()))
+                        .map(r -> new InvoiceRefund(r.amountCents(), r.created(), r.paymentId(), r.reason()))
                         .toList(),
                 summary.linkedInvoices().stream()
                         .map(linked -> linkedInvoice(id, linked).id())

@@ -7,11 +7,11 @@ import dev.billingsync.atlas.AtlasInvoice;
 import dev.billingsync.atlas.AtlasInvoiceSummary;
 import dev.billingsync.atlas.AtlasLineItem;
 import dev.billingsync.invoices.InvoiceAmounts;
+import dev.billingsync.invoices.InvoicePayment;
+import dev.billingsync.invoices.InvoiceRefund;
 import dev.billingsync.invoices.UpstreamInvoice;
 import dev.billingsync.invoices.UpstreamLineItem;
 import dev.billingsync.invoices.UpstreamLineItem.Tag;
-import dev.billingsync.invoices.UpstreamPayment;
-import dev.billingsync.invoices.UpstreamRefund;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -78,7 +78,7 @@ class AtlasInvoiceTranslationTests {
         assertThat(invoice.updated()).isEqualTo(Instant.parse("2026-11-02T04:10:00Z"));
         assertThat(invoice.amounts()).isEqualTo(new InvoiceAmounts(1214L, 0L, -50L, 7L, 3L, 1214L));
         assertThat(invoice.payments())
-                .containsExactly(new UpstreamPayment(
+                .containsExactly(new InvoicePayment(
                         "65a1b2c3d4e5f6a7b8c9d0f0",
                         "NEW",
                         Instant.parse("2026-11-02T04:10:00Z"),
@@ -90,7 +90,7 @@ class AtlasInvoiceTranslationTests {
                         1207L,
                         "1.0000"));
         assertThat(invoice.refunds())
-                .containsExactly(new UpstreamRefund(
+                .containsExactly(new InvoiceRefund(
                         100L, Instant.parse("2026-11-03T00:00:00Z"), "65a1b2c3d4e5f6a7b8c9d0f0", "goodwill"));
     }
 
