@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import org.jspecify.annotations.Nullable;
 import org.springframework.data.jpa.repository.JpaRepository;
 import org.springframework.data.jpa.repository.Lock;
 import org.springframework.data.jpa.repository.Modifying;
@@ -13,41 +12,6 @@ import org.springframework.data.jpa.repository.Query;
 
 /** Invoice headers, and the bulk statements over an invoice's children and flags. */
 interface InvoiceRepository extends JpaRepository<Invoice, String> {
-
-    /** What the sync needs of a stored invoice, without its {@code raw} payload. */
-    record StoredRow(
-            String id,
-            @Nullable String statusName,
-            @Nullable Instant startDate,
-            @Nullable Instant updated,
-            @Nullable Long amountBilledCents,
-            @Nullable Long amountPaidCents,
-            @Nullable Long creditsCents,
-            @Nullable Long salesTaxCents,
-            @Nullable Long startingBalanceCents,
-            @Nullable Long subtotalCents,
-            String contentSha256,
-            boolean pending,
-            @Nullable Instant missingUpstreamAt) {
-
-        InvoiceStore.StoredInvoice toStored() {
-            return new InvoiceStore.StoredInvoice(
-                    id,
-                    statusName,
-                    startDate,
-                    updated,
-                    new InvoiceAmounts(
-                            amountBilledCents,
-                            amountPaidCents,
-                            creditsCents,
-                            salesTaxCents,
-                            startingBalanceCents,
-                            subtotalCents),
-                    contentSha256,
-                    pending,
-                    missingUpstreamAt != null);
-        }
-    }
 
     /** The header of an invoice as the API shows it; {@code from Invoice i} follows. */
     String SELECT_HEADER = """
@@ -91,12 +55,12 @@ interface InvoiceRepository extends JpaRepository<Invoice, String> {
             where l.id.invoiceId = :invoiceId order by l.id.position""")
     List<InvoiceMetadataResponse> linkedInvoicesOf(String invoiceId);
 
+    /** What the sync needs of the org's stored invoices, without their {@code raw} payload. */
     @Query("""
-            select new dev.billingsync.invoices.InvoiceRepository$StoredRow(i.id, i.statusName, i.startDate, i.updated,
-                i.amounts.amountBilledCents, i.amounts.amountPaidCents, i.amounts.creditsCents, i.amounts.salesTaxCents,
-                i.amounts.startingBalanceCents, i.amounts.subtotalCents, i.contentSha256, i.pending, i.missingUpstreamAt)
+            select new dev.billingsync.invoices.InvoiceStore$StoredInvoice(i.id, i.statusName, i.startDate, i.updated,
+                i.amounts, i.contentSha256, i.pending, i.missingUpstreamAt)
             from Invoice i where i.orgId = :orgId order by i.startDate nulls last, i.id""")
-    List<StoredRow> storedOf(String orgId);
+    List<InvoiceStore.StoredInvoice> storedOf(String orgId);
 
     /** The stored invoice, locked until the writing transaction ends. */
     @Lock(LockModeType.PESSIMISTIC_WRITE)

@@ -50,7 +50,17 @@ public class InvoiceStore {
             InvoiceAmounts amounts,
             String contentSha256,
             boolean pending,
-            boolean missingUpstream) {}
+            @Nullable Instant missingUpstreamAt) {
+
+        /** {@code amounts} may come from a query as null when every total is absent. */
+        public StoredInvoice {
+            amounts = InvoiceAmounts.orNone(amounts);
+        }
+
+        public boolean missingUpstream() {
+            return missingUpstreamAt != null;
+        }
+    }
 
     private final InvoiceRepository invoices;
     private final EntityManager entityManager;
@@ -66,9 +76,7 @@ public class InvoiceStore {
 
     @Transactional(readOnly = true)
     public List<StoredInvoice> invoicesOf(String orgId) {
-        return invoices.storedOf(orgId).stream()
-                .map(InvoiceRepository.StoredRow::toStored)
-                .toList();
+        return invoices.storedOf(orgId);
     }
 
     /**
