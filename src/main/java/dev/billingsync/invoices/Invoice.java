@@ -29,18 +29,8 @@ class Invoice {
     @Column(name = "org_id", nullable = false, updatable = false)
     private String orgId;
 
-    private @Nullable String statusName;
-
-    private @Nullable Instant startDate;
-
-    private @Nullable Instant endDate;
-
-    private @Nullable Instant created;
-
-    private @Nullable Instant updated;
-
     @Embedded
-    private @Nullable InvoiceAmounts amounts;
+    private @Nullable InvoiceHeader header;
 
     @Column(name = "is_pending", nullable = false)
     private boolean pending;
@@ -87,7 +77,7 @@ class Invoice {
         if (contentSha256.equals(upstream.contentSha256())) {
             return Outcome.UNCHANGED;
         }
-        if (isOlder(upstream.updated(), updated)) {
+        if (isOlder(upstream.header().updated(), header().updated())) {
             return Outcome.STALE;
         }
         apply(upstream, now);
@@ -95,12 +85,7 @@ class Invoice {
     }
 
     private void apply(UpstreamInvoice upstream, Instant now) {
-        this.statusName = upstream.statusName();
-        this.startDate = upstream.startDate();
-        this.endDate = upstream.endDate();
-        this.created = upstream.created();
-        this.updated = upstream.updated();
-        this.amounts = upstream.amounts();
+        this.header = upstream.header();
         this.lineItemCount = upstream.lineItemCount();
         this.contentSha256 = upstream.contentSha256();
         this.raw = upstream.rawJson();
@@ -119,13 +104,8 @@ class Invoice {
         return orgId;
     }
 
-    @Nullable
-    Instant updated() {
-        return updated;
-    }
-
-    InvoiceAmounts amounts() {
-        return InvoiceAmounts.orNone(amounts);
+    InvoiceHeader header() {
+        return InvoiceHeader.orNone(header);
     }
 
     String contentSha256() {

@@ -1,13 +1,15 @@
 package dev.billingsync.invoices;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import jakarta.persistence.Embeddable;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The {@code *Cents} totals of an invoice: integer cents, absent when Atlas omits them. Embedded in the invoice and
- * linked-invoice rows, under the same column names.
+ * The {@code *Cents} totals of an invoice: integer cents, absent when Atlas omits them. Part of the
+ * {@link InvoiceHeader}, under the same column and JSON names.
  */
 @Embeddable
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record InvoiceAmounts(
         @Nullable Long amountBilledCents,
         @Nullable Long amountPaidCents,

@@ -1,6 +1,7 @@
 package dev.billingsync.invoices;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
@@ -13,16 +14,12 @@ import org.jspecify.annotations.Nullable;
 public record InvoiceMetadataResponse(
         String id,
         String orgId,
-        @Nullable String statusName,
-        @Nullable Instant startDate,
-        @Nullable Instant endDate,
-        @Nullable Instant created,
-        @Nullable Instant updated,
-        @Nullable Long amountBilledCents,
-        @Nullable Long amountPaidCents,
-        @Nullable Long creditsCents,
-        @Nullable Long salesTaxCents,
-        @Nullable Long startingBalanceCents,
-        @Nullable Long subtotalCents,
+        @JsonUnwrapped InvoiceHeader header,
         boolean pending,
-        @Nullable Instant missingUpstreamAt) {}
+        @Nullable Instant missingUpstreamAt) {
+
+    /** JPA hands back a null header when every header column is null. */
+    public InvoiceMetadataResponse {
+        header = InvoiceHeader.orNone(header);
+    }
+}

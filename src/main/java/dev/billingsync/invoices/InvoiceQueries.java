@@ -86,15 +86,15 @@ public class InvoiceQueries {
         Map<String, Object> params = new HashMap<>();
         params.put("org", orgId);
         if (!filter.statusNames().isEmpty()) {
-            where.append(" and i.statusName in :statuses");
+            where.append(" and i.header.statusName in :statuses");
             params.put("statuses", filter.statusNames());
         }
         if (filter.fromDate() != null) {
-            where.append(" and i.startDate >= :from");
+            where.append(" and i.header.startDate >= :from");
             params.put("from", startOfDay(filter.fromDate()));
         }
         if (filter.toDate() != null) {
-            where.append(" and i.endDate <= :to");
+            where.append(" and i.header.endDate <= :to");
             params.put("to", startOfDay(filter.toDate().plusDays(1)));
         }
         if (filter.updatedSince() != null) {
@@ -104,7 +104,8 @@ public class InvoiceQueries {
         }
         long total = bind(entityManager.createQuery("select count(*)" + where, Long.class), params)
                 .getSingleResult();
-        String attribute = filter.sortBy() == InvoiceFilter.SortBy.START_DATE ? "i.startDate" : "i.endDate";
+        String attribute =
+                filter.sortBy() == InvoiceFilter.SortBy.START_DATE ? "i.header.startDate" : "i.header.endDate";
         String direction = filter.orderBy() == InvoiceFilter.Order.ASC ? " asc nulls first" : " desc nulls last";
         List<InvoiceMetadataResponse> results = bind(
                         entityManager.createQuery(
@@ -158,17 +159,18 @@ public class InvoiceQueries {
         json.writeStartObject();
         json.writeStringProperty("id", invoiceId);
         json.writeStringProperty("orgId", header.orgId());
-        optional(json, "statusName", header.statusName());
-        optional(json, "startDate", header.startDate());
-        optional(json, "endDate", header.endDate());
-        optional(json, "created", header.created());
-        optional(json, "updated", header.updated());
-        optional(json, "amountBilledCents", header.amountBilledCents());
-        optional(json, "amountPaidCents", header.amountPaidCents());
-        optional(json, "creditsCents", header.creditsCents());
-        optional(json, "salesTaxCents", header.salesTaxCents());
-        optional(json, "startingBalanceCents", header.startingBalanceCents());
-        optional(json, "subtotalCents", header.subtotalCents());
+        InvoiceHeader h = header.header();
+        optional(json, "statusName", h.statusName());
+        optional(json, "startDate", h.startDate());
+        optional(json, "endDate", h.endDate());
+        optional(json, "created", h.created());
+        optional(json, "updated", h.updated());
+        optional(json, "amountBilledCents", h.amounts().amountBilledCents());
+        optional(json, "amountPaidCents", h.amounts().amountPaidCents());
+        optional(json, "creditsCents", h.amounts().creditsCents());
+        optional(json, "salesTaxCents", h.amounts().salesTaxCents());
+        optional(json, "startingBalanceCents", h.amounts().startingBalanceCents());
+        optional(json, "subtotalCents", h.amounts().subtotalCents());
         optional(json, "missingUpstreamAt", header.missingUpstreamAt());
         json.writeName("lineItems");
         json.writeStartArray();

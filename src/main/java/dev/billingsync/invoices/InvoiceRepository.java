@@ -15,10 +15,8 @@ interface InvoiceRepository extends JpaRepository<Invoice, String> {
 
     /** The header of an invoice as the API shows it; {@code from Invoice i} follows. */
     String SELECT_HEADER = """
-            select new dev.billingsync.invoices.InvoiceMetadataResponse(i.id, i.orgId, i.statusName, i.startDate,
-                i.endDate, i.created, i.updated, i.amounts.amountBilledCents, i.amounts.amountPaidCents,
-                i.amounts.creditsCents, i.amounts.salesTaxCents, i.amounts.startingBalanceCents,
-                i.amounts.subtotalCents, i.pending, i.missingUpstreamAt)""";
+            select new dev.billingsync.invoices.InvoiceMetadataResponse(i.id, i.orgId, i.header, i.pending,
+                i.missingUpstreamAt)""";
 
     /** A pending invoice of an org. */
     record PendingRow(String orgId, String id) {}
@@ -28,12 +26,12 @@ interface InvoiceRepository extends JpaRepository<Invoice, String> {
 
     boolean existsByIdAndOrgId(String id, String orgId);
 
-    @Query("select i.id from Invoice i where i.orgId = :orgId and i.pending order by i.startDate, i.id")
+    @Query("select i.id from Invoice i where i.orgId = :orgId and i.pending order by i.header.startDate, i.id")
     List<String> pendingIdsOf(String orgId);
 
     @Query("""
             select new dev.billingsync.invoices.InvoiceRepository$PendingRow(i.orgId, i.id) from Invoice i
-            where i.pending and i.orgId in :orgIds order by i.startDate nulls first""")
+            where i.pending and i.orgId in :orgIds order by i.header.startDate nulls first""")
     List<PendingRow> pendingOf(Collection<String> orgIds);
 
     @Query("""
@@ -57,9 +55,9 @@ interface InvoiceRepository extends JpaRepository<Invoice, String> {
 
     /** What the sync needs of the org's stored invoices, without their {@code raw} payload. */
     @Query("""
-            select new dev.billingsync.invoices.InvoiceStore$StoredInvoice(i.id, i.statusName, i.startDate, i.updated,
-                i.amounts, i.contentSha256, i.pending, i.missingUpstreamAt)
-            from Invoice i where i.orgId = :orgId order by i.startDate nulls last, i.id""")
+            select new dev.billingsync.invoices.InvoiceStore$StoredInvoice(i.id, i.header, i.contentSha256, i.pending,
+                i.missingUpstreamAt)
+            from Invoice i where i.orgId = :orgId order by i.header.startDate nulls last, i.id""")
     List<InvoiceStore.StoredInvoice> storedOf(String orgId);
 
     /** The stored invoice, locked until the writing transaction ends. */

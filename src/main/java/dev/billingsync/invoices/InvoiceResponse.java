@@ -1,6 +1,7 @@
 package dev.billingsync.invoices;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.billingsync.web.Link;
 import java.time.Instant;
 import java.util.List;
@@ -18,17 +19,7 @@ import org.jspecify.annotations.Nullable;
 public record InvoiceResponse(
         String id,
         String orgId,
-        @Nullable String statusName,
-        @Nullable Instant startDate,
-        @Nullable Instant endDate,
-        @Nullable Instant created,
-        @Nullable Instant updated,
-        @Nullable Long amountBilledCents,
-        @Nullable Long amountPaidCents,
-        @Nullable Long creditsCents,
-        @Nullable Long salesTaxCents,
-        @Nullable Long startingBalanceCents,
-        @Nullable Long subtotalCents,
+        @JsonUnwrapped InvoiceHeader header,
         @Nullable Instant missingUpstreamAt,
         List<LineItemResponse> lineItems,
         List<InvoicePayment> payments,

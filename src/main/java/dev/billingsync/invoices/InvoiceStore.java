@@ -44,17 +44,14 @@ public class InvoiceStore {
      */
     public record StoredInvoice(
             String id,
-            @Nullable String statusName,
-            @Nullable Instant startDate,
-            @Nullable Instant updated,
-            InvoiceAmounts amounts,
+            InvoiceHeader header,
             String contentSha256,
             boolean pending,
             @Nullable Instant missingUpstreamAt) {
 
-        /** {@code amounts} may come from a query as null when every total is absent. */
+        /** JPA hands back a null header when every header column is null. */
         public StoredInvoice {
-            amounts = InvoiceAmounts.orNone(amounts);
+            header = InvoiceHeader.orNone(header);
         }
 
         public boolean missingUpstream() {

@@ -1,8 +1,6 @@
 package dev.billingsync.invoices;
 
-import java.time.Instant;
 import java.util.List;
-import org.jspecify.annotations.Nullable;
 
 /**
  * An invoice as the sync read it upstream, normalized for storage, without its line items (they are streamed through
@@ -14,12 +12,7 @@ import org.jspecify.annotations.Nullable;
 public record UpstreamInvoice(
         String id,
         String orgId,
-        @Nullable String statusName,
-        @Nullable Instant startDate,
-        @Nullable Instant endDate,
-        @Nullable Instant created,
-        @Nullable Instant updated,
-        InvoiceAmounts amounts,
+        InvoiceHeader header,
         List<InvoicePayment> payments,
         List<InvoiceRefund> refunds,
         List<String> linkedInvoiceIds,

@@ -5,7 +5,7 @@ import dev.billingsync.atlas.AtlasInvoice;
 import dev.billingsync.atlas.AtlasInvoiceDownload;
 import dev.billingsync.atlas.AtlasInvoiceSummary;
 import dev.billingsync.atlas.AtlasOrgSession;
-import dev.billingsync.invoices.InvoiceAmounts;
+import dev.billingsync.invoices.InvoiceHeader;
 import dev.billingsync.invoices.InvoiceStore;
 import dev.billingsync.invoices.InvoiceStore.StoredInvoice;
 import dev.billingsync.invoices.InvoiceStore.WriteResult;
@@ -217,8 +217,8 @@ class AtlasInvoiceSync {
                 listed.stream().map(AtlasInvoice::id).filter(Objects::nonNull).collect(Collectors.toSet());
         Instant windowStart = from.atStartOfDay(ZoneOffset.UTC).toInstant();
         for (StoredInvoice invoice : stored.values()) {
-            boolean inWindow =
-                    invoice.startDate() != null && !invoice.startDate().isBefore(windowStart);
+            boolean inWindow = invoice.header().startDate() != null
+                    && !invoice.header().startDate().isBefore(windowStart);
             if (inWindow
                     && !invoice.missingUpstream()
                     && !pendingIds.contains(invoice.id())
@@ -243,16 +243,11 @@ class AtlasInvoiceSync {
         if (stored == null || stored.missingUpstream()) {
             return true;
         }
-        InvoiceAmounts amounts = new InvoiceAmounts(
-                listed.amountBilledCents(),
-                listed.amountPaidCents(),
-                listed.creditsCents(),
-                listed.salesTaxCents(),
-                listed.startingBalanceCents(),
-                listed.subtotalCents());
-        return !Objects.equals(stored.statusName(), listed.statusName())
-                || !Objects.equals(stored.updated(), listed.updated())
-                || !stored.amounts().equals(amounts);
+        InvoiceHeader was = stored.header();
+        InvoiceHeader now = AtlasInvoiceTranslation.header(listed);
+        return !Objects.equals(was.statusName(), now.statusName())
+                || !Objects.equals(was.updated(), now.updated())
+                || !was.amounts().equals(now.amounts());
     }
 
     private static InvoiceProblem missingUpstream(String invoiceId, String how) {

@@ -4,6 +4,7 @@ import dev.billingsync.atlas.AtlasInvoice;
 import dev.billingsync.atlas.AtlasInvoiceSummary;
 import dev.billingsync.atlas.AtlasLineItem;
 import dev.billingsync.invoices.InvoiceAmounts;
+import dev.billingsync.invoices.InvoiceHeader;
 import dev.billingsync.invoices.InvoicePayment;
 import dev.billingsync.invoices.InvoiceRefund;
 import dev.billingsync.invoices.UpstreamInvoice;
@@ -52,12 +53,7 @@ final class AtlasInvoiceTranslation {
         return new UpstreamInvoice(
                 id,
                 orgId,
-                h.statusName(),
-                h.startDate(),
-                h.endDate(),
-                h.created(),
-                h.updated(),
-                amounts(h),
+                header(h),
                 h.paymentsOrEmpty().stream()
                         .map(p -> new InvoicePayment(
                                 p.id(),
@@ -128,6 +124,11 @@ final class AtlasInvoiceTranslation {
             keyPosition++;
         }
         return rows;
+    }
+
+    /** The header of an Atlas invoice (or of its entry in the invoice list). */
+    static InvoiceHeader header(AtlasInvoice h) {
+        return new InvoiceHeader(h.statusName(), h.startDate(), h.endDate(), h.created(), h.updated(), amounts(h));
     }
 
     private static InvoiceAmounts amounts(AtlasInvoice h) {

@@ -7,6 +7,7 @@ import dev.billingsync.AtlasUnderTest;
 import dev.billingsync.BillingSyncIntegrationTest;
 import dev.billingsync.TestApiKey;
 import dev.billingsync.invoices.InvoiceAmounts;
+import dev.billingsync.invoices.InvoiceHeader;
 import dev.billingsync.invoices.InvoiceStore;
 import dev.billingsync.invoices.UpstreamInvoice;
 import dev.billingsync.invoices.UpstreamLineItem;
@@ -261,12 +262,13 @@ class BoundedExportIntegrationTests {
         UpstreamInvoice invoice = new UpstreamInvoice(
                 INVOICE,
                 ORG,
-                "PENDING",
-                start,
-                start.plus(Duration.ofDays(30)),
-                start,
-                start,
-                new InvoiceAmounts((long) LINES * 100, 0L, 0L, 0L, 0L, (long) LINES * 100),
+                new InvoiceHeader(
+                        "PENDING",
+                        start,
+                        start.plus(Duration.ofDays(30)),
+                        start,
+                        start,
+                        new InvoiceAmounts((long) LINES * 100, 0L, 0L, 0L, 0L, (long) LINES * 100)),
                 List.of(),
                 List.of(),
                 List.of(),

@@ -2,6 +2,7 @@ package dev.billingsync.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.billingsync.AtlasUnderTest;
 import dev.billingsync.BillingSyncIntegrationTest;
 import dev.billingsync.StatementCounter;
@@ -182,10 +183,17 @@ class FinanceApiIntegrationTests {
     }
 
     private static List<String> componentsPresentIn(Class<? extends Record> type, JsonNode node) {
+        return componentNames(type).filter(node::has).toList();
+    }
+
+    /** A record's JSON names in component order, with the components of an unwrapped record in its place. */
+    @SuppressWarnings("unchecked")
+    private static Stream<String> componentNames(Class<? extends Record> type) {
         return Stream.of(type.getRecordComponents())
-                .map(java.lang.reflect.RecordComponent::getName)
-                .filter(node::has)
-                .toList();
+                .flatMap(c -> c.getAccessor().isAnnotationPresent(JsonUnwrapped.class)
+                                || c.isAnnotationPresent(JsonUnwrapped.class)
+                        ? componentNames((Class<? extends Record>) c.getType())
+                        : Stream.of(c.getName()));
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.billingsync.AtlasUnderTest;
 import dev.billingsync.BillingSyncIntegrationTest;
 import dev.billingsync.TestApiKey;
 import dev.billingsync.invoices.InvoiceAmounts;
+import dev.billingsync.invoices.InvoiceHeader;
 import dev.billingsync.invoices.InvoiceStore;
 import dev.billingsync.invoices.UpstreamInvoice;
 import dev.billingsync.invoices.UpstreamLineItem;
@@ -184,12 +185,13 @@ class SnapshotReadIntegrationTests {
         UpstreamInvoice invoice = new UpstreamInvoice(
                 INVOICE,
                 ORG,
-                "PENDING",
-                Instant.parse("2026-11-01T00:00:00Z"),
-                Instant.parse("2026-12-01T00:00:00Z"),
-                Instant.parse("2026-11-01T00:00:00Z"),
-                updated,
-                new InvoiceAmounts((long) n * n, 0L, 0L, 0L, 0L, (long) n * n),
+                new InvoiceHeader(
+                        "PENDING",
+                        Instant.parse("2026-11-01T00:00:00Z"),
+                        Instant.parse("2026-12-01T00:00:00Z"),
+                        Instant.parse("2026-11-01T00:00:00Z"),
+                        updated,
+                        new InvoiceAmounts((long) n * n, 0L, 0L, 0L, 0L, (long) n * n)),
                 List.of(),
                 List.of(),
                 List.of(),

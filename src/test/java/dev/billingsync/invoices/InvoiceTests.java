@@ -22,8 +22,8 @@ class InvoiceTests {
         assertThat(invoice.id()).isEqualTo("6543210fedcba9876543210f");
         assertThat(invoice.orgId()).isEqualTo("0123456789abcdef01234567");
         assertThat(invoice.contentSha256()).isEqualTo("a");
-        assertThat(invoice.updated()).isEqualTo(UPDATED);
-        assertThat(invoice.amounts().amountBilledCents()).isEqualTo(100L);
+        assertThat(invoice.header().updated()).isEqualTo(UPDATED);
+        assertThat(invoice.header().amounts().amountBilledCents()).isEqualTo(100L);
         assertThat(invoice.firstStoredAt()).isEqualTo(FIRST_STORED);
         assertThat(invoice.contentChangedAt()).isEqualTo(FIRST_STORED);
         assertThat(invoice.missingUpstreamAt()).isNull();
@@ -35,7 +35,7 @@ class InvoiceTests {
 
         assertThat(invoice.receive(upstream("a", UPDATED.plusSeconds(60), 100L), LATER))
                 .isEqualTo(Outcome.UNCHANGED);
-        assertThat(invoice.updated()).isEqualTo(UPDATED);
+        assertThat(invoice.header().updated()).isEqualTo(UPDATED);
         assertThat(invoice.contentChangedAt()).isEqualTo(FIRST_STORED);
     }
 
@@ -46,7 +46,7 @@ class InvoiceTests {
         assertThat(invoice.receive(upstream("b", UPDATED.minusSeconds(1), 50L), LATER))
                 .isEqualTo(Outcome.STALE);
         assertThat(invoice.contentSha256()).isEqualTo("a");
-        assertThat(invoice.amounts().amountBilledCents()).isEqualTo(100L);
+        assertThat(invoice.header().amounts().amountBilledCents()).isEqualTo(100L);
         assertThat(invoice.contentChangedAt()).isEqualTo(FIRST_STORED);
     }
 
@@ -57,7 +57,7 @@ class InvoiceTests {
         assertThat(invoice.receive(upstream("b", UPDATED.plusSeconds(1), 150L), LATER))
                 .isEqualTo(Outcome.UPDATED);
         assertThat(invoice.contentSha256()).isEqualTo("b");
-        assertThat(invoice.amounts().amountBilledCents()).isEqualTo(150L);
+        assertThat(invoice.header().amounts().amountBilledCents()).isEqualTo(150L);
         assertThat(invoice.firstStoredAt()).isEqualTo(FIRST_STORED);
         assertThat(invoice.contentChangedAt()).isEqualTo(LATER);
     }
@@ -76,7 +76,7 @@ class InvoiceTests {
 
         Invoice dated = Invoice.first(upstream("a", UPDATED, 100L), FIRST_STORED);
         assertThat(dated.receive(upstream("b", null, 150L), LATER)).isEqualTo(Outcome.UPDATED);
-        assertThat(dated.updated()).isNull();
+        assertThat(dated.header().updated()).isNull();
     }
 
     @Test
@@ -85,12 +85,7 @@ class InvoiceTests {
                 new UpstreamInvoice(
                         "6543210fedcba9876543210f",
                         "0123456789abcdef01234567",
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        InvoiceAmounts.NONE,
+                        new InvoiceHeader(null, null, null, null, null, InvoiceAmounts.NONE),
                         List.of(),
                         List.of(),
                         List.of(),
@@ -99,19 +94,20 @@ class InvoiceTests {
                         "{}"),
                 FIRST_STORED);
 
-        assertThat(invoice.amounts()).isEqualTo(new InvoiceAmounts(null, null, null, null, null, null));
+        assertThat(invoice.header().amounts()).isEqualTo(new InvoiceAmounts(null, null, null, null, null, null));
     }
 
     private static UpstreamInvoice upstream(String sha256, @Nullable Instant updated, long billedCents) {
         return new UpstreamInvoice(
                 "6543210fedcba9876543210f",
                 "0123456789abcdef01234567",
-                "PENDING",
-                Instant.parse("2026-10-01T00:00:00Z"),
-                Instant.parse("2026-11-01T00:00:00Z"),
-                Instant.parse("2026-10-01T00:00:00Z"),
-                updated,
-                new InvoiceAmounts(billedCents, 0L, 0L, 0L, 0L, billedCents),
+                new InvoiceHeader(
+                        "PENDING",
+                        Instant.parse("2026-10-01T00:00:00Z"),
+                        Instant.parse("2026-11-01T00:00:00Z"),
+                        Instant.parse("2026-10-01T00:00:00Z"),
+                        updated,
+                        new InvoiceAmounts(billedCents, 0L, 0L, 0L, 0L, billedCents)),
                 List.of(),
                 List.of(),
                 List.of(),

@@ -71,12 +71,12 @@ class AtlasInvoiceTranslationTests {
 
         assertThat(invoice.id()).isEqualTo(INVOICE);
         assertThat(invoice.orgId()).isEqualTo(ORG);
-        assertThat(invoice.statusName()).isEqualTo("PENDING");
-        assertThat(invoice.startDate()).isEqualTo(Instant.parse("2026-11-01T00:00:00Z"));
-        assertThat(invoice.endDate()).isEqualTo(Instant.parse("2026-12-01T00:00:00Z"));
-        assertThat(invoice.created()).isEqualTo(Instant.parse("2026-11-01T00:05:00Z"));
-        assertThat(invoice.updated()).isEqualTo(Instant.parse("2026-11-02T04:10:00Z"));
-        assertThat(invoice.amounts()).isEqualTo(new InvoiceAmounts(1214L, 0L, -50L, 7L, 3L, 1214L));
+        assertThat(invoice.header().statusName()).isEqualTo("PENDING");
+        assertThat(invoice.header().startDate()).isEqualTo(Instant.parse("2026-11-01T00:00:00Z"));
+        assertThat(invoice.header().endDate()).isEqualTo(Instant.parse("2026-12-01T00:00:00Z"));
+        assertThat(invoice.header().created()).isEqualTo(Instant.parse("2026-11-01T00:05:00Z"));
+        assertThat(invoice.header().updated()).isEqualTo(Instant.parse("2026-11-02T04:10:00Z"));
+        assertThat(invoice.header().amounts()).isEqualTo(new InvoiceAmounts(1214L, 0L, -50L, 7L, 3L, 1214L));
         assertThat(invoice.payments())
                 .containsExactly(new InvoicePayment(
                         "65a1b2c3d4e5f6a7b8c9d0f0",
@@ -119,10 +119,10 @@ class AtlasInvoiceTranslationTests {
         assertThat(json.readTree(invoice.rawJson()).has("linkedInvoices")).isFalse();
         assertThat(linked.id()).isEqualTo("65a1b2c3d4e5f6a7b8c9d0e2");
         assertThat(linked.orgId()).isEqualTo("5f0c1a2b3c4d5e6f7a8b9c09");
-        assertThat(linked.statusName()).isEqualTo("PENDING");
-        assertThat(linked.startDate()).isEqualTo(Instant.parse("2026-11-01T00:00:00Z"));
-        assertThat(linked.endDate()).isNull();
-        assertThat(linked.amounts()).isEqualTo(new InvoiceAmounts(500L, null, null, null, null, null));
+        assertThat(linked.header().statusName()).isEqualTo("PENDING");
+        assertThat(linked.header().startDate()).isEqualTo(Instant.parse("2026-11-01T00:00:00Z"));
+        assertThat(linked.header().endDate()).isNull();
+        assertThat(linked.header().amounts()).isEqualTo(new InvoiceAmounts(500L, null, null, null, null, null));
         assertThat(linked.lineItemCount()).isEqualTo(1);
         assertThat(linked.linkedInvoiceIds()).isEmpty();
     }
@@ -154,10 +154,10 @@ class AtlasInvoiceTranslationTests {
         UpstreamInvoice invoice =
                 AtlasInvoiceTranslation.invoice(ORG, summary("{\"id\": \"" + INVOICE + "\"}", 0, "c0ffee"));
 
-        assertThat(invoice.statusName()).isNull();
-        assertThat(invoice.startDate()).isNull();
-        assertThat(invoice.updated()).isNull();
-        assertThat(invoice.amounts()).isEqualTo(new InvoiceAmounts(null, null, null, null, null, null));
+        assertThat(invoice.header().statusName()).isNull();
+        assertThat(invoice.header().startDate()).isNull();
+        assertThat(invoice.header().updated()).isNull();
+        assertThat(invoice.header().amounts()).isEqualTo(new InvoiceAmounts(null, null, null, null, null, null));
         assertThat(invoice.payments()).isEmpty();
         assertThat(invoice.refunds()).isEmpty();
         assertThat(invoice.linkedInvoiceIds()).isEmpty();
