@@ -101,22 +101,14 @@ class CostQuery {
         return new CostQuery(orgId, syncRunId, groupBy, start, end, requestJson, now);
     }
 
-    void finish(
-            QueryState state,
-            @Nullable String token,
-            int polls,
-            int recreated,
-            @Nullable Integer rowsReturned,
-            @Nullable String errorCode,
-            @Nullable String errorDetail,
-            Instant now) {
-        this.state = state;
-        this.token = token;
-        this.polls = polls;
-        this.recreated = recreated;
-        this.rowsReturned = rowsReturned;
-        this.errorCode = errorCode;
-        this.errorDetail = errorDetail;
+    void finish(QueryOutcome outcome, Instant now) {
+        this.state = outcome.state();
+        this.token = outcome.token();
+        this.polls = outcome.polls();
+        this.recreated = outcome.recreated();
+        this.rowsReturned = outcome.rowsReturned();
+        this.errorCode = outcome.errorCode();
+        this.errorDetail = outcome.errorDetail();
         this.completedAt = now;
     }
 

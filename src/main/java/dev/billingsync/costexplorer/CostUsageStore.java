@@ -68,18 +68,8 @@ public class CostUsageStore {
     }
 
     @Transactional
-    public void finishQuery(
-            long queryId,
-            QueryState state,
-            @Nullable String token,
-            int polls,
-            int recreated,
-            @Nullable Integer rowsReturned,
-            @Nullable String errorCode,
-            @Nullable String errorDetail) {
-        queries.findById(queryId)
-                .ifPresent(query -> query.finish(
-                        state, token, polls, recreated, rowsReturned, errorCode, errorDetail, clock.instant()));
+    public void finishQuery(long queryId, QueryOutcome outcome) {
+        queries.findById(queryId).ifPresent(query -> query.finish(outcome, clock.instant()));
     }
 
     /**

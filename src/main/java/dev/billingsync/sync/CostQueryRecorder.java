@@ -5,6 +5,7 @@ import dev.billingsync.atlas.AtlasUsageDetail;
 import dev.billingsync.atlas.CostExplorerUsage;
 import dev.billingsync.costexplorer.CostUsageStore;
 import dev.billingsync.costexplorer.CostUsageStore.QueryState;
+import dev.billingsync.costexplorer.QueryOutcome;
 import dev.billingsync.costexplorer.UpstreamUsageRow;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -112,7 +113,8 @@ class CostQueryRecorder {
             @Nullable String errorCode,
             @Nullable String errorDetail) {
         store.finishQuery(
-                query.queryId(), state, usage.token(), usage.polls(), usage.recreated(), rows, errorCode, errorDetail);
+                query.queryId(),
+                new QueryOutcome(state, usage.token(), usage.polls(), usage.recreated(), rows, errorCode, errorDetail));
     }
 
     private static Map<LocalDate, List<UpstreamUsageRow>> byMonth(String groupBy, List<AtlasUsageDetail> details) {
