@@ -1,7 +1,6 @@
 package dev.billingsync.spend;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.time.LocalDate;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -13,17 +12,6 @@ import org.jspecify.annotations.Nullable;
  * @param month the month the invoice's billing period starts in, {@code YYYY-MM}
  * @param results with {@code groupBy=groupId}: one projection per project, highest first
  */
-@JsonPropertyOrder({
-    "orgId",
-    "invoiceId",
-    "month",
-    "asOf",
-    "daysInMonth",
-    "monthToDateCents",
-    "dailyRunRateCents",
-    "projectedMonthEndCents",
-    "results"
-})
 record ForecastResponse(
         String orgId,
         String invoiceId,
@@ -36,18 +24,6 @@ record ForecastResponse(
         @Nullable List<ProjectForecast> results) {
 
     /** One project's projection, on the invoice's {@code asOf}; lines without a project have {@code groupId} null. */
-    @JsonPropertyOrder({
-        "groupId",
-        "groupName",
-        "orgId",
-        "invoiceId",
-        "month",
-        "asOf",
-        "daysInMonth",
-        "monthToDateCents",
-        "dailyRunRateCents",
-        "projectedMonthEndCents"
-    })
     record ProjectForecast(
             @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable
             String groupId,

@@ -339,6 +339,21 @@ class SpendApiIntegrationTests {
             sumOfMonthToDate += project.get("monthToDateCents").longValue();
         }
         assertThat(sumOfMonthToDate).isEqualTo(forecast.get("monthToDateCents").longValue());
+        List<String> fields = List.of(
+                "orgId",
+                "invoiceId",
+                "month",
+                "asOf",
+                "daysInMonth",
+                "monthToDateCents",
+                "dailyRunRateCents",
+                "projectedMonthEndCents");
+        assertThat(List.copyOf(forecast.propertyNames()))
+                .containsExactlyElementsOf(
+                        Stream.concat(fields.stream(), Stream.of("results")).toList());
+        assertThat(List.copyOf(forecast.get("results").get(0).propertyNames()))
+                .containsExactlyElementsOf(Stream.concat(Stream.of("groupId", "groupName"), fields.stream())
+                        .toList());
         List<String> projects = new ArrayList<>();
         forecast.get("results")
                 .forEach(p -> projects.add(
