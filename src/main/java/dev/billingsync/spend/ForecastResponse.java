@@ -1,6 +1,7 @@
 package dev.billingsync.spend;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.time.LocalDate;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -13,15 +14,18 @@ import org.jspecify.annotations.Nullable;
  * @param results with {@code groupBy=groupId}: one projection per project, highest first
  */
 record ForecastResponse(
-        String orgId,
-        String invoiceId,
-        String month,
-        @Nullable LocalDate asOf,
-        int daysInMonth,
-        long monthToDateCents,
-        long dailyRunRateCents,
-        long projectedMonthEndCents,
-        @Nullable List<ProjectForecast> results) {
+        @JsonUnwrapped Projection projection, @Nullable List<ProjectForecast> results) {
+
+    /** The month-end projection of the invoice, or of one project's lines of it. */
+    record Projection(
+            String orgId,
+            String invoiceId,
+            String month,
+            @Nullable LocalDate asOf,
+            int daysInMonth,
+            long monthToDateCents,
+            long dailyRunRateCents,
+            long projectedMonthEndCents) {}
 
     /** One project's projection, on the invoice's {@code asOf}; lines without a project have {@code groupId} null. */
     record ProjectForecast(
@@ -31,12 +35,5 @@ record ForecastResponse(
             @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable
             String groupName,
 
-            String orgId,
-            String invoiceId,
-            String month,
-            @Nullable LocalDate asOf,
-            int daysInMonth,
-            long monthToDateCents,
-            long dailyRunRateCents,
-            long projectedMonthEndCents) {}
+            @JsonUnwrapped Projection projection) {}
 }

@@ -67,32 +67,30 @@ class Forecasts {
                         return new ForecastResponse.ProjectForecast(
                                 group.getKey(),
                                 name == null || name.isEmpty() ? null : name,
-                                orgId,
-                                invoice.id(),
-                                month.toString(),
-                                asOf,
-                                month.lengthOfMonth(),
-                                f.monthToDateCents(),
-                                f.dailyRunRateCents(),
-                                f.projectedMonthEndCents());
+                                projection(orgId, invoice.id(), month, asOf, f));
                     })
-                    .sorted(Comparator.comparingLong(ForecastResponse.ProjectForecast::projectedMonthEndCents)
+                    .sorted(Comparator.comparingLong((ForecastResponse.ProjectForecast p) ->
+                                    p.projection().projectedMonthEndCents())
                             .reversed()
                             .thenComparing(
                                     ForecastResponse.ProjectForecast::groupId,
                                     Comparator.nullsLast(TagValues.BYTE_ORDER)))
                     .toList();
         }
-        return new ForecastResponse(
+        return new ForecastResponse(projection(orgId, invoice.id(), month, asOf, whole), projects);
+    }
+
+    private static ForecastResponse.Projection projection(
+            String orgId, String invoiceId, YearMonth month, @Nullable LocalDate asOf, MonthEndForecast f) {
+        return new ForecastResponse.Projection(
                 orgId,
-                invoice.id(),
+                invoiceId,
                 month.toString(),
                 asOf,
                 month.lengthOfMonth(),
-                whole.monthToDateCents(),
-                whole.dailyRunRateCents(),
-                whole.projectedMonthEndCents(),
-                projects);
+                f.monthToDateCents(),
+                f.dailyRunRateCents(),
+                f.projectedMonthEndCents());
     }
 
     private static MonthEndForecast forecast(
