@@ -287,7 +287,22 @@ class SpendApiIntegrationTests {
 
     @Test
     void theOpenApiDescriptionDocumentsTheEndpointsAndTheirParameters() {
-        JsonNode paths = api.get("/v3/api-docs", null).json().get("paths");
+        JsonNode docs = api.get("/v3/api-docs", null).json();
+        JsonNode paths = docs.get("paths");
+        // Records unwrapped into their parent's JSON are documented the same way: their fields, flat.
+        JsonNode schemas = docs.get("components").get("schemas");
+        assertThat(List.copyOf(schemas.get("ForecastResponse").get("properties").propertyNames()))
+                .contains("orgId", "projectedMonthEndCents", "results")
+                .doesNotContain("projection");
+        assertThat(List.copyOf(schemas.get("ProjectForecast").get("properties").propertyNames()))
+                .contains("groupId", "orgId", "projectedMonthEndCents")
+                .doesNotContain("projection");
+        for (String invoice : List.of("InvoiceMetadataResponse", "InvoiceResponse")) {
+            assertThat(List.copyOf(schemas.get(invoice).get("properties").propertyNames()))
+                    .as(invoice)
+                    .contains("id", "statusName", "startDate", "amountBilledCents", "subtotalCents")
+                    .doesNotContain("header", "amounts");
+        }
         assertThat(parameterNames(paths.get("/api/v1/spend").get("get")))
                 .contains("orgId", "startDate", "endDate", "groupBy", "itemsPerPage", "pageNum", "includeCount");
         assertThat(parameterNames(
