@@ -3,7 +3,6 @@ package dev.billingsync.sync;
 import dev.billingsync.atlas.AtlasApiException;
 import dev.billingsync.atlas.AtlasInvoice;
 import dev.billingsync.atlas.AtlasInvoiceDownload;
-import dev.billingsync.atlas.AtlasInvoiceSummary;
 import dev.billingsync.atlas.AtlasOrgSession;
 import dev.billingsync.invoices.InvoiceHeader;
 import dev.billingsync.invoices.InvoiceStore;
@@ -11,6 +10,7 @@ import dev.billingsync.invoices.InvoiceStore.StoredInvoice;
 import dev.billingsync.invoices.InvoiceStore.WriteResult;
 import dev.billingsync.invoices.UpstreamInvoice;
 import dev.billingsync.orgs.OrgRegistry;
+import dev.billingsync.sync.AtlasInvoiceTranslation.ToStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -129,7 +129,7 @@ class AtlasInvoiceSync {
                 stored.values().stream().filter(StoredInvoice::pending).forEach(i -> pendingIds.add(i.id()));
                 return pendingIds;
             }
-            List<ToStore> invoices = translate(orgId, pending);
+            List<ToStore> invoices = AtlasInvoiceTranslation.inStoreOrder(orgId, pending);
             invoices.stream()
                     .filter(i -> !i.linked())
                     .forEach(i -> pendingIds.add(i.invoice().id()));
@@ -193,7 +193,7 @@ class AtlasInvoiceSync {
             }
             try (AtlasInvoiceDownload fetched = session.invoice(id)) {
                 // Read before the transaction: a malformed body fails this invoice only.
-                List<ToStore> invoices = translate(orgId, fetched);
+                List<ToStore> invoices = AtlasInvoiceTranslation.inStoreOrder(orgId, fetched);
                 written.add(Objects.requireNonNull(transaction.execute(tx -> {
                     Written w = write(invoices, fetched);
                     locks.fence(orgId);
@@ -256,29 +256,6 @@ class AtlasInvoiceSync {
                 "INVOICE_MISSING_UPSTREAM",
                 "Atlas no longer serves invoice " + invoiceId + " (" + how
                         + "); its stored data is kept and flagged missing upstream.");
-    }
-
-    /** An invoice of a download to store, and whether it is a linked org's invoice nested in another one. */
-    private record ToStore(UpstreamInvoice invoice, AtlasInvoiceSummary summary, boolean linked) {}
-
-    /**
-     * The invoices of one download in the order they are stored: the linked orgs' invoices nested in an invoice come
-     * just before it, since it refers to them. One that cannot be stored (no valid id) makes the body malformed.
-     */
-    private static List<ToStore> translate(String orgId, AtlasInvoiceDownload fetched) {
-        List<ToStore> all = new ArrayList<>();
-        try {
-            for (AtlasInvoiceSummary summary : fetched.invoices()) {
-                UpstreamInvoice invoice = AtlasInvoiceTranslation.invoice(orgId, summary);
-                for (AtlasInvoiceSummary linked : summary.linkedInvoices()) {
-                    all.add(new ToStore(AtlasInvoiceTranslation.linkedInvoice(invoice.id(), linked), linked, true));
-                }
-                all.add(new ToStore(invoice, summary, false));
-            }
-        } catch (IllegalArgumentException e) {
-            throw AtlasApiException.malformed("Invoice payload", e);
-        }
-        return all;
     }
 
     /** Stores the invoices of one download, each under its own org, inside the caller's transaction. */

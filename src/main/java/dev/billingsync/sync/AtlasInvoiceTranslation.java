@@ -1,6 +1,8 @@
 package dev.billingsync.sync;
 
+import dev.billingsync.atlas.AtlasApiException;
 import dev.billingsync.atlas.AtlasInvoice;
+import dev.billingsync.atlas.AtlasInvoiceDownload;
 import dev.billingsync.atlas.AtlasInvoiceSummary;
 import dev.billingsync.atlas.AtlasLineItem;
 import dev.billingsync.invoices.InvoiceAmounts;
@@ -20,6 +22,29 @@ final class AtlasInvoiceTranslation {
     private static final String ATLAS_ID = "^[a-f0-9]{24}$";
 
     private AtlasInvoiceTranslation() {}
+
+    /** An invoice of a download to store, and whether it is a linked org's invoice nested in another one. */
+    record ToStore(UpstreamInvoice invoice, AtlasInvoiceSummary summary, boolean linked) {}
+
+    /**
+     * The invoices of one download in the order they are stored: the linked orgs' invoices nested in an invoice come
+     * just before it, since it refers to them. One that cannot be stored (no valid id) makes the body malformed.
+     */
+    static List<ToStore> inStoreOrder(String orgId, AtlasInvoiceDownload fetched) {
+        List<ToStore> all = new ArrayList<>();
+        try {
+            for (AtlasInvoiceSummary summary : fetched.invoices()) {
+                UpstreamInvoice invoice = invoice(orgId, summary);
+                for (AtlasInvoiceSummary linked : summary.linkedInvoices()) {
+                    all.add(new ToStore(linkedInvoice(invoice.id(), linked), linked, true));
+                }
+                all.add(new ToStore(invoice, summary, false));
+            }
+        } catch (IllegalArgumentException e) {
+            throw AtlasApiException.malformed("Invoice payload", e);
+        }
+        return all;
+    }
 
     /** An invoice of {@code orgId}'s download, stored under the org it names ({@code orgId} if it names none). */
     static UpstreamInvoice invoice(String orgId, AtlasInvoiceSummary summary) {
