@@ -83,6 +83,7 @@ public class InvoiceStore {
     @Transactional(propagation = Propagation.MANDATORY)
     public WriteResult write(UpstreamInvoice upstream, LineItemSource lineItems) {
         Instant now = clock.instant();
+        lockInvoiceId(upstream.id());
         Optional<Invoice> stored = invoices.findForUpdate(upstream.id());
         Outcome outcome;
         if (stored.isEmpty()) {
@@ -124,6 +125,18 @@ public class InvoiceStore {
             return;
         }
         invoices.flagMissingUpstream(invoiceIds, noticedAt);
+    }
+
+    /**
+     * Makes writers of the same invoice take turns until the end of their transactions, even while it is not stored
+     * yet (a row lock needs a row). A linked org's invoice reaches its own org's run and the paying org's run, which
+     * can run at once: without this, both would insert it and one run would fail on the primary key.
+     */
+    private void lockInvoiceId(String invoiceId) {
+        entityManager
+                .createNativeQuery("select pg_advisory_xact_lock(?1)")
+                .setParameter(1, Long.parseUnsignedLong(invoiceId.substring(8), 16))
+                .getSingleResult();
     }
 
     /** The children go as one set; tags first, as they were loaded last. */
