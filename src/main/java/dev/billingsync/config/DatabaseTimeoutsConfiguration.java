@@ -8,7 +8,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Puts {@link DatabaseProperties} on the pool's connections as pgjdbc properties, before the pool opens its first
+ * Puts {@link DatabaseProperties} (and no data in error messages) on the pool's connections as pgjdbc properties, before the pool opens its first
  * connection. Values given in the JDBC URL win: pgjdbc lets URL parameters override these.
  */
 @Configuration(proxyBeanMethods = false)
@@ -24,6 +24,9 @@ class DatabaseTimeoutsConfiguration {
                     pool.addDataSourceProperty("connectTimeout", Long.toString(seconds(timeouts.connectTimeout())));
                     pool.addDataSourceProperty("socketTimeout", Long.toString(seconds(timeouts.socketTimeout())));
                     pool.addDataSourceProperty("tcpKeepAlive", Boolean.toString(timeouts.tcpKeepAlive()));
+                    // Server error details and failed batch entries are left out of exceptions, so that the values
+                    // they would quote (invoice data) never reach a log.
+                    pool.addDataSourceProperty("logServerErrorDetail", "false");
                     pool.addDataSourceProperty(
                             "options",
                             "-c statement_timeout="

@@ -1,12 +1,16 @@
 package dev.billingsync.invoices;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.billingsync.AtlasUnderTest;
 import dev.billingsync.BillingSyncIntegrationTest;
 import dev.billingsync.invoices.InvoiceStore.Outcome;
 import dev.billingsync.simulator.AtlasSimulator;
+import java.sql.BatchUpdateException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -15,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -42,6 +47,9 @@ class ConcurrentInvoiceWriteIntegrationTests {
 
     @Autowired
     TransactionTemplate transactions;
+
+    @Autowired
+    DataSource dataSource;
 
     @Test
     void twoWritersOfTheSameNewInvoiceTakeTurnsInsteadOfFailing() throws Exception {
@@ -83,6 +91,25 @@ class ConcurrentInvoiceWriteIntegrationTests {
         } finally {
             commitFirst.countDown();
             threads.shutdownNow();
+        }
+    }
+
+    @Test
+    void aFailedWriteQuotesNoDataInItsError() throws Exception {
+        String marker = "customer-data-0123456789";
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement insert = connection.prepareStatement(
+                        "insert into organizations (id, name) values ('5b0c1a2b3c4d5e6f7a8b9c01', ?)")) {
+            insert.setString(1, marker);
+            insert.addBatch();
+            assertThatThrownBy(insert::executeBatch)
+                    .isInstanceOf(BatchUpdateException.class)
+                    .satisfies(e -> {
+                        assertThat(e.getMessage()).doesNotContain(marker).doesNotContain(ORG);
+                        assertThat(((BatchUpdateException) e).getNextException().getMessage())
+                                .doesNotContain(marker)
+                                .doesNotContain(ORG);
+                    });
         }
     }
 
