@@ -207,10 +207,11 @@ class LineItemCopy {
         }
     }
 
-    private static void writeLine(String invoiceId, UpstreamLineItem item, CopyRows rows, CopyRows tagRows) {
+    private static void writeLine(String invoiceId, UpstreamLineItem upstream, CopyRows rows, CopyRows tagRows) {
+        LineItemResponse item = upstream.line();
         try {
             rows.text(invoiceId)
-                    .number(item.position())
+                    .number(upstream.position())
                     .text(item.clusterName())
                     .instant(item.created())
                     .instant(item.startDate())
@@ -231,10 +232,11 @@ class LineItemCopy {
                     .text(item.cloudProvider())
                     .bool(item.tags() != null)
                     .endRow();
-            if (item.tags() != null) {
-                for (UpstreamLineItem.Tag tag : item.tags()) {
+            List<UpstreamLineItem.Tag> tags = upstream.tagRows();
+            if (tags != null) {
+                for (UpstreamLineItem.Tag tag : tags) {
                     tagRows.text(invoiceId)
-                            .number(item.position())
+                            .number(upstream.position())
                             .number(tag.keyPosition())
                             .number(tag.valuePosition())
                             .text(tag.key())
@@ -245,7 +247,8 @@ class LineItemCopy {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (SQLException e) {
-            throw new InvoiceWriteException("Could not store line " + item.position() + " of invoice " + invoiceId, e);
+            throw new InvoiceWriteException(
+                    "Could not store line " + upstream.position() + " of invoice " + invoiceId, e);
         }
     }
 }

@@ -9,11 +9,11 @@ import dev.billingsync.invoices.InvoiceAmounts;
 import dev.billingsync.invoices.InvoiceHeader;
 import dev.billingsync.invoices.InvoicePayment;
 import dev.billingsync.invoices.InvoiceRefund;
+import dev.billingsync.invoices.LineItemResponse;
 import dev.billingsync.invoices.UpstreamInvoice;
 import dev.billingsync.invoices.UpstreamLineItem;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /** Atlas billing records to the rows the invoices module stores. Nothing is invented: absent stays absent. */
@@ -106,49 +106,26 @@ final class AtlasInvoiceTranslation {
     static UpstreamLineItem lineItem(int position, AtlasLineItem i) {
         return new UpstreamLineItem(
                 position,
-                i.clusterName(),
-                i.created(),
-                i.startDate(),
-                i.endDate(),
-                i.groupId(),
-                i.groupName(),
-                i.sku(),
-                i.unit(),
-                i.quantity(),
-                i.unitPriceDollars(),
-                i.totalPriceCents(),
-                i.discountCents(),
-                i.percentDiscount(),
-                i.tierLowerBound(),
-                i.tierUpperBound(),
-                i.note(),
-                i.stitchAppName(),
-                i.cloudProvider(),
-                tags(i.tags()));
-    }
-
-    /**
-     * Atlas tags map a key to an array of values. Each value becomes a row; a key with an empty array still gets one
-     * row (value position 0, value null) so the key is not lost.
-     */
-    private static @Nullable List<UpstreamLineItem.Tag> tags(@Nullable Map<String, List<String>> tags) {
-        if (tags == null) {
-            return null;
-        }
-        List<UpstreamLineItem.Tag> rows = new ArrayList<>();
-        int keyPosition = 0;
-        for (Map.Entry<String, List<String>> entry : tags.entrySet()) {
-            List<String> values = entry.getValue();
-            if (values == null || values.isEmpty()) {
-                rows.add(new UpstreamLineItem.Tag(keyPosition, 0, entry.getKey(), null));
-            } else {
-                for (int v = 0; v < values.size(); v++) {
-                    rows.add(new UpstreamLineItem.Tag(keyPosition, v, entry.getKey(), values.get(v)));
-                }
-            }
-            keyPosition++;
-        }
-        return rows;
+                new LineItemResponse(
+                        i.clusterName(),
+                        i.created(),
+                        i.startDate(),
+                        i.endDate(),
+                        i.groupId(),
+                        i.groupName(),
+                        i.sku(),
+                        i.unit(),
+                        i.quantity(),
+                        i.unitPriceDollars(),
+                        i.totalPriceCents(),
+                        i.discountCents(),
+                        i.percentDiscount(),
+                        i.tierLowerBound(),
+                        i.tierUpperBound(),
+                        i.note(),
+                        i.stitchAppName(),
+                        i.cloudProvider(),
+                        i.tags()));
     }
 
     /** The header of an Atlas invoice (or of its entry in the invoice list). */

@@ -9,6 +9,7 @@ import dev.billingsync.TestApiKey;
 import dev.billingsync.invoices.InvoiceAmounts;
 import dev.billingsync.invoices.InvoiceHeader;
 import dev.billingsync.invoices.InvoiceStore;
+import dev.billingsync.invoices.LineItemResponse;
 import dev.billingsync.invoices.UpstreamInvoice;
 import dev.billingsync.invoices.UpstreamLineItem;
 import dev.billingsync.simulator.AtlasSimulator;
@@ -26,6 +27,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -278,30 +280,30 @@ class BoundedExportIntegrationTests {
         transactions.executeWithoutResult(status -> {
             store.write(invoice, consumer -> {
                 for (int i = 0; i < LINES; i++) {
-                    List<UpstreamLineItem.Tag> tags = i == 0
-                            ? List.of(new UpstreamLineItem.Tag(0, 0, "formula", "=1+1"))
-                            : List.of(new UpstreamLineItem.Tag(0, 0, "env", "prod"));
+                    Map<String, List<String>> tags =
+                            i == 0 ? Map.of("formula", List.of("=1+1")) : Map.of("env", List.of("prod"));
                     consumer.accept(new UpstreamLineItem(
                             i,
-                            "Cluster" + i % 50,
-                            start,
-                            start,
-                            start.plusSeconds(86_400),
-                            "b0ee1a2b3c4d5e6f7a8b9c01",
-                            "Project",
-                            "ATLAS_AWS_INSTANCE_M10",
-                            "server hours",
-                            new BigDecimal("24.000000"),
-                            new BigDecimal("0.0800"),
-                            100L,
-                            -500L,
-                            null,
-                            null,
-                            null,
-                            "a note long enough to make the export much larger than any socket buffer",
-                            null,
-                            "AWS",
-                            tags));
+                            new LineItemResponse(
+                                    "Cluster" + i % 50,
+                                    start,
+                                    start,
+                                    start.plusSeconds(86_400),
+                                    "b0ee1a2b3c4d5e6f7a8b9c01",
+                                    "Project",
+                                    "ATLAS_AWS_INSTANCE_M10",
+                                    "server hours",
+                                    new BigDecimal("24.000000"),
+                                    new BigDecimal("0.0800"),
+                                    100L,
+                                    -500L,
+                                    null,
+                                    null,
+                                    null,
+                                    "a note long enough to make the export much larger than any socket buffer",
+                                    null,
+                                    "AWS",
+                                    tags)));
                 }
             });
             store.markPending(ORG, Set.of(INVOICE));

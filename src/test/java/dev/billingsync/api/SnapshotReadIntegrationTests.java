@@ -8,6 +8,7 @@ import dev.billingsync.TestApiKey;
 import dev.billingsync.invoices.InvoiceAmounts;
 import dev.billingsync.invoices.InvoiceHeader;
 import dev.billingsync.invoices.InvoiceStore;
+import dev.billingsync.invoices.LineItemResponse;
 import dev.billingsync.invoices.UpstreamInvoice;
 import dev.billingsync.invoices.UpstreamLineItem;
 import dev.billingsync.simulator.AtlasSimulator;
@@ -16,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -162,25 +164,26 @@ class SnapshotReadIntegrationTests {
         for (int i = 0; i < n; i++) {
             lines.add(new UpstreamLineItem(
                     i,
-                    "Cluster0",
-                    updated,
-                    Instant.parse("2026-11-01T00:00:00Z"),
-                    Instant.parse("2026-11-02T00:00:00Z"),
-                    "5a2c1a2b3c4d5e6f7a8b9c01",
-                    "Project",
-                    "ATLAS_AWS_INSTANCE_M10",
-                    "server hours",
-                    java.math.BigDecimal.ONE,
-                    java.math.BigDecimal.valueOf(n, 2),
-                    (long) n,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    "AWS",
-                    List.of(new UpstreamLineItem.Tag(0, 0, "version", Integer.toString(n)))));
+                    new LineItemResponse(
+                            "Cluster0",
+                            updated,
+                            Instant.parse("2026-11-01T00:00:00Z"),
+                            Instant.parse("2026-11-02T00:00:00Z"),
+                            "5a2c1a2b3c4d5e6f7a8b9c01",
+                            "Project",
+                            "ATLAS_AWS_INSTANCE_M10",
+                            "server hours",
+                            java.math.BigDecimal.ONE,
+                            java.math.BigDecimal.valueOf(n, 2),
+                            (long) n,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            "AWS",
+                            Map.of("version", List.of(Integer.toString(n))))));
         }
         UpstreamInvoice invoice = new UpstreamInvoice(
                 INVOICE,

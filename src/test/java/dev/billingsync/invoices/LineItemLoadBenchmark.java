@@ -90,7 +90,7 @@ class LineItemLoadBenchmark {
         List<UpstreamLineItem> items = lineItems(atlas.org(ORG).invoiceResponseBytes(invoice));
         assertThat(items).hasSize(200_000);
         long tags = items.stream()
-                .mapToLong(i -> i.tags() == null ? 0 : i.tags().size())
+                .mapToLong(i -> i.tagRows() == null ? 0 : i.tagRows().size())
                 .sum();
         SessionFactory sessions = entityManagerFactory.unwrap(SessionFactory.class);
         String url = environment.getRequiredProperty("spring.datasource.url");
@@ -161,8 +161,9 @@ class LineItemLoadBenchmark {
                 }
                 insert(session, chunk, null, 0);
                 for (UpstreamLineItem item : items) {
-                    if (item.tags() != null) {
-                        for (UpstreamLineItem.Tag tag : item.tags()) {
+                    List<UpstreamLineItem.Tag> rows = item.tagRows();
+                    if (rows != null) {
+                        for (UpstreamLineItem.Tag tag : rows) {
                             insert(session, chunk, new LineItemTag(invoice, item.position(), tag), batchSize);
                         }
                     }
@@ -237,48 +238,43 @@ class LineItemLoadBenchmark {
                     JsonNode line = parser.readValueAsTree();
                     items.add(new UpstreamLineItem(
                             items.size(),
-                            text(line, "clusterName"),
-                            instant(line, "created"),
-                            instant(line, "startDate"),
-                            instant(line, "endDate"),
-                            text(line, "groupId"),
-                            text(line, "groupName"),
-                            text(line, "sku"),
-                            text(line, "unit"),
-                            decimal(line, "quantity"),
-                            decimal(line, "unitPriceDollars"),
-                            number(line, "totalPriceCents"),
-                            number(line, "discountCents"),
-                            decimal(line, "percentDiscount"),
-                            decimal(line, "tierLowerBound"),
-                            decimal(line, "tierUpperBound"),
-                            text(line, "note"),
-                            text(line, "stitchAppName"),
-                            text(line, "cloudProvider"),
-                            tags(line.get("tags"))));
+                            new LineItemResponse(
+                                    text(line, "clusterName"),
+                                    instant(line, "created"),
+                                    instant(line, "startDate"),
+                                    instant(line, "endDate"),
+                                    text(line, "groupId"),
+                                    text(line, "groupName"),
+                                    text(line, "sku"),
+                                    text(line, "unit"),
+                                    decimal(line, "quantity"),
+                                    decimal(line, "unitPriceDollars"),
+                                    number(line, "totalPriceCents"),
+                                    number(line, "discountCents"),
+                                    decimal(line, "percentDiscount"),
+                                    decimal(line, "tierLowerBound"),
+                                    decimal(line, "tierUpperBound"),
+                                    text(line, "note"),
+                                    text(line, "stitchAppName"),
+                                    text(line, "cloudProvider"),
+                                    tags(line.get("tags")))));
                 }
             }
         }
         return items;
     }
 
-    private static @Nullable List<UpstreamLineItem.Tag> tags(@Nullable JsonNode tags) {
+    private static @Nullable Map<String, List<String>> tags(@Nullable JsonNode tags) {
         if (tags == null || tags.isNull()) {
             return null;
         }
-        List<UpstreamLineItem.Tag> rows = new ArrayList<>();
-        int keyPosition = 0;
+        Map<String, List<String>> map = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> key : tags.properties()) {
-            if (key.getValue().isEmpty()) {
-                rows.add(new UpstreamLineItem.Tag(keyPosition, 0, key.getKey(), null));
-            }
-            int v = 0;
-            for (JsonNode value : key.getValue()) {
-                rows.add(new UpstreamLineItem.Tag(keyPosition, v++, key.getKey(), value.asString()));
-            }
-            keyPosition++;
+            List<String> values = new ArrayList<>();
+            key.getValue().forEach(value -> values.add(value.asString()));
+            map.put(key.getKey(), values);
         }
-        return rows;
+        return map;
     }
 
     private static @Nullable String text(JsonNode line, String field) {

@@ -9,6 +9,7 @@ import dev.billingsync.atlas.AtlasLineItem;
 import dev.billingsync.invoices.InvoiceAmounts;
 import dev.billingsync.invoices.InvoicePayment;
 import dev.billingsync.invoices.InvoiceRefund;
+import dev.billingsync.invoices.LineItemResponse;
 import dev.billingsync.invoices.UpstreamInvoice;
 import dev.billingsync.invoices.UpstreamLineItem;
 import dev.billingsync.invoices.UpstreamLineItem.Tag;
@@ -197,25 +198,26 @@ class AtlasInvoiceTranslationTests {
         assertThat(AtlasInvoiceTranslation.lineItem(7, item))
                 .isEqualTo(new UpstreamLineItem(
                         7,
-                        "orders-prod",
-                        Instant.parse("2026-11-02T04:10:00.120Z"),
-                        Instant.parse("2026-11-01T00:00:00Z"),
-                        Instant.parse("2026-11-02T00:00:00Z"),
-                        "6a1b2c3d4e5f6a7b8c9d0e1f",
-                        "orders",
-                        "ATLAS_AWS_INSTANCE_M30",
-                        "server hours",
-                        new BigDecimal("13.000042"),
-                        new BigDecimal("0.50"),
-                        1200L,
-                        -2L,
-                        new BigDecimal("10.0"),
-                        new BigDecimal("0"),
-                        new BigDecimal("1000.5"),
-                        "a note",
-                        "app",
-                        "AWS",
-                        null));
+                        new LineItemResponse(
+                                "orders-prod",
+                                Instant.parse("2026-11-02T04:10:00.120Z"),
+                                Instant.parse("2026-11-01T00:00:00Z"),
+                                Instant.parse("2026-11-02T00:00:00Z"),
+                                "6a1b2c3d4e5f6a7b8c9d0e1f",
+                                "orders",
+                                "ATLAS_AWS_INSTANCE_M30",
+                                "server hours",
+                                new BigDecimal("13.000042"),
+                                new BigDecimal("0.50"),
+                                1200L,
+                                -2L,
+                                new BigDecimal("10.0"),
+                                new BigDecimal("0"),
+                                new BigDecimal("1000.5"),
+                                "a note",
+                                "app",
+                                "AWS",
+                                null)));
     }
 
     @Test
@@ -224,7 +226,7 @@ class AtlasInvoiceTranslationTests {
                 "{\"tags\": {\"team\": [\"billing\", \"finance\"], \"empty\": [], \"env\": [\"prod\"]}}",
                 AtlasLineItem.class);
 
-        assertThat(AtlasInvoiceTranslation.lineItem(0, item).tags())
+        assertThat(AtlasInvoiceTranslation.lineItem(0, item).tagRows())
                 .containsExactly(
                         new Tag(0, 0, "team", "billing"),
                         new Tag(0, 1, "team", "finance"),
@@ -237,8 +239,8 @@ class AtlasInvoiceTranslationTests {
         AtlasLineItem untagged = json.readValue("{}", AtlasLineItem.class);
         AtlasLineItem noTags = json.readValue("{\"tags\": {}}", AtlasLineItem.class);
 
-        assertThat(AtlasInvoiceTranslation.lineItem(0, untagged).tags()).isNull();
-        assertThat(AtlasInvoiceTranslation.lineItem(0, noTags).tags()).isEmpty();
+        assertThat(AtlasInvoiceTranslation.lineItem(0, untagged).tagRows()).isNull();
+        assertThat(AtlasInvoiceTranslation.lineItem(0, noTags).tagRows()).isEmpty();
     }
 
     /**
