@@ -1,13 +1,11 @@
 package dev.billingsync.invoices;
 
-import dev.billingsync.invoices.LineItemRepository.LineRow;
-import dev.billingsync.invoices.LineItemRepository.TagRow;
+import dev.billingsync.invoices.LineItemRows.LineRow;
+import dev.billingsync.invoices.LineItemRows.TagRow;
 import dev.billingsync.web.Page;
 import dev.billingsync.web.PageRequest;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.TypedQuery;
-import java.time.Instant;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.hibernate.jpa.HibernateHints;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Isolation;
@@ -37,12 +34,10 @@ class LineItemQueries {
      */
     private static final int NO_LINE = -1;
 
-    private final LineItemRepository lineItems;
-    private final EntityManager entityManager;
+    private final LineItemRows lineItems;
 
-    LineItemQueries(LineItemRepository lineItems, EntityManager entityManager) {
+    LineItemQueries(LineItemRows lineItems) {
         this.lineItems = lineItems;
-        this.entityManager = entityManager;
     }
 
     Page<LineItemResponse> page(String invoiceId, LineItemFilter filter, PageRequest page) {
@@ -63,10 +58,7 @@ class LineItemQueries {
      * the rows read do not fit that layout (then the page is read the general way, by counting and skipping).
      */
     private @Nullable Page<LineItemResponse> pageByPosition(String invoiceId, PageRequest page) {
-        List<Integer> counts = entityManager
-                .createQuery("select i.lineItemCount from Invoice i where i.id = :invoiceId", Integer.class)
-                .setParameter("invoiceId", invoiceId)
-                .getResultList();
+        List<Integer> counts = lineItems.lineItemCount(invoiceId);
         if (counts.isEmpty()) {
             return null;
         }
@@ -78,16 +70,7 @@ class LineItemQueries {
         }
         int from = (int) first;
         int to = from + expected - 1;
-        List<LineRow> rows = entityManager
-                .createQuery(
-                        LineItemRepository.SELECT_LINES
-                                + " where l.id.invoiceId = :invoiceId and l.id.position between :from and :to"
-                                + " order by l.id.position",
-                        LineRow.class)
-                .setParameter("invoiceId", invoiceId)
-                .setParameter("from", from)
-                .setParameter("to", to)
-                .getResultList();
+        List<LineRow> rows = lineItems.between(invoiceId, from, to);
         if (rows.size() != expected
                 || rows.get(0).position() != from
                 || rows.get(rows.size() - 1).position() != to) {
@@ -105,14 +88,8 @@ class LineItemQueries {
 
     private Page<LineItemResponse> pageBySkipping(String invoiceId, LineItemFilter filter, PageRequest page) {
         Matching matching = Matching.of(invoiceId, filter);
-        long total = matching.bind(
-                        entityManager.createQuery("select count(*) from LineItem l" + matching.where(), Long.class))
-                .getSingleResult();
-        List<LineRow> rows = matching.bind(matching.lines(entityManager))
-                // No invoice has 2^31 lines: past that, the page is empty either way.
-                .setFirstResult((int) Math.min(page.offset(), Integer.MAX_VALUE))
-                .setMaxResults(page.itemsPerPage())
-                .getResultList();
+        long total = lineItems.count(matching.where(), matching.params());
+        List<LineRow> rows = lineItems.page(matching.where(), matching.params(), page.offset(), page.itemsPerPage());
         if (rows.isEmpty()) {
             return new Page<>(List.of(), total);
         }
@@ -151,9 +128,7 @@ class LineItemQueries {
     void stream(String invoiceId, LineItemFilter filter, Consumer<LineItemResponse> consumer) {
         Matching matching = Matching.of(invoiceId, filter);
         try (Stream<TagRow> tagRows = lineItems.streamTags(invoiceId);
-                Stream<LineRow> lineRows = matching.bind(matching.lines(entityManager))
-                        .setHint(HibernateHints.HINT_FETCH_SIZE, LineItemRepository.FETCH_SIZE)
-                        .getResultStream()) {
+                Stream<LineRow> lineRows = lineItems.stream(matching.where(), matching.params())) {
             TagCursor tagCursor = new TagCursor(tagRows.iterator());
             lineRows.forEach(
                     row -> consumer.accept(row.response(row.hasTags() ? tagCursor.tagsOf(row.position()) : null)));
@@ -162,49 +137,40 @@ class LineItemQueries {
 
     /**
      * The conditions of a filter, only those it sets (a condition on an absent criterion would be a parameter
-     * PostgreSQL cannot type, and a plan that cannot use the group and SKU indexes); dates are UTC days.
+     * PostgreSQL cannot type, and a plan that cannot use the group and SKU indexes); dates are UTC days. Parameters in
+     * the order of their placeholders.
      */
-    private record Matching(String where, Map<String, Object> params) {
+    private record Matching(String where, List<Object> params) {
 
         static Matching of(String invoiceId, LineItemFilter filter) {
-            StringBuilder where = new StringBuilder(" where l.id.invoiceId = :invoiceId");
-            Map<String, Object> params = new HashMap<>();
-            params.put("invoiceId", invoiceId);
+            StringBuilder where = new StringBuilder(" where invoice_id = ?");
+            List<Object> params = new ArrayList<>();
+            params.add(invoiceId);
             if (filter.groupId() != null) {
-                where.append(" and l.groupId = :groupId");
-                params.put("groupId", filter.groupId());
+                where.append(" and group_id = ?");
+                params.add(filter.groupId());
             }
             if (filter.clusterName() != null) {
-                where.append(" and l.clusterName = :clusterName");
-                params.put("clusterName", filter.clusterName());
+                where.append(" and cluster_name = ?");
+                params.add(filter.clusterName());
             }
             if (filter.sku() != null) {
-                where.append(" and l.sku = :sku");
-                params.put("sku", filter.sku());
+                where.append(" and sku = ?");
+                params.add(filter.sku());
             }
             if (filter.fromDate() != null) {
-                where.append(" and l.startDate >= :from");
-                params.put("from", startOfDay(filter.fromDate()));
+                where.append(" and start_date >= ?");
+                params.add(startOfDay(filter.fromDate()));
             }
             if (filter.toDate() != null) {
-                where.append(" and l.endDate <= :to");
-                params.put("to", startOfDay(filter.toDate().plusDays(1)));
+                where.append(" and end_date <= ?");
+                params.add(startOfDay(filter.toDate().plusDays(1)));
             }
             return new Matching(where.toString(), params);
         }
 
-        TypedQuery<LineRow> lines(EntityManager entityManager) {
-            return entityManager.createQuery(
-                    LineItemRepository.SELECT_LINES + where + " order by l.id.position", LineRow.class);
-        }
-
-        <T> TypedQuery<T> bind(TypedQuery<T> query) {
-            params.forEach(query::setParameter);
-            return query;
-        }
-
-        private static Instant startOfDay(LocalDate date) {
-            return date.atStartOfDay(ZoneOffset.UTC).toInstant();
+        private static OffsetDateTime startOfDay(LocalDate date) {
+            return date.atStartOfDay().atOffset(ZoneOffset.UTC);
         }
     }
 

@@ -6,9 +6,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.annotation.JsonSerialize;
 
-/** An Atlas {@code InvoiceLineItem}: decimals exactly as Atlas wrote them, tags as key to values. */
+/**
+ * An Atlas {@code InvoiceLineItem}: decimals exactly as Atlas wrote them, tags as key to values. Written by
+ * {@link LineItemJson}.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonSerialize(using = LineItemJson.class)
 public record LineItemResponse(
         @Nullable String clusterName,
         @Nullable Instant created,
