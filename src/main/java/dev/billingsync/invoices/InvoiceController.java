@@ -108,7 +108,7 @@ class InvoiceController {
 
     @GetMapping(value = "/{invoiceId}/lineItems", produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Line items of an invoice, in upstream order; Accept: text/csv streams all matching rows")
-    PageResponse<LineItemResponse> lineItems(
+    PageResponse<InvoiceLineItem> lineItems(
             @PathVariable @AtlasId String orgId,
             @PathVariable @AtlasId String invoiceId,
             @Valid @ParameterObject LineItemFilter filter,

@@ -127,7 +127,7 @@ public class InvoiceQueries {
         return new Page<>(results, total);
     }
 
-    public Page<LineItemResponse> lineItems(String invoiceId, LineItemFilter filter, PageRequest page) {
+    public Page<InvoiceLineItem> lineItems(String invoiceId, LineItemFilter filter, PageRequest page) {
         return lineItemQueries.page(invoiceId, filter, page);
     }
 
@@ -135,7 +135,7 @@ public class InvoiceQueries {
      * Streams every matching line item in upstream order, with its tags, without holding them in memory: rows and
      * tags are read side by side from two ordered queries.
      */
-    public void streamLineItems(String invoiceId, LineItemFilter filter, Consumer<LineItemResponse> consumer) {
+    public void streamLineItems(String invoiceId, LineItemFilter filter, Consumer<InvoiceLineItem> consumer) {
         lineItemQueries.stream(invoiceId, filter, consumer);
     }
 

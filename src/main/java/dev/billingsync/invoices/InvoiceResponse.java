@@ -21,7 +21,7 @@ public record InvoiceResponse(
         String orgId,
         @JsonUnwrapped InvoiceHeader header,
         @Nullable Instant missingUpstreamAt,
-        List<LineItemResponse> lineItems,
+        List<InvoiceLineItem> lineItems,
         List<InvoicePayment> payments,
         List<InvoiceRefund> refunds,
         List<InvoiceResponse> linkedInvoices,

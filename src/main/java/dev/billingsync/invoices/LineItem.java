@@ -62,7 +62,7 @@ class LineItem {
     /** A line as it would be inserted row by row: the measured alternative to {@code COPY} (README). */
     LineItem(String invoiceId, UpstreamLineItem upstream) {
         this.id = new InvoicePosition(invoiceId, upstream.position());
-        LineItemResponse item = upstream.line();
+        InvoiceLineItem item = upstream.line();
         this.clusterName = item.clusterName();
         this.created = item.created();
         this.startDate = item.startDate();

@@ -208,7 +208,7 @@ class LineItemCopy {
     }
 
     private static void writeLine(String invoiceId, UpstreamLineItem upstream, CopyRows rows, CopyRows tagRows) {
-        LineItemResponse item = upstream.line();
+        InvoiceLineItem item = upstream.line();
         try {
             rows.text(invoiceId)
                     .number(upstream.position())

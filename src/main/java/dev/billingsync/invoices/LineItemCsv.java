@@ -54,7 +54,7 @@ final class LineItemCsv implements AutoCloseable {
         }
     }
 
-    void write(LineItemResponse l) {
+    void write(InvoiceLineItem l) {
         try {
             // Free text is neutralised; numbers and instants are ours to format and go out as they are.
             printer.printRecord(

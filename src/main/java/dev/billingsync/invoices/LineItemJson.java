@@ -12,12 +12,12 @@ import tools.jackson.databind.SerializationContext;
 import tools.jackson.databind.ser.std.StdSerializer;
 
 /**
- * Writes a {@link LineItemResponse} field by field, in component order, leaving out absent fields: the bytes Jackson's
+ * Writes a {@link InvoiceLineItem} field by field, in component order, leaving out absent fields: the bytes Jackson's
  * record serialization wrote, for less (the API writes up to thousands of lines a request; a profile put its
  * per-property dispatch and {@code Instant} formatting first among the costs of a 500-line page). Numbers and strings go through the generator, so its
  * features (plain decimals, escaping, {@code pretty}) apply as before; instants are ISO-8601 UTC.
  */
-final class LineItemJson extends StdSerializer<LineItemResponse> {
+final class LineItemJson extends StdSerializer<InvoiceLineItem> {
 
     private static final long SECONDS_PER_DAY = 86_400;
 
@@ -27,11 +27,11 @@ final class LineItemJson extends StdSerializer<LineItemResponse> {
     private static final int[] POWERS_OF_TEN = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000};
 
     LineItemJson() {
-        super(LineItemResponse.class);
+        super(InvoiceLineItem.class);
     }
 
     @Override
-    public void serialize(LineItemResponse line, JsonGenerator json, SerializationContext context) {
+    public void serialize(InvoiceLineItem line, JsonGenerator json, SerializationContext context) {
         json.writeStartObject(line);
         string(json, "clusterName", line.clusterName());
         instant(json, "created", line.created());

@@ -40,9 +40,9 @@ class LineItemQueries {
         this.lineItems = lineItems;
     }
 
-    Page<LineItemResponse> page(String invoiceId, LineItemFilter filter, PageRequest page) {
+    Page<InvoiceLineItem> page(String invoiceId, LineItemFilter filter, PageRequest page) {
         if (filter.equals(LineItemFilter.NONE)) {
-            Page<LineItemResponse> byPosition = pageByPosition(invoiceId, page);
+            Page<InvoiceLineItem> byPosition = pageByPosition(invoiceId, page);
             if (byPosition != null) {
                 return byPosition;
             }
@@ -57,7 +57,7 @@ class LineItemQueries {
      * 100,000th row and counting 200,000 per request made the 500-row page 50 times slower than its bytes. Null when
      * the rows read do not fit that layout (then the page is read the general way, by counting and skipping).
      */
-    private @Nullable Page<LineItemResponse> pageByPosition(String invoiceId, PageRequest page) {
+    private @Nullable Page<InvoiceLineItem> pageByPosition(String invoiceId, PageRequest page) {
         List<Integer> counts = lineItems.lineItemCount(invoiceId);
         if (counts.isEmpty()) {
             return null;
@@ -86,7 +86,7 @@ class LineItemQueries {
         return new Page<>(withTags(rows, tags), total);
     }
 
-    private Page<LineItemResponse> pageBySkipping(String invoiceId, LineItemFilter filter, PageRequest page) {
+    private Page<InvoiceLineItem> pageBySkipping(String invoiceId, LineItemFilter filter, PageRequest page) {
         Matching matching = Matching.of(invoiceId, filter);
         long total = lineItems.count(matching.where(), matching.params());
         List<LineRow> rows = lineItems.page(matching.where(), matching.params(), page.offset(), page.itemsPerPage());
@@ -115,7 +115,7 @@ class LineItemQueries {
         }
     }
 
-    private static List<LineItemResponse> withTags(List<LineRow> rows, Map<Integer, Map<String, List<String>>> tags) {
+    private static List<InvoiceLineItem> withTags(List<LineRow> rows, Map<Integer, Map<String, List<String>>> tags) {
         return rows.stream()
                 .map(row -> row.response(row.hasTags() ? tags.getOrDefault(row.position(), Map.of()) : null))
                 .toList();
@@ -125,7 +125,7 @@ class LineItemQueries {
      * Streams every matching line item in upstream order, with its tags, without holding them in memory: rows and
      * tags are read side by side from two ordered cursors.
      */
-    void stream(String invoiceId, LineItemFilter filter, Consumer<LineItemResponse> consumer) {
+    void stream(String invoiceId, LineItemFilter filter, Consumer<InvoiceLineItem> consumer) {
         Matching matching = Matching.of(invoiceId, filter);
         try (Stream<TagRow> tagRows = lineItems.streamTags(invoiceId);
                 Stream<LineRow> lineRows = lineItems.stream(matching.where(), matching.params())) {

@@ -65,8 +65,8 @@ class LineItemRows {
             @Nullable String stitchAppName,
             @Nullable String cloudProvider) {
 
-        LineItemResponse response(@Nullable Map<String, List<String>> tags) {
-            return new LineItemResponse(
+        InvoiceLineItem response(@Nullable Map<String, List<String>> tags) {
+            return new InvoiceLineItem(
                     clusterName,
                     created,
                     startDate,

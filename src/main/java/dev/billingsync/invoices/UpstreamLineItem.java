@@ -6,7 +6,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /** One line of an invoice as the sync read it upstream, keyed by its upstream position. */
-public record UpstreamLineItem(int position, LineItemResponse line) {
+public record UpstreamLineItem(int position, InvoiceLineItem line) {
 
     /** One value of one tag key; positions keep the upstream order of keys and of each key's values. */
     public record Tag(

@@ -7,9 +7,9 @@ import dev.billingsync.atlas.AtlasInvoiceSummary;
 import dev.billingsync.atlas.AtlasLineItem;
 import dev.billingsync.invoices.InvoiceAmounts;
 import dev.billingsync.invoices.InvoiceHeader;
+import dev.billingsync.invoices.InvoiceLineItem;
 import dev.billingsync.invoices.InvoicePayment;
 import dev.billingsync.invoices.InvoiceRefund;
-import dev.billingsync.invoices.LineItemResponse;
 import dev.billingsync.invoices.UpstreamInvoice;
 import dev.billingsync.invoices.UpstreamLineItem;
 import java.util.ArrayList;
@@ -106,7 +106,7 @@ final class AtlasInvoiceTranslation {
     static UpstreamLineItem lineItem(int position, AtlasLineItem i) {
         return new UpstreamLineItem(
                 position,
-                new LineItemResponse(
+                new InvoiceLineItem(
                         i.clusterName(),
                         i.created(),
                         i.startDate(),

@@ -8,8 +8,8 @@ import dev.billingsync.BillingSyncIntegrationTest;
 import dev.billingsync.TestApiKey;
 import dev.billingsync.invoices.InvoiceAmounts;
 import dev.billingsync.invoices.InvoiceHeader;
+import dev.billingsync.invoices.InvoiceLineItem;
 import dev.billingsync.invoices.InvoiceStore;
-import dev.billingsync.invoices.LineItemResponse;
 import dev.billingsync.invoices.UpstreamInvoice;
 import dev.billingsync.invoices.UpstreamLineItem;
 import dev.billingsync.simulator.AtlasSimulator;
@@ -284,7 +284,7 @@ class BoundedExportIntegrationTests {
                             i == 0 ? Map.of("formula", List.of("=1+1")) : Map.of("env", List.of("prod"));
                     consumer.accept(new UpstreamLineItem(
                             i,
-                            new LineItemResponse(
+                            new InvoiceLineItem(
                                     "Cluster" + i % 50,
                                     start,
                                     start,

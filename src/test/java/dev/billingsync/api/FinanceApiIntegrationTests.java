@@ -173,7 +173,7 @@ class FinanceApiIntegrationTests {
                 .isEqualTo(componentsPresentIn(dev.billingsync.invoices.InvoiceResponse.class, invoice));
         for (JsonNode line : invoice.get("lineItems")) {
             assertThat(List.copyOf(line.propertyNames()))
-                    .isEqualTo(componentsPresentIn(dev.billingsync.invoices.LineItemResponse.class, line));
+                    .isEqualTo(componentsPresentIn(dev.billingsync.invoices.InvoiceLineItem.class, line));
         }
         assertThat(invoice.get("startDate").asString()).endsWith("Z");
         JsonNode pending =

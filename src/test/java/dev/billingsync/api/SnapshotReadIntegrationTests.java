@@ -7,8 +7,8 @@ import dev.billingsync.BillingSyncIntegrationTest;
 import dev.billingsync.TestApiKey;
 import dev.billingsync.invoices.InvoiceAmounts;
 import dev.billingsync.invoices.InvoiceHeader;
+import dev.billingsync.invoices.InvoiceLineItem;
 import dev.billingsync.invoices.InvoiceStore;
-import dev.billingsync.invoices.LineItemResponse;
 import dev.billingsync.invoices.UpstreamInvoice;
 import dev.billingsync.invoices.UpstreamLineItem;
 import dev.billingsync.simulator.AtlasSimulator;
@@ -164,7 +164,7 @@ class SnapshotReadIntegrationTests {
         for (int i = 0; i < n; i++) {
             lines.add(new UpstreamLineItem(
                     i,
-                    new LineItemResponse(
+                    new InvoiceLineItem(
                             "Cluster0",
                             updated,
                             Instant.parse("2026-11-01T00:00:00Z"),

@@ -50,7 +50,7 @@ class LineItemCsvTests {
         assertThat(row.get("tags")).isEqualTo("env=prod");
     }
 
-    private static LineItemResponse line(
+    private static InvoiceLineItem line(
             String cluster,
             String groupName,
             String sku,
@@ -59,7 +59,7 @@ class LineItemCsvTests {
             long cents,
             BigDecimal quantity) {
         Instant start = Instant.parse("2026-11-01T00:00:00Z");
-        return new LineItemResponse(
+        return new InvoiceLineItem(
                 cluster,
                 start,
                 start,
@@ -81,7 +81,7 @@ class LineItemCsvTests {
                 tags);
     }
 
-    private static CSVRecord write(LineItemResponse line) throws Exception {
+    private static CSVRecord write(InvoiceLineItem line) throws Exception {
         StringWriter out = new StringWriter();
         try (LineItemCsv csv = new LineItemCsv(out)) {
             csv.write(line);

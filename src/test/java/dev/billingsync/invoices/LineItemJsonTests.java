@@ -31,7 +31,7 @@ class LineItemJsonTests {
 
     private static final JsonMapper HAND_WRITTEN = API_SETTINGS.build();
     private static final JsonMapper JACKSON = API_SETTINGS
-            .addMixIn(LineItemResponse.class, RecordSerialization.class)
+            .addMixIn(InvoiceLineItem.class, RecordSerialization.class)
             .build();
 
     @Test
@@ -40,7 +40,7 @@ class LineItemJsonTests {
         tags.put("env", List.of("prod", "eu \"west\""));
         tags.put("empty", List.of());
         tags.put("unicode ☃\n", List.of("\u0001\t\\/ é"));
-        LineItemResponse line = new LineItemResponse(
+        InvoiceLineItem line = new InvoiceLineItem(
                 "Cluster \"0\"\u2028",
                 Instant.parse("2026-11-02T01:02:03Z"),
                 Instant.parse("2026-11-01T00:00:00.120Z"),
@@ -66,10 +66,10 @@ class LineItemJsonTests {
 
     @Test
     void leavesOutAbsentFieldsAsJacksonDoes() {
-        assertSameBytes(new LineItemResponse(
+        assertSameBytes(new InvoiceLineItem(
                 null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
                 null, null));
-        assertSameBytes(new LineItemResponse(
+        assertSameBytes(new InvoiceLineItem(
                 null,
                 Instant.parse("2026-11-02T01:02:03.123456789Z"),
                 null,
@@ -118,7 +118,7 @@ class LineItemJsonTests {
         }
     }
 
-    private static void assertSameBytes(LineItemResponse line) {
+    private static void assertSameBytes(InvoiceLineItem line) {
         assertThat(HAND_WRITTEN.writeValueAsString(line)).isEqualTo(JACKSON.writeValueAsString(line));
         assertThat(HAND_WRITTEN.writerWithDefaultPrettyPrinter().writeValueAsString(List.of(line)))
                 .isEqualTo(JACKSON.writerWithDefaultPrettyPrinter().writeValueAsString(List.of(line)));

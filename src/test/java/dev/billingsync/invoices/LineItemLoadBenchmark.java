@@ -238,7 +238,7 @@ class LineItemLoadBenchmark {
                     JsonNode line = parser.readValueAsTree();
                     items.add(new UpstreamLineItem(
                             items.size(),
-                            new LineItemResponse(
+                            new InvoiceLineItem(
                                     text(line, "clusterName"),
                                     instant(line, "created"),
                                     instant(line, "startDate"),

@@ -7,9 +7,9 @@ import dev.billingsync.atlas.AtlasInvoice;
 import dev.billingsync.atlas.AtlasInvoiceSummary;
 import dev.billingsync.atlas.AtlasLineItem;
 import dev.billingsync.invoices.InvoiceAmounts;
+import dev.billingsync.invoices.InvoiceLineItem;
 import dev.billingsync.invoices.InvoicePayment;
 import dev.billingsync.invoices.InvoiceRefund;
-import dev.billingsync.invoices.LineItemResponse;
 import dev.billingsync.invoices.UpstreamInvoice;
 import dev.billingsync.invoices.UpstreamLineItem;
 import dev.billingsync.invoices.UpstreamLineItem.Tag;
@@ -198,7 +198,7 @@ class AtlasInvoiceTranslationTests {
         assertThat(AtlasInvoiceTranslation.lineItem(7, item))
                 .isEqualTo(new UpstreamLineItem(
                         7,
-                        new LineItemResponse(
+                        new InvoiceLineItem(
                                 "orders-prod",
                                 Instant.parse("2026-11-02T04:10:00.120Z"),
                                 Instant.parse("2026-11-01T00:00:00Z"),

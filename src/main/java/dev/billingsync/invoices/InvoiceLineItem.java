@@ -9,12 +9,12 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.annotation.JsonSerialize;
 
 /**
- * An Atlas {@code InvoiceLineItem}: decimals exactly as Atlas wrote them, tags as key to values. Written by
- * {@link LineItemJson}.
+ * An Atlas {@code InvoiceLineItem}, as the sync stores it and the API returns it: decimals exactly as Atlas wrote
+ * them, tags as key to values, absent fields absent. Written to JSON by {@link LineItemJson}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonSerialize(using = LineItemJson.class)
-public record LineItemResponse(
+public record InvoiceLineItem(
         @Nullable String clusterName,
         @Nullable Instant created,
         @Nullable Instant startDate,
