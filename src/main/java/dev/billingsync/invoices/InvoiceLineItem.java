@@ -33,4 +33,29 @@ public record InvoiceLineItem(
         @Nullable String note,
         @Nullable String stitchAppName,
         @Nullable String cloudProvider,
-        @Nullable Map<String, List<String>> tags) {}
+        @Nullable Map<String, List<String>> tags) {
+
+    /** This line with {@code tags} instead of its own. */
+    InvoiceLineItem withTags(@Nullable Map<String, List<String>> tags) {
+        return new InvoiceLineItem(
+                clusterName,
+                created,
+                startDate,
+                endDate,
+                groupId,
+                groupName,
+                sku,
+                unit,
+                quantity,
+                unitPriceDollars,
+                totalPriceCents,
+                discountCents,
+                percentDiscount,
+                tierLowerBound,
+                tierUpperBound,
+                note,
+                stitchAppName,
+                cloudProvider,
+                tags);
+    }
+}

@@ -1,6 +1,5 @@
 package dev.billingsync.invoices;
 
-import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -42,50 +41,11 @@ class LineItemRows {
 
     private static final String TAG_ORDER = " order by line_position, key_position, value_position";
 
-    /** A line item row before its tags are attached. */
-    record LineRow(
-            int position,
-            boolean hasTags,
-            @Nullable String clusterName,
-            @Nullable Instant created,
-            @Nullable Instant startDate,
-            @Nullable Instant endDate,
-            @Nullable String groupId,
-            @Nullable String groupName,
-            @Nullable String sku,
-            @Nullable String unit,
-            @Nullable BigDecimal quantity,
-            @Nullable BigDecimal unitPriceDollars,
-            @Nullable Long totalPriceCents,
-            @Nullable Long discountCents,
-            @Nullable BigDecimal percentDiscount,
-            @Nullable BigDecimal tierLowerBound,
-            @Nullable BigDecimal tierUpperBound,
-            @Nullable String note,
-            @Nullable String stitchAppName,
-            @Nullable String cloudProvider) {
+    /** A line item row before its tags are attached ({@code untagged} has none). */
+    record LineRow(int position, boolean hasTags, InvoiceLineItem untagged) {
 
         InvoiceLineItem response(@Nullable Map<String, List<String>> tags) {
-            return new InvoiceLineItem(
-                    clusterName,
-                    created,
-                    startDate,
-                    endDate,
-                    groupId,
-                    groupName,
-                    sku,
-                    unit,
-                    quantity,
-                    unitPriceDollars,
-                    totalPriceCents,
-                    discountCents,
-                    percentDiscount,
-                    tierLowerBound,
-                    tierUpperBound,
-                    note,
-                    stitchAppName,
-                    cloudProvider,
-                    tags == null ? null : Collections.unmodifiableMap(tags));
+            return tags == null ? untagged : untagged.withTags(Collections.unmodifiableMap(tags));
         }
     }
 
@@ -163,24 +123,26 @@ class LineItemRows {
         return new LineRow(
                 rs.getInt(1),
                 rs.getBoolean(2),
-                rs.getString(3),
-                instant(rs, 4),
-                instant(rs, 5),
-                instant(rs, 6),
-                rs.getString(7),
-                rs.getString(8),
-                rs.getString(9),
-                rs.getString(10),
-                rs.getBigDecimal(11),
-                rs.getBigDecimal(12),
-                whole(rs, 13),
-                whole(rs, 14),
-                rs.getBigDecimal(15),
-                rs.getBigDecimal(16),
-                rs.getBigDecimal(17),
-                rs.getString(18),
-                rs.getString(19),
-                rs.getString(20));
+                new InvoiceLineItem(
+                        rs.getString(3),
+                        instant(rs, 4),
+                        instant(rs, 5),
+                        instant(rs, 6),
+                        rs.getString(7),
+                        rs.getString(8),
+                        rs.getString(9),
+                        rs.getString(10),
+                        rs.getBigDecimal(11),
+                        rs.getBigDecimal(12),
+                        whole(rs, 13),
+                        whole(rs, 14),
+                        rs.getBigDecimal(15),
+                        rs.getBigDecimal(16),
+                        rs.getBigDecimal(17),
+                        rs.getString(18),
+                        rs.getString(19),
+                        rs.getString(20),
+                        null));
     }
 
     private static TagRow tag(ResultSet rs, int rowNum) throws SQLException {
