@@ -10,14 +10,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
-import tools.jackson.databind.DeserializationContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectReader;
-import tools.jackson.databind.ValueDeserializer;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.module.SimpleModule;
 import tools.jackson.databind.node.ObjectNode;
@@ -188,125 +185,6 @@ final class AtlasInvoiceReader {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every JVM", e);
-        }
-    }
-
-    /**
-     * Line items of one invoice share a few distinct date strings (a usage day's start and end, a few creation times),
-     * and parsing an ISO date is the dearest part of binding a line item: each distinct string is parsed once per
-     * invoice, by the mapper's own {@code Instant} deserializer (so the result is the same), and remembered in a map
-     * bounded at {@value #MAX_REMEMBERED} strings that lives as long as one {@link #forEachLineItem} call.
-     */
-    private static final class RepeatedInstants extends ValueDeserializer<Instant> {
-
-        static final int MAX_REMEMBERED = 4096;
-
-        private final ObjectReader plain = AtlasJson.MAPPER.readerFor(Instant.class);
-
-        @Override
-        @SuppressWarnings("unchecked")
-        public Instant deserialize(JsonParser parser, DeserializationContext context) {
-            Map<String, Instant> seen = (Map<String, Instant>) context.getAttribute(RepeatedInstants.class);
-            if (seen == null || parser.currentToken() != JsonToken.VALUE_STRING) {
-                return plain.readValue(parser);
-            }
-            String text = parser.getString();
-            Instant known = seen.get(text);
-            if (known != null) {
-                return known;
-            }
-            Instant parsed = plain.readValue(parser);
-            if (parsed != null && seen.size() < MAX_REMEMBERED) {
-                seen.put(text, parsed);
-            }
-            return parsed;
-        }
-    }
-
-    /**
-     * Feeds a token stream to a digest: token kinds plus the exact text of names, strings and numbers. Bytes are
-     * gathered in a buffer and handed to the digest in large blocks (the same bytes in the same order, so the same
-     * hash); {@link #flush} before reading the digest.
-     */
-    private static final class TokenHasher {
-
-        private static final int BLOCK = 32 * 1024;
-
-        private final MessageDigest digest;
-        private byte[] buffer = new byte[BLOCK];
-        private int length;
-
-        TokenHasher(MessageDigest digest) {
-            this.digest = digest;
-        }
-
-        /** Hashes the array the parser stands at the start of; returns how many objects it directly holds. */
-        int array(JsonParser parser) {
-            int depth = 1;
-            int objects = 0;
-            while (depth > 0) {
-                JsonToken token = parser.nextToken();
-                if (token == null) {
-                    throw new IllegalStateException("unexpected end of input");
-                }
-                if (length == buffer.length) {
-                    flush();
-                }
-                buffer[length++] = (byte) token.id();
-                switch (token) {
-                    case START_OBJECT, START_ARRAY -> {
-                        if (depth == 1 && token == JsonToken.START_OBJECT) {
-                            objects++;
-                        }
-                        depth++;
-                    }
-                    case END_OBJECT, END_ARRAY -> depth--;
-                    case PROPERTY_NAME, VALUE_STRING, VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT ->
-                        chars(parser.getStringCharacters(), parser.getStringOffset(), parser.getStringLength());
-                    default -> {
-                        // true, false and null are fully described by the token kind
-                    }
-                }
-            }
-            return objects;
-        }
-
-        void text(String text) {
-            chars(text.toCharArray(), 0, text.length());
-        }
-
-        void bytes(byte[] bytes) {
-            flush();
-            digest.update(bytes);
-        }
-
-        void flush() {
-            if (length > 0) {
-                digest.update(buffer, 0, length);
-                length = 0;
-            }
-        }
-
-        private void chars(char[] chars, int offset, int count) {
-            int needed = 4 + count * 2;
-            if (length + needed > buffer.length) {
-                flush();
-                if (needed > buffer.length) {
-                    buffer = new byte[needed];
-                }
-            }
-            byte[] b = buffer;
-            int i = length;
-            b[i++] = (byte) (count >>> 24);
-            b[i++] = (byte) (count >>> 16);
-            b[i++] = (byte) (count >>> 8);
-            b[i++] = (byte) count;
-            for (int c = offset; c < offset + count; c++) {
-                char ch = chars[c];
-                b[i++] = (byte) (ch >>> 8);
-                b[i++] = (byte) ch;
-            }
-            length = i;
         }
     }
 }
