@@ -60,12 +60,17 @@ class InvoiceController {
                             schema = @Schema(implementation = PendingInvoicePage.class)))
     void pending(@PathVariable @AtlasId String orgId, PageRequest page, HttpServletResponse response) {
         requireOrg(orgId);
+        if (json.sendKept(response, queries.pendingVersion(orgId))) {
+            return;
+        }
         queries.inSnapshot(() -> {
+            String version = queries.pendingVersion(orgId);
             Page<String> ids = Page.of(queries.pendingInvoiceIds(orgId), page);
             json.page(
                     response,
                     page,
                     ids,
+                    version,
                     generator -> ids.results()
                             .forEach(id -> queries.writeInvoice(generator, orgId, id, InvoiceController::selfLinks)));
             return null;
@@ -95,12 +100,14 @@ class InvoiceController {
             @PathVariable @AtlasId String invoiceId,
             HttpServletResponse response) {
         requireOrg(orgId);
+        if (json.sendKept(response, versionOf(orgId, invoiceId))) {
+            return;
+        }
         queries.inSnapshot(() -> {
-            if (!queries.invoiceExists(orgId, invoiceId)) {
-                throw invoiceNotFound(orgId, invoiceId);
-            }
+            String version = versionOf(orgId, invoiceId);
             json.resource(
                     response,
+                    version,
                     generator -> queries.writeInvoice(generator, orgId, invoiceId, InvoiceController::selfLinks));
             return null;
         });
@@ -108,13 +115,30 @@ class InvoiceController {
 
     @GetMapping(value = "/{invoiceId}/lineItems", produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Line items of an invoice, in upstream order; Accept: text/csv streams all matching rows")
-    PageResponse<InvoiceLineItem> lineItems(
+    @ApiResponse(
+            responseCode = "200",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON_VALUE,
+                            schema = @Schema(implementation = LineItemPage.class)))
+    void lineItems(
             @PathVariable @AtlasId String orgId,
             @PathVariable @AtlasId String invoiceId,
             @Valid @ParameterObject LineItemFilter filter,
-            PageRequest page) {
-        checkLineItemRequest(orgId, invoiceId, filter);
-        return PageResponse.of(page, queries.lineItems(invoiceId, filter, page));
+            PageRequest page,
+            HttpServletResponse response) {
+        requireOrg(orgId);
+        checkRange(filter.fromDate(), filter.toDate());
+        if (json.sendKept(response, versionOf(orgId, invoiceId))) {
+            return;
+        }
+        queries.inSnapshot(() -> {
+            String version = versionOf(orgId, invoiceId);
+            Page<InvoiceLineItem> items = queries.lineItems(invoiceId, filter, page);
+            json.page(
+                    response, page, items, version, generator -> items.results().forEach(generator::writePOJO));
+            return null;
+        });
     }
 
     @GetMapping(value = "/{invoiceId}/lineItems", produces = TEXT_CSV)
@@ -148,12 +172,30 @@ class InvoiceController {
             List<InvoiceResponse> results,
             @Nullable Long totalCount) {}
 
+    /** The documented shape of a streamed page of line items. */
+    record LineItemPage(
+            List<Link> links,
+            List<InvoiceLineItem> results,
+            @Nullable Long totalCount) {}
+
     private void checkLineItemRequest(String orgId, String invoiceId, LineItemFilter filter) {
         requireOrg(orgId);
         checkRange(filter.fromDate(), filter.toDate());
         if (!queries.invoiceExists(orgId, invoiceId)) {
             throw invoiceNotFound(orgId, invoiceId);
         }
+    }
+
+    /**
+     * The version of the org's invoice and the linked invoices it nests, which a body written from them is kept under
+     * ({@link StreamedJson#sendKept}); a 404 when the org has no such invoice.
+     */
+    private String versionOf(String orgId, String invoiceId) {
+        String version = queries.invoiceVersion(orgId, invoiceId);
+        if (version.isEmpty()) {
+            throw invoiceNotFound(orgId, invoiceId);
+        }
+        return version;
     }
 
     private void requireOrg(String orgId) {

@@ -88,6 +88,22 @@ public class InvoiceQueries {
         return invoices.existsByIdAndOrgId(invoiceId, orgId);
     }
 
+    /**
+     * The version of what the API shows of one invoice of the org (its rows and those of the linked invoices it
+     * nests), or {@code ""} when the org has no such invoice: a body written from that version can be sent again while
+     * it stays the same. One statement, like {@link #invoiceExists}, which it can stand for.
+     */
+    @Transactional(readOnly = true, propagation = Propagation.SUPPORTS)
+    public String invoiceVersion(String orgId, String invoiceId) {
+        return invoices.versionOf(invoiceId, orgId);
+    }
+
+    /** As {@link #invoiceVersion}, for the org's pending invoices ({@code ""} when it has none). */
+    @Transactional(readOnly = true, propagation = Propagation.SUPPORTS)
+    public String pendingVersion(String orgId) {
+        return invoices.pendingVersionOf(orgId);
+    }
+
     public Page<InvoiceMetadataResponse> invoices(String orgId, InvoiceFilter filter, PageRequest page) {
         StringBuilder where = new StringBuilder(" from Invoice i where i.orgId = :org");
         Map<String, Object> params = new HashMap<>();

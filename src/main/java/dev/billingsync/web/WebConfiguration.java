@@ -1,8 +1,10 @@
 package dev.billingsync.web;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -39,8 +41,8 @@ class WebConfiguration implements WebMvcConfigurer {
     }
 
     @Bean
-    StreamedJson streamedJson() {
-        return new StreamedJson(json.getMapper());
+    StreamedJson streamedJson(ApiProperties properties, ObjectProvider<MeterRegistry> meters) {
+        return new StreamedJson(json.getMapper(), new KeptBodies(properties.responseCache(), meters.getIfAvailable()));
     }
 
     @Bean

@@ -10,6 +10,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 import dev.billingsync.orgs.Orgs;
 import dev.billingsync.web.Page;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
@@ -27,6 +28,8 @@ import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilde
             "billing.security.api-keys[0].key=" + InvoiceControllerTests.READER,
             "billing.security.api-keys[0].roles=READ",
             "billing.security.api-keys[0].orgs=*",
+            // Every test gives the same version of its mocked invoice: none may get another test's kept body.
+            "billing.api.response-cache.max-size=0",
         })
 class InvoiceControllerTests {
 
@@ -51,10 +54,17 @@ class InvoiceControllerTests {
         return mvc.perform(request.header("X-API-Key", READER));
     }
 
+    /** The invoice exists, at some version, without line items; reads run in the (mocked) snapshot. */
+    void givenAnEmptyInvoice() {
+        when(queries.invoiceVersion(ORG, INVOICE)).thenReturn(INVOICE + "@1");
+        when(queries.inSnapshot(any()))
+                .thenAnswer(call -> call.<Supplier<?>>getArgument(0).get());
+        when(queries.lineItems(eq(INVOICE), any(), any())).thenReturn(Page.empty());
+    }
+
     @Test
     void ignoresANestedParameterUnderAFilterField() throws Exception {
-        when(queries.invoiceExists(ORG, INVOICE)).thenReturn(true);
-        when(queries.lineItems(eq(INVOICE), any(), any())).thenReturn(Page.empty());
+        givenAnEmptyInvoice();
         read(get(LINE_ITEMS).param("groupId.x", "1"))
                 .andExpect(status().isOk())
                 .andExpect(jsonPath("$.totalCount").value(0));
@@ -63,8 +73,7 @@ class InvoiceControllerTests {
 
     @Test
     void ignoresAnUnknownParameter() throws Exception {
-        when(queries.invoiceExists(ORG, INVOICE)).thenReturn(true);
-        when(queries.lineItems(eq(INVOICE), any(), any())).thenReturn(Page.empty());
+        givenAnEmptyInvoice();
         read(get(LINE_ITEMS).param("nosuch.deep[0].x", "1").param("class.name", "x"))
                 .andExpect(status().isOk());
         verify(queries).lineItems(eq(INVOICE), eq(LineItemFilter.NONE), any());

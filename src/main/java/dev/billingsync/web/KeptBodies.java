@@ -1,0 +1,122 @@
+package dev.billingsync.web;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
+
+/**
+ * Response bodies kept in memory, each under the version of the database rows it was written from and the request
+ * URL as its links see it (scheme, host, path and every query parameter, so {@code pretty}, {@code envelope}, paging
+ * and filters too). A handler reads the current version in the request's own snapshot (one statement) and sends the
+ * kept body only when that version is the one the body was written from; any change of the rows gives a new version,
+ * so a reader never gets a body the database no longer holds. Bounded by {@code billing.api.response-cache.*}: at most
+ * {@code max-size} bytes in all (least recently and least frequently used go first, Caffeine's W-TinyLFU), a body
+ * larger than {@code max-entry-size} is never kept, one not asked for in an hour is dropped. Hits, misses and evictions are the {@code cache_*} meters tagged
+ * {@code cache=api.responses}.
+ */
+final class KeptBodies {
+
+    /** A body nobody asked for in this long is dropped, whatever room is left. */
+    private static final Duration IDLE = Duration.ofHours(1);
+
+    private final @Nullable Cache<String, byte[]> bodies;
+    private final int maxEntrySize;
+
+    KeptBodies(ApiProperties.ResponseCache limits, @Nullable MeterRegistry meters) {
+        long maxSize = limits.maxSize().toBytes();
+        this.maxEntrySize = (int) Math.min(limits.maxEntrySize().toBytes(), Integer.MAX_VALUE - 8);
+        if (maxSize == 0 || maxEntrySize == 0) {
+            this.bodies = null;
+        } else {
+            this.bodies = Caffeine.newBuilder()
+                    .maximumWeight(maxSize)
+                    .<String, byte[]>weigher((key, body) -> key.length() * 2 + body.length)
+                    .expireAfterAccess(IDLE)
+                    .recordStats()
+                    .build();
+            if (meters != null) {
+                CaffeineCacheMetrics.monitor(meters, bodies, "api.responses");
+            }
+        }
+    }
+
+    /** The key of version {@code version} of what the request being handled shows; call it while handling one. */
+    static String key(String version) {
+        return version
+                + ' '
+                + ServletUriComponentsBuilder.fromCurrentRequest().build().toUriString();
+    }
+
+    @Nullable
+    byte[] get(String key) {
+        return bodies == null ? null : bodies.getIfPresent(key);
+    }
+
+    /**
+     * A stream that passes everything to {@code out} and, while it stays within {@code max-entry-size}, keeps a copy;
+     * {@link Capture#keep} stores that copy under {@code key} once the body is complete.
+     */
+    OutputStream capture(OutputStream out, @Nullable String key) {
+        return bodies == null || key == null ? out : new Capture(out, key);
+    }
+
+    final class Capture extends OutputStream {
+
+        private final OutputStream out;
+        private final String key;
+        private @Nullable ByteArrayOutputStream copy = new ByteArrayOutputStream(8192);
+
+        private Capture(OutputStream out, String key) {
+            this.out = out;
+            this.key = key;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            ByteArrayOutputStream room = room(1);
+            if (room != null) {
+                room.write(b);
+            }
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            ByteArrayOutputStream room = room(len);
+            if (room != null) {
+                room.write(b, off, len);
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            out.flush();
+        }
+
+        /** Stores the body written, unless it grew past {@code max-entry-size}. Call it after the last byte. */
+        void keep() {
+            ByteArrayOutputStream body = copy;
+            if (body != null && bodies != null) {
+                bodies.put(key, body.toByteArray());
+            }
+        }
+
+        /** The copy, if {@code more} bytes still fit in it; past {@code max-entry-size} the copy is dropped. */
+        private @Nullable ByteArrayOutputStream room(int more) {
+            ByteArrayOutputStream body = copy;
+            if (body != null && body.size() + more > maxEntrySize) {
+                copy = null;
+                return null;
+            }
+            return body;
+        }
+    }
+}
