@@ -127,6 +127,8 @@ rendered; the application's defaults apply to the rest.
 {{- $_ := set $s (printf "BILLING_SECURITY_API_KEYS_%d_ROLES" $i) $key.roles }}
 {{- $_ := set $s (printf "BILLING_SECURITY_API_KEYS_%d_ORGS" $i) $key.orgs }}
 {{- end }}
+{{- $_ := set $s "BILLING_API_RESPONSE_CACHE_MAX_SIZE" $v.api.responseCache.maxSize }}
+{{- $_ := set $s "BILLING_API_RESPONSE_CACHE_MAX_ENTRY_SIZE" $v.api.responseCache.maxEntrySize }}
 {{- $_ := set $s "SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_ISSUER_URI" $v.api.jwt.issuerUri }}
 {{- $_ := set $s "SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_JWK_SET_URI" $v.api.jwt.jwkSetUri }}
 {{- $_ := set $s "SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_AUDIENCES" $v.api.jwt.audiences }}

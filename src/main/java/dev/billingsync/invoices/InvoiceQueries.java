@@ -37,16 +37,19 @@ public class InvoiceQueries {
     private final LineItemRepository lineItems;
     private final LineItemQueries lineItemQueries;
     private final EntityManager entityManager;
+    private final InvoiceVersions versions;
 
     InvoiceQueries(
             InvoiceRepository invoices,
             LineItemRepository lineItems,
             LineItemQueries lineItemQueries,
-            EntityManager entityManager) {
+            EntityManager entityManager,
+            InvoiceVersions versions) {
         this.invoices = invoices;
         this.lineItems = lineItems;
         this.lineItemQueries = lineItemQueries;
         this.entityManager = entityManager;
+        this.versions = versions;
     }
 
     /** The current pending invoice id of each of these orgs that has one. */
@@ -95,13 +98,13 @@ public class InvoiceQueries {
      */
     @Transactional(readOnly = true, propagation = Propagation.SUPPORTS)
     public String invoiceVersion(String orgId, String invoiceId) {
-        return invoices.versionOf(invoiceId, orgId);
+        return versions.ofInvoice(orgId, invoiceId);
     }
 
     /** As {@link #invoiceVersion}, for the org's pending invoices ({@code ""} when it has none). */
     @Transactional(readOnly = true, propagation = Propagation.SUPPORTS)
     public String pendingVersion(String orgId) {
-        return invoices.pendingVersionOf(orgId);
+        return versions.ofPending(orgId);
     }
 
     public Page<InvoiceMetadataResponse> invoices(String orgId, InvoiceFilter filter, PageRequest page) {

@@ -26,30 +26,6 @@ interface InvoiceRepository extends JpaRepository<Invoice, String> {
 
     boolean existsByIdAndOrgId(String id, String orgId);
 
-    /**
-     * The version of what the API shows of some invoices: each invoice's row version ({@code xmin}, the transaction
-     * that last wrote the row, which every change of the invoice's content, children, flags or links updates), for
-     * these invoices and, recursively, the linked invoices they nest; {@code ""} when there are none. The roots are
-     * {@code shown}'s first select; the text below it ends the statement.
-     */
-    String VERSION_OF_SHOWN = """
-              union
-                select l.linked_invoice_id from linked_invoices l join shown s on s.id = l.invoice_id)
-            select coalesce(string_agg(i.id || '@' || i.xmin::text, ',' order by i.id), '')
-            from invoices i join shown s on s.id = i.id""";
-
-    @Query(nativeQuery = true, value = """
-            with recursive shown(id) as (
-                select id from invoices where id = :id and org_id = :orgId
-            """ + VERSION_OF_SHOWN)
-    String versionOf(String id, String orgId);
-
-    @Query(nativeQuery = true, value = """
-            with recursive shown(id) as (
-                select id from invoices where org_id = :orgId and is_pending
-            """ + VERSION_OF_SHOWN)
-    String pendingVersionOf(String orgId);
-
     @Query("select i.id from Invoice i where i.orgId = :orgId and i.pending order by i.header.startDate, i.id")
     List<String> pendingIdsOf(String orgId);
 

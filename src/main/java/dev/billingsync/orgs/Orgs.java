@@ -51,6 +51,14 @@ public class Orgs {
                 .list();
     }
 
+    /**
+     * Throws a 403 unless the caller may read the org; whether it is known here is left to the caller, for a read
+     * that learns it on the way (a row of the org found means the org is known).
+     */
+    public void requireReadable(String orgId) {
+        access.requireRead(orgId);
+    }
+
     /** Throws a 403 unless the caller may read the org, then a 404 unless it is known here. */
     public void requireVisible(String orgId) {
         access.requireRead(orgId);

@@ -33,6 +33,7 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.MutablePropertySources;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
+import org.springframework.util.unit.DataSize;
 import org.yaml.snakeyaml.Yaml;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -298,6 +299,12 @@ class HelmChartTests {
         assertThat(health.freshness().warnAfter()).isEqualTo(Duration.ofHours(4));
         assertThat(health.freshness().status()).isEqualTo("WARNING");
         assertThat(health.freshness().refreshInterval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(binder.bind("billing.api.response-cache.max-size", DataSize.class)
+                        .get())
+                .isEqualTo(DataSize.ofMegabytes(64));
+        assertThat(binder.bind("billing.api.response-cache.max-entry-size", DataSize.class)
+                        .get())
+                .isEqualTo(DataSize.ofMegabytes(2));
 
         CostExplorerSettings costExplorer = binder.bindOrCreate("billing.cost-explorer", CostExplorerSettings.class);
         assertThat(costExplorer).isEqualTo(new CostExplorerSettings(true, 6, List.of("services", "projects")));
