@@ -122,7 +122,7 @@ class InvoiceController {
             HttpServletResponse response) {
         orgs.requireReadable(orgId);
         checkRange(filter.fromDate(), filter.toDate());
-        sendKeptOrWrite(response, () -> versionOf(orgId, invoiceId), version -> {
+        sendKeptOrWrite(response, () -> lineItemsVersionOf(orgId, invoiceId), version -> {
             Page<InvoiceLineItem> items = queries.lineItems(invoiceId, filter, page);
             json.page(
                     response, page, items, version, generator -> items.results().forEach(generator::writePOJO));
@@ -196,7 +196,15 @@ class InvoiceController {
      * means the org is known: the org's own check costs a statement only when it is not.
      */
     private String versionOf(String orgId, String invoiceId) {
-        String version = queries.invoiceVersion(orgId, invoiceId);
+        return found(orgId, invoiceId, queries.invoiceVersion(orgId, invoiceId));
+    }
+
+    /** As {@link #versionOf}, for the invoice's line items alone. */
+    private String lineItemsVersionOf(String orgId, String invoiceId) {
+        return found(orgId, invoiceId, queries.lineItemsVersion(orgId, invoiceId));
+    }
+
+    private String found(String orgId, String invoiceId, String version) {
         if (version.isEmpty()) {
             requireOrg(orgId);
             throw invoiceNotFound(orgId, invoiceId);

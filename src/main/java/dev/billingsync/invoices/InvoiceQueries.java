@@ -101,6 +101,12 @@ public class InvoiceQueries {
         return versions.ofInvoice(orgId, invoiceId);
     }
 
+    /** As {@link #invoiceVersion}, for the invoice's line items alone (the linked invoices it nests left out). */
+    @Transactional(readOnly = true, propagation = Propagation.SUPPORTS)
+    public String lineItemsVersion(String orgId, String invoiceId) {
+        return versions.ofLineItems(orgId, invoiceId);
+    }
+
     /** As {@link #invoiceVersion}, for the org's pending invoices ({@code ""} when it has none). */
     @Transactional(readOnly = true, propagation = Propagation.SUPPORTS)
     public String pendingVersion(String orgId) {

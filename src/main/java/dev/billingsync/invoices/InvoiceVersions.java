@@ -30,6 +30,8 @@ class InvoiceVersions {
                 select id from invoices where org_id = ? and is_pending
             """ + OF_SHOWN;
 
+    private static final String OF_LINES = "select i.xmin::text from invoices i where i.id = ? and i.org_id = ?";
+
     private final JdbcClient jdbc;
 
     InvoiceVersions(JdbcClient jdbc) {
@@ -39,6 +41,18 @@ class InvoiceVersions {
     /** Of one invoice of the org and the linked invoices it nests; {@code ""} when the org has no such invoice. */
     String ofInvoice(String orgId, String invoiceId) {
         return jdbc.sql(OF_INVOICE).params(invoiceId, orgId).query(String.class).single();
+    }
+
+    /**
+     * Of one invoice of the org without the linked invoices it nests, which its line items do not depend on; {@code ""}
+     * when the org has no such invoice.
+     */
+    String ofLineItems(String orgId, String invoiceId) {
+        return jdbc.sql(OF_LINES)
+                .params(invoiceId, orgId)
+                .query(String.class)
+                .optional()
+                .orElse("");
     }
 
     /** Of the org's pending invoices and the linked invoices they nest; {@code ""} when it has none. */

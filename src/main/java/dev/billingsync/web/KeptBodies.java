@@ -4,11 +4,14 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
+import jakarta.servlet.http.HttpServletRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
+import java.util.Enumeration;
 import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpHeaders;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 /**
@@ -19,7 +22,7 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
  * so a reader never gets a body the database no longer holds. Bounded by {@code billing.api.response-cache.*}: at most
  * {@code max-size} bytes in all (least recently and least frequently used go first, Caffeine's W-TinyLFU), a body
  * larger than {@code max-entry-size} is never kept, one not asked for in an hour is dropped. Hits, misses and evictions are the {@code cache_*} meters tagged
- * {@code cache=api.responses}.
+ * {@code cache=api.responses}. A request with {@code Cache-Control: no-cache} is read afresh.
  */
 final class KeptBodies {
 
@@ -52,6 +55,21 @@ final class KeptBodies {
         return version
                 + ' '
                 + ServletUriComponentsBuilder.fromCurrentRequest().build().toUriString();
+    }
+
+    /**
+     * Whether the request asks for a body read afresh ({@code Cache-Control: no-cache}, RFC 9111 §5.2.1.4): it is
+     * then read from PostgreSQL, and kept for the next requests.
+     */
+    static boolean refused(HttpServletRequest request) {
+        for (Enumeration<String> values = request.getHeaders(HttpHeaders.CACHE_CONTROL); values.hasMoreElements(); ) {
+            for (String directive : values.nextElement().split(",")) {
+                if (directive.strip().equalsIgnoreCase("no-cache")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     @Nullable

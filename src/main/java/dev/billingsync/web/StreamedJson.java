@@ -48,10 +48,14 @@ public final class StreamedJson {
     }
 
     /**
-     * Sends the body kept for {@code version} of what the request being handled shows, if one is kept; true when it
-     * did, false when the body must be written.
+     * Sends the body kept for {@code version} of what the request being handled shows, if one is kept and the request
+     * does not refuse kept bodies ({@code Cache-Control: no-cache}); true when it did, false when the body must be
+     * written.
      */
     public boolean sendKept(HttpServletResponse response, String version) {
+        if (KeptBodies.refused(currentRequest())) {
+            return false;
+        }
         byte[] body = kept.get(KeptBodies.key(version));
         if (body == null) {
             return false;
@@ -92,9 +96,7 @@ public final class StreamedJson {
 
     private void write(
             HttpServletResponse response, @Nullable String version, BiConsumer<ResponseOptions, JsonGenerator> body) {
-        HttpServletRequest request =
-                ((ServletRequestAttributes) RequestContextHolder.currentRequestAttributes()).getRequest();
-        ResponseOptions options = ResponseOptions.lenient(request);
+        ResponseOptions options = ResponseOptions.lenient(currentRequest());
         response.setStatus(200);
         response.setContentType(MediaType.APPLICATION_JSON_VALUE);
         try {
@@ -113,6 +115,10 @@ public final class StreamedJson {
         } catch (RuntimeException e) {
             throw discardUnsent(response, e);
         }
+    }
+
+    private static HttpServletRequest currentRequest() {
+        return ((ServletRequestAttributes) RequestContextHolder.currentRequestAttributes()).getRequest();
     }
 
     private static RuntimeException discardUnsent(HttpServletResponse response, RuntimeException e) {

@@ -9,6 +9,8 @@ import dev.billingsync.TestApiKey;
 import dev.billingsync.simulator.AtlasSimulator;
 import dev.billingsync.sync.ManualRun;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,7 +24,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * Invoice reads kept in memory ({@code billing.api.response-cache}): sent again while the rows they were written from
  * stay the same, for one statement instead of a read of every table; never once a sync has changed those rows; each
- * form of a request (pretty, envelope, page) on its own; a body over {@code max-entry-size} streamed every time.
+ * form of a request (pretty, envelope, page) on its own; never to a request sent with {@code Cache-Control: no-cache};
+ * a body over {@code max-entry-size} streamed every time.
  */
 @BillingSyncIntegrationTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -118,6 +121,28 @@ class KeptResponsesIntegrationTests {
         assertThat(List.of(body(pending), body(pending + "?pretty=true"), body(pending + "?envelope=true")))
                 .containsExactly(plain, pretty, envelope);
         assertThat(body(pending + "?includeCount=false")).isEqualTo(withoutCount);
+    }
+
+    @Test
+    void noCacheReadsAfreshAndKeepsWhatItRead() {
+        String page =
+                "/api/v1/orgs/" + BIG + "/invoices/" + atlas.org(BIG).pendingInvoiceId() + "/lineItems?itemsPerPage=3";
+        String kept = body(page);
+
+        double hits = hits();
+        ApiTestClient.Response[] fresh = new ApiTestClient.Response[1];
+        long statements =
+                StatementCounter.during(() -> fresh[0] = api.send(HttpRequest.newBuilder(URI.create(api.base() + page))
+                        .header("X-API-Key", READER)
+                        .header("Cache-Control", "max-age=0, no-cache")
+                        .build()));
+
+        assertThat(fresh[0].status()).isEqualTo(200);
+        assertThat(fresh[0].body()).isEqualTo(kept);
+        assertThat(hits()).isEqualTo(hits);
+        assertThat(statements).as("read from the tables").isGreaterThan(2);
+        assertThat(body(page)).isEqualTo(kept);
+        assertThat(hits()).isEqualTo(hits + 1);
     }
 
     @Test

@@ -55,11 +55,19 @@ final class LoadGenerator {
 
     /** Loads {@code url} for {@code duration}; every answer must be 200 with {@code expectedBytes} bytes. */
     Result run(URI url, Duration duration, int expectedBytes) throws InterruptedException {
+        return run(url, duration, expectedBytes, false);
+    }
+
+    /** As {@link #run(URI, Duration, int)}; {@code fresh} sends {@code Cache-Control: no-cache} with every request. */
+    Result run(URI url, Duration duration, int expectedBytes, boolean fresh) throws InterruptedException {
         if (!"localhost".equals(url.getHost()) && !url.getHost().startsWith("127.")) {
             throw new IllegalArgumentException("load goes to this machine only: " + url);
         }
-        HttpRequest request =
-                HttpRequest.newBuilder(url).header("X-API-Key", apiKey).GET().build();
+        HttpRequest.Builder builder = HttpRequest.newBuilder(url).header("X-API-Key", apiKey);
+        if (fresh) {
+            builder.header("Cache-Control", "no-cache");
+        }
+        HttpRequest request = builder.GET().build();
         long start = System.nanoTime();
         long end = start + duration.toNanos();
         List<List<Long>> latencies = new ArrayList<>();

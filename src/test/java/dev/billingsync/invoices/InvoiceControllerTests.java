@@ -56,7 +56,7 @@ class InvoiceControllerTests {
 
     /** The invoice exists, at some version, without line items; reads run in the (mocked) snapshot. */
     void givenAnEmptyInvoice() {
-        when(queries.invoiceVersion(ORG, INVOICE)).thenReturn(INVOICE + "@1");
+        when(queries.lineItemsVersion(ORG, INVOICE)).thenReturn("1");
         when(queries.inSnapshot(any()))
                 .thenAnswer(call -> call.<Supplier<?>>getArgument(0).get());
         when(queries.lineItems(eq(INVOICE), any(), any())).thenReturn(Page.empty());
