@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.Enumeration;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
-import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 /**
  * Response bodies kept in memory, each under the version of the database rows it was written from and the request
@@ -50,11 +49,17 @@ final class KeptBodies {
         }
     }
 
-    /** The key of version {@code version} of what the request being handled shows; call it while handling one. */
-    static String key(String version) {
-        return version
-                + ' '
-                + ServletUriComponentsBuilder.fromCurrentRequest().build().toUriString();
+    /**
+     * The key of version {@code version} of what {@code request} shows: the version and the URL the request's links
+     * are built from ({@code ServletUriComponentsBuilder.fromRequest}: scheme, host, port, path and query string).
+     */
+    static String key(String version, HttpServletRequest request) {
+        StringBuffer url = request.getRequestURL();
+        String query = request.getQueryString();
+        if (query != null) {
+            url.append('?').append(query);
+        }
+        return version + ' ' + url;
     }
 
     /**

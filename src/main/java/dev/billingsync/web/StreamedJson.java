@@ -53,10 +53,11 @@ public final class StreamedJson {
      * written.
      */
     public boolean sendKept(HttpServletResponse response, String version) {
-        if (KeptBodies.refused(currentRequest())) {
+        HttpServletRequest request = currentRequest();
+        if (KeptBodies.refused(request)) {
             return false;
         }
-        byte[] body = kept.get(KeptBodies.key(version));
+        byte[] body = kept.get(KeptBodies.key(version, request));
         if (body == null) {
             return false;
         }
@@ -96,12 +97,13 @@ public final class StreamedJson {
 
     private void write(
             HttpServletResponse response, @Nullable String version, BiConsumer<ResponseOptions, JsonGenerator> body) {
-        ResponseOptions options = ResponseOptions.lenient(currentRequest());
+        HttpServletRequest request = currentRequest();
+        ResponseOptions options = ResponseOptions.lenient(request);
         response.setStatus(200);
         response.setContentType(MediaType.APPLICATION_JSON_VALUE);
         try {
             OutputStream out =
-                    kept.capture(response.getOutputStream(), version == null ? null : KeptBodies.key(version));
+                    kept.capture(response.getOutputStream(), version == null ? null : KeptBodies.key(version, request));
             JsonGenerator generator = (options.pretty() ? writer.withDefaultPrettyPrinter() : writer)
                     .createGenerator(out, JsonEncoding.UTF8);
             body.accept(options, generator);
