@@ -112,19 +112,19 @@ final class RequestViolations {
     }
 
     static ApiError missingParameter(MissingServletRequestParameterException e) {
-        return ApiError.invalid(
-                400,
-                ApiError.MISSING_PARAMETER,
-                "Missing required parameter " + e.getParameterName() + ".",
-                List.of(new FieldViolation(e.getParameterName(), "is required")));
+        return missing("parameter", e.getParameterName());
     }
 
     static ApiError missingHeader(MissingRequestHeaderException e) {
+        return missing("header", e.getHeaderName());
+    }
+
+    private static ApiError missing(String kind, String name) {
         return ApiError.invalid(
                 400,
                 ApiError.MISSING_PARAMETER,
-                "Missing required header " + e.getHeaderName() + ".",
-                List.of(new FieldViolation(e.getHeaderName(), "is required")));
+                "Missing required " + kind + " " + name + ".",
+                List.of(new FieldViolation(name, "is required")));
     }
 
     static ApiError unreadableBody(HttpMessageNotReadableException e) {
