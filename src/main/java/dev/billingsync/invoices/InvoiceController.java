@@ -44,9 +44,12 @@ class InvoiceController {
     private final Orgs orgs;
     private final StreamedJson json;
     private final LineItemExports exports;
+    private final InvoiceVersions versions;
 
-    InvoiceController(InvoiceQueries queries, Orgs orgs, StreamedJson json, LineItemExports exports) {
+    InvoiceController(
+            InvoiceQueries queries, Orgs orgs, StreamedJson json, LineItemExports exports, InvoiceVersions versions) {
         this.queries = queries;
+        this.versions = versions;
         this.orgs = orgs;
         this.json = json;
         this.exports = exports;
@@ -196,12 +199,12 @@ class InvoiceController {
      * means the org is known: the org's own check costs a statement only when it is not.
      */
     private String versionOf(String orgId, String invoiceId) {
-        return found(orgId, invoiceId, queries.invoiceVersion(orgId, invoiceId));
+        return found(orgId, invoiceId, versions.ofInvoice(orgId, invoiceId));
     }
 
     /** As {@link #versionOf}, for the invoice's line items alone. */
     private String lineItemsVersionOf(String orgId, String invoiceId) {
-        return found(orgId, invoiceId, queries.lineItemsVersion(orgId, invoiceId));
+        return found(orgId, invoiceId, versions.ofLineItems(orgId, invoiceId));
     }
 
     private String found(String orgId, String invoiceId, String version) {
@@ -217,7 +220,7 @@ class InvoiceController {
      * invoice found means the org is known, so only an org without pending invoices costs a second statement.
      */
     private String pendingVersionOf(String orgId) {
-        String version = queries.pendingVersion(orgId);
+        String version = versions.ofPending(orgId);
         if (version.isEmpty()) {
             requireOrg(orgId);
         }

@@ -37,19 +37,16 @@ public class InvoiceQueries {
     private final LineItemRepository lineItems;
     private final LineItemQueries lineItemQueries;
     private final EntityManager entityManager;
-    private final InvoiceVersions versions;
 
     InvoiceQueries(
             InvoiceRepository invoices,
             LineItemRepository lineItems,
             LineItemQueries lineItemQueries,
-            EntityManager entityManager,
-            InvoiceVersions versions) {
+            EntityManager entityManager) {
         this.invoices = invoices;
         this.lineItems = lineItems;
         this.lineItemQueries = lineItemQueries;
         this.entityManager = entityManager;
-        this.versions = versions;
     }
 
     /** The current pending invoice id of each of these orgs that has one. */
@@ -89,28 +86,6 @@ public class InvoiceQueries {
     @Transactional(readOnly = true, propagation = Propagation.SUPPORTS)
     public boolean invoiceExists(String orgId, String invoiceId) {
         return invoices.existsByIdAndOrgId(invoiceId, orgId);
-    }
-
-    /**
-     * The version of what the API shows of one invoice of the org (its rows and those of the linked invoices it
-     * nests), or {@code ""} when the org has no such invoice: a body written from that version can be sent again while
-     * it stays the same. One statement, like {@link #invoiceExists}, which it can stand for.
-     */
-    @Transactional(readOnly = true, propagation = Propagation.SUPPORTS)
-    public String invoiceVersion(String orgId, String invoiceId) {
-        return versions.ofInvoice(orgId, invoiceId);
-    }
-
-    /** As {@link #invoiceVersion}, for the invoice's line items alone (the linked invoices it nests left out). */
-    @Transactional(readOnly = true, propagation = Propagation.SUPPORTS)
-    public String lineItemsVersion(String orgId, String invoiceId) {
-        return versions.ofLineItems(orgId, invoiceId);
-    }
-
-    /** As {@link #invoiceVersion}, for the org's pending invoices ({@code ""} when it has none). */
-    @Transactional(readOnly = true, propagation = Propagation.SUPPORTS)
-    public String pendingVersion(String orgId) {
-        return versions.ofPending(orgId);
     }
 
     public Page<InvoiceMetadataResponse> invoices(String orgId, InvoiceFilter filter, PageRequest page) {

@@ -7,9 +7,10 @@ import org.springframework.stereotype.Component;
  * The version of what the API shows of some invoices: each invoice's row version ({@code xmin}, the transaction that
  * last wrote its {@code invoices} row; every change of an invoice's content, children, flags or links rewrites that
  * row in the same transaction), for those invoices and, recursively, the linked invoices they nest; {@code ""} when
- * there are none. One statement with plain JDBC: outside a transaction it is one round trip on an autocommit
- * connection (it decides whether a kept body can be sent, on every read); inside {@link InvoiceQueries#inSnapshot} it
- * runs on the snapshot's connection.
+ * there are none. One statement with plain JDBC and no transaction proxy: outside a transaction it is one round trip
+ * on an autocommit connection (it decides whether a kept body can be sent, on every read, so its cost counts); inside
+ * {@link InvoiceQueries#inSnapshot} it runs on the snapshot's connection, which the transaction manager binds for
+ * JDBC too.
  */
 @Component
 class InvoiceVersions {

@@ -50,13 +50,16 @@ class InvoiceControllerTests {
     @MockitoBean
     Orgs orgs;
 
+    @MockitoBean
+    InvoiceVersions versions;
+
     ResultActions read(MockHttpServletRequestBuilder request) throws Exception {
         return mvc.perform(request.header("X-API-Key", READER));
     }
 
     /** The invoice exists, at some version, without line items; reads run in the (mocked) snapshot. */
     void givenAnEmptyInvoice() {
-        when(queries.lineItemsVersion(ORG, INVOICE)).thenReturn("1");
+        when(versions.ofLineItems(ORG, INVOICE)).thenReturn("1");
         when(queries.inSnapshot(any()))
                 .thenAnswer(call -> call.<Supplier<?>>getArgument(0).get());
         when(queries.lineItems(eq(INVOICE), any(), any())).thenReturn(Page.empty());
