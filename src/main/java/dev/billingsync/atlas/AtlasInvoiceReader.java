@@ -5,25 +5,21 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.module.SimpleModule;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Reads spooled Atlas invoice payloads as a stream, in two passes, so that an invoice of 10^5 line items never sits
  * in memory whole: {@link #summarize} hashes every invoice and keeps only its header, {@link #forEachLineItem} binds
- * the line items of one invoice one at a time. Numbers keep every digit they arrived with; unknown fields are
- * ignored by the records (and kept in the summary's raw header).
+ * the line items of one invoice one at a time ({@link LineItemBinder}). Numbers keep every digit they arrived with;
+ * unknown fields are ignored by the records (and kept in the summary's raw header).
  */
 final class AtlasInvoiceReader {
 
@@ -33,16 +29,7 @@ final class AtlasInvoiceReader {
         INVOICE
     }
 
-    private final JsonMapper mapper;
-    private final ObjectReader lineItemReader;
-
-    AtlasInvoiceReader() {
-        this.mapper = AtlasJson.MAPPER;
-        this.lineItemReader = mapper.rebuild()
-                .addModule(new SimpleModule("line-item-dates").addDeserializer(Instant.class, new RepeatedInstants()))
-                .build()
-                .readerFor(AtlasLineItem.class);
-    }
+    private final JsonMapper mapper = AtlasJson.MAPPER;
 
     /** A page of the invoice list: metadata only, a few hundred small objects at most, so bound whole. */
     AtlasInvoiceList readList(AtlasPayload payload) {
@@ -98,10 +85,10 @@ final class AtlasInvoiceReader {
                 moveToElement(parser, linkedIndex);
             }
             if (moveToArray(parser, "lineItems")) {
-                ObjectReader items = lineItemReader.withAttribute(RepeatedInstants.class, new HashMap<>());
+                LineItemBinder items = new LineItemBinder();
                 int position = 0;
                 while (parser.nextToken() == JsonToken.START_OBJECT) {
-                    consumer.accept(position++, items.readValue(parser));
+                    consumer.accept(position++, items.read(parser));
                 }
             }
         } catch (IOException | JacksonException | IllegalStateException e) {
