@@ -123,8 +123,7 @@ class InvoiceController {
             @Valid @ParameterObject LineItemFilter filter,
             PageRequest page,
             HttpServletResponse response) {
-        orgs.requireReadable(orgId);
-        checkRange(filter.fromDate(), filter.toDate());
+        checkLineItemRequest(orgId, filter);
         sendKeptOrWrite(response, () -> lineItemsVersionOf(orgId, invoiceId), version -> {
             Page<InvoiceLineItem> items = queries.lineItems(invoiceId, filter, page);
             json.page(
@@ -138,7 +137,8 @@ class InvoiceController {
             @PathVariable @AtlasId String orgId,
             @PathVariable @AtlasId String invoiceId,
             @Valid @ParameterObject LineItemFilter filter) {
-        checkLineItemRequest(orgId, invoiceId, filter);
+        checkLineItemRequest(orgId, filter);
+        lineItemsVersionOf(orgId, invoiceId); // the 404s of the JSON page, for one statement
         StreamingResponseBody body = exports.csv(invoiceId, filter);
         return ResponseEntity.ok()
                 .contentType(new MediaType("text", "csv", StandardCharsets.UTF_8))
@@ -168,14 +168,6 @@ class InvoiceController {
             List<Link> links,
             List<InvoiceLineItem> results,
             @Nullable Long totalCount) {}
-
-    private void checkLineItemRequest(String orgId, String invoiceId, LineItemFilter filter) {
-        requireOrg(orgId);
-        checkRange(filter.fromDate(), filter.toDate());
-        if (!queries.invoiceExists(orgId, invoiceId)) {
-            throw invoiceNotFound(orgId, invoiceId);
-        }
-    }
 
     /**
      * Sends the body kept for the current {@code version} of what the request shows, if there is one; otherwise reads
@@ -225,6 +217,11 @@ class InvoiceController {
             requireOrg(orgId);
         }
         return version;
+    }
+
+    private void checkLineItemRequest(String orgId, LineItemFilter filter) {
+        orgs.requireReadable(orgId);
+        checkRange(filter.fromDate(), filter.toDate());
     }
 
     private void requireOrg(String orgId) {

@@ -19,7 +19,6 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Isolation;
-import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.core.JsonGenerator;
 
@@ -76,16 +75,6 @@ public class InvoiceQueries {
     /** The ids of the org's pending invoices, in the order they are listed. */
     public List<String> pendingInvoiceIds(String orgId) {
         return invoices.pendingIdsOf(orgId);
-    }
-
-    /**
-     * One statement, so one snapshot by itself: called alone (the line-item endpoints check before they read) it runs
-     * without a transaction of its own, whose isolation level is set and reset in round trips of their own; inside
-     * {@link #inSnapshot} it joins the snapshot.
-     */
-    @Transactional(readOnly = true, propagation = Propagation.SUPPORTS)
-    public boolean invoiceExists(String orgId, String invoiceId) {
-        return invoices.existsByIdAndOrgId(invoiceId, orgId);
     }
 
     public Page<InvoiceMetadataResponse> invoices(String orgId, InvoiceFilter filter, PageRequest page) {

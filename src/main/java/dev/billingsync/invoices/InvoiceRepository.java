@@ -24,8 +24,6 @@ interface InvoiceRepository extends JpaRepository<Invoice, String> {
     @Query(SELECT_HEADER + " from Invoice i where i.id = :id and i.orgId = :orgId")
     Optional<InvoiceMetadataResponse> header(String id, String orgId);
 
-    boolean existsByIdAndOrgId(String id, String orgId);
-
     @Query("select i.id from Invoice i where i.orgId = :orgId and i.pending order by i.header.startDate, i.id")
     List<String> pendingIdsOf(String orgId);
 
