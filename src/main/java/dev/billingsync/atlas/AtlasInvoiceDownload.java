@@ -27,7 +27,7 @@ public final class AtlasInvoiceDownload implements AutoCloseable {
     private final AtlasPayload payload;
     private final Shape shape;
     private final AtlasInvoiceReader reader;
-    private @Nullable List<AtlasInvoiceSummary> invoices;
+    private AtlasInvoiceReader.@Nullable Summaries summaries;
 
     AtlasInvoiceDownload(AtlasPayload payload, Shape shape, AtlasInvoiceReader reader) {
         this.payload = payload;
@@ -41,11 +41,8 @@ public final class AtlasInvoiceDownload implements AutoCloseable {
     }
 
     /** The invoices of the body in upstream order, read (once) in a pass that keeps their headers only. */
-    public synchronized List<AtlasInvoiceSummary> invoices() {
-        if (invoices == null) {
-            invoices = reader.summarize(payload, shape);
-        }
-        return invoices;
+    public List<AtlasInvoiceSummary> invoices() {
+        return summaries().invoices();
     }
 
     /**
@@ -54,21 +51,18 @@ public final class AtlasInvoiceDownload implements AutoCloseable {
      */
     public void forEachLineItem(AtlasInvoiceSummary invoice, LineItemConsumer consumer) {
         Objects.requireNonNull(consumer, "consumer");
-        List<AtlasInvoiceSummary> all = invoices();
-        for (int index = 0; index < all.size(); index++) {
-            if (all.get(index) == invoice) {
-                reader.forEachLineItem(payload, shape, index, -1, consumer);
-                return;
-            }
-            List<AtlasInvoiceSummary> linked = all.get(index).linkedInvoices();
-            for (int linkedIndex = 0; linkedIndex < linked.size(); linkedIndex++) {
-                if (linked.get(linkedIndex) == invoice) {
-                    reader.forEachLineItem(payload, shape, index, linkedIndex, consumer);
-                    return;
-                }
-            }
+        Long lineItemsAt = summaries().lineItemsAt().get(invoice);
+        if (lineItemsAt == null) {
+            throw new IllegalArgumentException("not an invoice of this download");
         }
-        throw new IllegalArgumentException("not an invoice of this download");
+        reader.forEachLineItem(payload, lineItemsAt, consumer);
+    }
+
+    private synchronized AtlasInvoiceReader.Summaries summaries() {
+        if (summaries == null) {
+            summaries = reader.summarize(payload, shape);
+        }
+        return summaries;
     }
 
     Path file() {

@@ -6,8 +6,11 @@ import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -17,8 +20,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Reads spooled Atlas invoice payloads as a stream, in two passes, so that an invoice of 10^5 line items never sits
- * in memory whole: {@link #summarize} hashes every invoice and keeps only its header, {@link #forEachLineItem} binds
- * the line items of one invoice one at a time ({@link LineItemBinder}). Numbers keep every digit they arrived with;
+ * in memory whole: {@link #summarize} hashes every invoice and keeps only its header and where its line items start,
+ * {@link #forEachLineItem} binds the line items of one invoice one at a time from there ({@link LineItemBinder}). Numbers keep every digit they arrived with;
  * unknown fields are ignored by the records (and kept in the summary's raw header).
  */
 final class AtlasInvoiceReader {
@@ -40,69 +43,57 @@ final class AtlasInvoiceReader {
         }
     }
 
-    /** The invoices of the payload in upstream order; an invoice's index in the list finds its line items. */
-    List<AtlasInvoiceSummary> summarize(AtlasPayload payload, Shape shape) {
+    /**
+     * The invoices of a payload in upstream order, and for each of them, nested linked invoices included, the byte
+     * offset of its {@code lineItems} array in the payload ({@link #NO_LINE_ITEMS} if it has none). Keyed by identity:
+     * two invoices of one payload can be equal.
+     */
+    record Summaries(List<AtlasInvoiceSummary> invoices, Map<AtlasInvoiceSummary, Long> lineItemsAt) {}
+
+    static final long NO_LINE_ITEMS = -1;
+
+    /** The invoices of the payload in upstream order, and where their line items start. */
+    Summaries summarize(AtlasPayload payload, Shape shape) {
         try (InputStream in = Files.newInputStream(payload.file());
                 JsonParser parser = mapper.createParser(in)) {
             expect(parser.nextToken(), JsonToken.START_OBJECT);
             List<AtlasInvoiceSummary> summaries = new ArrayList<>();
+            Map<AtlasInvoiceSummary, Long> lineItemsAt = new IdentityHashMap<>();
             if (shape == Shape.INVOICE) {
-                summaries.add(summarizeInvoice(parser, false));
+                summaries.add(summarizeInvoice(parser, false, lineItemsAt));
             } else if (moveToResults(parser)) {
                 while (parser.nextToken() == JsonToken.START_OBJECT) {
-                    summaries.add(summarizeInvoice(parser, false));
+                    summaries.add(summarizeInvoice(parser, false, lineItemsAt));
                 }
             }
-            return List.copyOf(summaries);
+            return new Summaries(List.copyOf(summaries), Collections.unmodifiableMap(lineItemsAt));
         } catch (IOException | JacksonException | IllegalStateException e) {
             throw AtlasApiException.malformed("Invoice payload", e);
         }
     }
 
     /**
-     * Streams the line items of the invoice at {@code index} of the payload or, when {@code linkedIndex} is not
-     * negative, of the linked org's invoice at that position in its {@code linkedInvoices}.
+     * Streams the line items of the {@code lineItems} array at byte offset {@code lineItemsAt} of the payload (found by
+     * {@link #summarize}, which also read the whole payload as valid JSON): reading starts there, so no other invoice's
+     * line items are read again.
      */
-    void forEachLineItem(
-            AtlasPayload payload,
-            Shape shape,
-            int index,
-            int linkedIndex,
-            AtlasInvoiceDownload.LineItemConsumer consumer) {
-        try (InputStream in = Files.newInputStream(payload.file());
-                JsonParser parser = mapper.createParser(in)) {
-            expect(parser.nextToken(), JsonToken.START_OBJECT);
-            if (shape == Shape.PAGE) {
-                if (!moveToResults(parser)) {
-                    throw new IllegalStateException("no results array");
-                }
-                moveToElement(parser, index);
-            }
-            if (linkedIndex >= 0) {
-                if (!moveToArray(parser, "linkedInvoices")) {
-                    throw new IllegalStateException("no linkedInvoices array");
-                }
-                moveToElement(parser, linkedIndex);
-            }
-            if (moveToArray(parser, "lineItems")) {
+    void forEachLineItem(AtlasPayload payload, long lineItemsAt, AtlasInvoiceDownload.LineItemConsumer consumer) {
+        if (lineItemsAt == NO_LINE_ITEMS) {
+            return;
+        }
+        try (InputStream in = Files.newInputStream(payload.file())) {
+            in.skipNBytes(lineItemsAt);
+            try (JsonParser parser = mapper.createParser(in)) {
+                expect(parser.nextToken(), JsonToken.START_ARRAY);
                 LineItemBinder items = new LineItemBinder();
                 int position = 0;
                 while (parser.nextToken() == JsonToken.START_OBJECT) {
                     consumer.accept(position++, items.read(parser));
                 }
+                expect(parser.currentToken(), JsonToken.END_ARRAY);
             }
         } catch (IOException | JacksonException | IllegalStateException e) {
             throw AtlasApiException.malformed("Invoice payload", e);
-        }
-    }
-
-    /** Inside an array, advances to the start of its object at {@code index}. */
-    private static void moveToElement(JsonParser parser, int index) {
-        for (int i = 0; i <= index; i++) {
-            expect(parser.nextToken(), JsonToken.START_OBJECT);
-            if (i < index) {
-                parser.skipChildren();
-            }
         }
     }
 
@@ -129,21 +120,28 @@ final class AtlasInvoiceReader {
      * org's invoice nests in {@code linkedInvoices} are summarized on their own, one at a time (never as one tree,
      * since they carry line items too), and the paying invoice's hash takes in each of their hashes.
      */
-    private AtlasInvoiceSummary summarizeInvoice(JsonParser parser, boolean nested) {
+    private AtlasInvoiceSummary summarizeInvoice(
+            JsonParser parser, boolean nested, Map<AtlasInvoiceSummary, Long> lineItemsAt) {
         MessageDigest digest = sha256();
         TokenHasher hasher = new TokenHasher(digest);
         ObjectNode raw = mapper.createObjectNode();
         List<AtlasInvoiceSummary> linked = new ArrayList<>();
         int lineItems = 0;
+        long at = NO_LINE_ITEMS;
         while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
             String name = parser.currentName();
             hasher.text(name);
             JsonToken value = parser.nextToken();
             if ("lineItems".equals(name) && value == JsonToken.START_ARRAY) {
+                at = parser.currentTokenLocation().getByteOffset();
+                if (at < 0) {
+                    // only a byte-oriented (UTF-8) parser knows offsets; RFC 8259 asks JSON between systems to be UTF-8
+                    throw new IllegalStateException("not UTF-8");
+                }
                 lineItems = hasher.array(parser);
             } else if (!nested && "linkedInvoices".equals(name) && value == JsonToken.START_ARRAY) {
                 while (parser.nextToken() == JsonToken.START_OBJECT) {
-                    AtlasInvoiceSummary invoice = summarizeInvoice(parser, true);
+                    AtlasInvoiceSummary invoice = summarizeInvoice(parser, true, lineItemsAt);
                     hasher.text(invoice.contentSha256());
                     linked.add(invoice);
                 }
@@ -157,8 +155,10 @@ final class AtlasInvoiceReader {
         expect(parser.currentToken(), JsonToken.END_OBJECT);
         hasher.flush();
         AtlasInvoice header = mapper.treeToValue(raw, AtlasInvoice.class);
-        return new AtlasInvoiceSummary(
+        AtlasInvoiceSummary summary = new AtlasInvoiceSummary(
                 header, List.copyOf(linked), raw, lineItems, HexFormat.of().formatHex(digest.digest()));
+        lineItemsAt.put(summary, at);
+        return summary;
     }
 
     private static void expect(JsonToken actual, JsonToken expected) {

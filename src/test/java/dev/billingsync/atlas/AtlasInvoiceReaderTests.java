@@ -25,7 +25,8 @@ class AtlasInvoiceReaderTests {
 
     @Test
     void summarizesHeaderLinkedInvoicesAndLineCountWhateverTheFieldOrder() throws IOException {
-        AtlasInvoiceSummary summary = reader.summarize(fixture(), Shape.PAGE).get(0);
+        AtlasInvoiceSummary summary =
+                reader.summarize(fixture(), Shape.PAGE).invoices().get(0);
 
         AtlasInvoice header = summary.header();
         assertThat(header.id()).isEqualTo("65a1b2c3d4e5f6a7b8c9d0e1");
@@ -55,7 +56,7 @@ class AtlasInvoiceReaderTests {
     @Test
     void streamsLineItemsWithExactDecimalsTagsInOrderAndAbsentFieldsNull() throws IOException {
         List<AtlasLineItem> items = new ArrayList<>();
-        reader.forEachLineItem(fixture(), Shape.PAGE, 0, -1, (position, item) -> {
+        forEachLineItem(fixture(), Shape.PAGE, 0, -1, (position, item) -> {
             assertThat(position).isEqualTo(items.size());
             items.add(item);
         });
@@ -108,7 +109,7 @@ class AtlasInvoiceReaderTests {
     @Test
     void streamsTheLineItemsOfALinkedInvoiceOnTheirOwn() throws IOException {
         List<AtlasLineItem> items = new ArrayList<>();
-        reader.forEachLineItem(fixture(), Shape.PAGE, 0, 0, (position, item) -> items.add(item));
+        forEachLineItem(fixture(), Shape.PAGE, 0, 0, (position, item) -> items.add(item));
 
         assertThat(items).singleElement().satisfies(item -> {
             assertThat(item.sku()).isEqualTo("ATLAS_AWS_INSTANCE_M10");
@@ -123,10 +124,13 @@ class AtlasInvoiceReaderTests {
         String linked = json.substring(start, json.indexOf("]}", start) + 2);
         String linkedChanged = json.replace("\"quantity\": 1.50", "\"quantity\": 1.51");
 
-        AtlasInvoiceSummary nested =
-                reader.summarize(fixture(), Shape.PAGE).get(0).linkedInvoices().get(0);
+        AtlasInvoiceSummary nested = reader.summarize(fixture(), Shape.PAGE)
+                .invoices()
+                .get(0)
+                .linkedInvoices()
+                .get(0);
         AtlasInvoiceSummary own =
-                reader.summarize(payload(linked), Shape.INVOICE).get(0);
+                reader.summarize(payload(linked), Shape.INVOICE).invoices().get(0);
         assertThat(nested.contentSha256()).isEqualTo(own.contentSha256());
         assertThat(nested.lineItemCount()).isEqualTo(own.lineItemCount()).isEqualTo(1);
         assertThat(hash(linkedChanged)).isNotEqualTo(hash(json));
@@ -135,12 +139,29 @@ class AtlasInvoiceReaderTests {
     @Test
     void datesRepeatedAcrossLineItemsBindLikeTheirText() throws IOException {
         List<Instant> created = new ArrayList<>();
-        reader.forEachLineItem(
-                payload(largeInvoice()), Shape.PAGE, 0, -1, (position, item) -> created.add(item.created()));
+        forEachLineItem(payload(largeInvoice()), Shape.PAGE, 0, -1, (position, item) -> created.add(item.created()));
         assertThat(created).hasSize(2_000);
         for (int i = 0; i < created.size(); i++) {
             assertThat(created.get(i)).isEqualTo(Instant.parse("2026-11-0" + (1 + i % 7) + "T0" + (i % 3) + ":00:00Z"));
         }
+    }
+
+    /**
+     * Streams the line items of the invoice at {@code index} of the payload or, when {@code linkedIndex} is not
+     * negative, of the linked invoice at that position in its {@code linkedInvoices}, from where the summary found them.
+     */
+    private void forEachLineItem(
+            AtlasPayload payload,
+            Shape shape,
+            int index,
+            int linkedIndex,
+            AtlasInvoiceDownload.LineItemConsumer consumer) {
+        AtlasInvoiceReader.Summaries summaries = reader.summarize(payload, shape);
+        AtlasInvoiceSummary invoice = summaries.invoices().get(index);
+        if (linkedIndex >= 0) {
+            invoice = invoice.linkedInvoices().get(linkedIndex);
+        }
+        reader.forEachLineItem(payload, summaries.lineItemsAt().get(invoice), consumer);
     }
 
     /** 2,000 line items and a 40,000-character note: longer than any internal buffer. */
@@ -174,17 +195,49 @@ class AtlasInvoiceReaderTests {
     }
 
     @Test
+    void eachInvoiceStreamsItsOwnLineItemsWhateverCharactersComeBeforeThem() throws IOException {
+        // Line items are read from a byte offset found by the summary: multi-byte characters before them (2, 3 and 4
+        // bytes in UTF-8) must not shift it.
+        String json = "{\"results\": ["
+                + "{\"id\": \"65a1b2c3d4e5f6a7b8c9d0e1\", \"note\": \"\u00e9 \u20ac \uD83D\uDCB6\","
+                + " \"lineItems\": [{\"sku\": \"FIRST_\u20ac\"}]},"
+                + "{\"id\": \"65a1b2c3d4e5f6a7b8c9d0e3\", \"lineItems\": [{\"sku\": \"SECOND_A\"}, {\"sku\": \"SECOND_B\"}]},"
+                + "{\"id\": \"65a1b2c3d4e5f6a7b8c9d0e4\"}]}";
+        AtlasPayload payload = payload(json);
+        List<List<String>> expected = List.of(List.of("FIRST_\u20ac"), List.of("SECOND_A", "SECOND_B"), List.of());
+        for (int index = 0; index < expected.size(); index++) {
+            List<String> skus = new ArrayList<>();
+            forEachLineItem(payload, Shape.PAGE, index, -1, (position, item) -> skus.add(item.sku()));
+            assertThat(skus).as("invoice %d", index).isEqualTo(expected.get(index));
+        }
+    }
+
+    @Test
+    void aBodyNotInUtf8IsMalformed() throws IOException {
+        // RFC 8259: JSON exchanged between systems is UTF-8; Atlas sends nothing else.
+        Path file = Files.createTempFile(dir, "payload", ".json");
+        Files.writeString(file, Files.readString(fixture().file()), StandardCharsets.UTF_16BE);
+        AtlasPayload utf16 = new AtlasPayload(file, "0".repeat(64), Files.size(file));
+
+        assertThatThrownBy(() -> reader.summarize(utf16, Shape.PAGE))
+                .isInstanceOfSatisfying(
+                        AtlasApiException.class, e -> assertThat(e.errorCode()).isEqualTo("MALFORMED_RESPONSE"));
+    }
+
+    @Test
     void readsASingleInvoice() throws IOException {
         String json = Files.readString(fixture().file());
         String invoice = json.substring(json.indexOf("\"results\": [") + 12, json.lastIndexOf(']'));
         AtlasPayload payload = payload(invoice);
 
-        assertThat(reader.summarize(payload, Shape.INVOICE)).singleElement().satisfies(s -> {
-            assertThat(s.header().id()).isEqualTo("65a1b2c3d4e5f6a7b8c9d0e1");
-            assertThat(s.lineItemCount()).isEqualTo(2);
-        });
+        assertThat(reader.summarize(payload, Shape.INVOICE).invoices())
+                .singleElement()
+                .satisfies(s -> {
+                    assertThat(s.header().id()).isEqualTo("65a1b2c3d4e5f6a7b8c9d0e1");
+                    assertThat(s.lineItemCount()).isEqualTo(2);
+                });
         List<String> skus = new ArrayList<>();
-        reader.forEachLineItem(payload, Shape.INVOICE, 0, -1, (position, item) -> skus.add(item.sku()));
+        forEachLineItem(payload, Shape.INVOICE, 0, -1, (position, item) -> skus.add(item.sku()));
         assertThat(skus).containsExactly("ATLAS_AWS_INSTANCE_M30", "ATLAS_AWS_DATA_TRANSFER_SAME_REGION");
     }
 
@@ -201,7 +254,7 @@ class AtlasInvoiceReaderTests {
     }
 
     private String hash(String json) throws IOException {
-        return reader.summarize(payload(json), Shape.PAGE).get(0).contentSha256();
+        return reader.summarize(payload(json), Shape.PAGE).invoices().get(0).contentSha256();
     }
 
     private AtlasPayload fixture() throws IOException {
