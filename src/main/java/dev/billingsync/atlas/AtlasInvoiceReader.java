@@ -21,8 +21,9 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Reads spooled Atlas invoice payloads as a stream, in two passes, so that an invoice of 10^5 line items never sits
  * in memory whole: {@link #summarize} hashes every invoice and keeps only its header and where its line items start,
- * {@link #forEachLineItem} binds the line items of one invoice one at a time from there ({@link LineItemBinder}). Numbers keep every digit they arrived with;
- * unknown fields are ignored by the records (and kept in the summary's raw header).
+ * {@link #forEachLineItem} binds the line items of one invoice one at a time from there ({@link LineItemBinder}).
+ * Numbers keep every digit they arrived with; unknown fields are ignored by the records (and kept in the summary's raw
+ * header).
  */
 final class AtlasInvoiceReader {
 

@@ -3,6 +3,7 @@ package dev.billingsync.atlas;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -27,6 +28,9 @@ final class AtlasResponseSpooler {
 
     private static final Logger log = LoggerFactory.getLogger(AtlasResponseSpooler.class);
 
+    /** Buffers of a body waiting for the file at most (Netty reads up to 64 KB at a time: about 2 MB). */
+    private static final int PREFETCH = 32;
+
     private final Path directory;
 
     AtlasResponseSpooler(Path directory) {
@@ -39,10 +43,28 @@ final class AtlasResponseSpooler {
                 .onErrorResume(e -> response.releaseBody().then(Mono.error(e)))
                 .flatMap(file -> {
                     Sha256 sha256 = new Sha256();
-                    Flux<DataBuffer> body =
-                            response.bodyToFlux(DataBuffer.class).doOnNext(sha256::update);
-                    return DataBufferUtils.write(
-                                    body, file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)
+                    // Hashed and written on a worker thread with up to PREFETCH buffers queued, so the connection
+                    // keeps reading while the file is written. Written one at a time through an asynchronous channel
+                    // (DataBufferUtils.write to a Path), a 77 MB body took 0.4-0.6 s on loopback; this way 0.2 s.
+                    Flux<DataBuffer> body = response.bodyToFlux(DataBuffer.class)
+                            // the connection releases a buffer once its onNext returns: kept for the worker
+                            .doOnNext(DataBufferUtils::retain)
+                            .publishOn(Schedulers.boundedElastic(), PREFETCH);
+                    return Mono.using(
+                                    () -> FileChannel.open(
+                                            file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING),
+                                    channel -> body.doOnNext(buffer -> {
+                                                try {
+                                                    sha256.update(buffer);
+                                                    write(channel, buffer);
+                                                } finally {
+                                                    DataBufferUtils.release(buffer);
+                                                }
+                                            })
+                                            .then(),
+                                    AtlasResponseSpooler::closeQuietly)
+                            // buffers still queued when the body fails or the download is cancelled
+                            .doOnDiscard(DataBuffer.class, DataBufferUtils::release)
                             .then(Mono.fromCallable(() -> new AtlasPayload(file, sha256.hex(), sha256.size())))
                             .doOnError(e -> deleteQuietly(file))
                             .doOnCancel(() -> deleteQuietly(file));
@@ -61,6 +83,27 @@ final class AtlasResponseSpooler {
             return Files.createTempFile(directory, "atlas-", ".body");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a spool file in " + directory, e);
+        }
+    }
+
+    private static void write(FileChannel channel, DataBuffer buffer) {
+        try (DataBuffer.ByteBufferIterator buffers = buffer.readableByteBuffers()) {
+            while (buffers.hasNext()) {
+                ByteBuffer next = buffers.next();
+                while (next.hasRemaining()) {
+                    channel.write(next);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write an Atlas response to its spool file", e);
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            log.warn("Could not close an Atlas response file: {}", e.toString());
         }
     }
 
