@@ -5,10 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.billingsync.AtlasUnderTest;
 import dev.billingsync.BillingSyncIntegrationTest;
 import dev.billingsync.TestApiKey;
-import dev.billingsync.invoices.InvoiceAmounts;
-import dev.billingsync.invoices.InvoiceHeader;
 import dev.billingsync.invoices.InvoiceLineItem;
 import dev.billingsync.invoices.InvoiceStore;
+import dev.billingsync.invoices.PendingInvoices;
 import dev.billingsync.invoices.UpstreamInvoice;
 import dev.billingsync.invoices.UpstreamLineItem;
 import dev.billingsync.simulator.AtlasSimulator;
@@ -185,22 +184,13 @@ class SnapshotReadIntegrationTests {
                             "AWS",
                             Map.of("version", List.of(Integer.toString(n))))));
         }
-        UpstreamInvoice invoice = new UpstreamInvoice(
+        UpstreamInvoice invoice = PendingInvoices.november(
                 INVOICE,
                 ORG,
-                new InvoiceHeader(
-                        "PENDING",
-                        Instant.parse("2026-11-01T00:00:00Z"),
-                        Instant.parse("2026-12-01T00:00:00Z"),
-                        Instant.parse("2026-11-01T00:00:00Z"),
-                        updated,
-                        new InvoiceAmounts((long) n * n, 0L, 0L, 0L, 0L, (long) n * n)),
-                List.of(),
-                List.of(),
-                List.of(),
+                updated,
+                (long) n * n,
                 n,
-                "version-" + n + "-" + updated.toEpochMilli() + "-" + System.nanoTime(),
-                "{}");
+                "version-" + n + "-" + updated.toEpochMilli() + "-" + System.nanoTime());
         transactions.executeWithoutResult(status -> {
             store.write(invoice, consumer -> lines.forEach(consumer));
             store.markPending(ORG, Collections.singleton(INVOICE));

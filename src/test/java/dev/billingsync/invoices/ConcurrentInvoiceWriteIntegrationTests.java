@@ -13,7 +13,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -53,22 +52,8 @@ class ConcurrentInvoiceWriteIntegrationTests {
 
     @Test
     void twoWritersOfTheSameNewInvoiceTakeTurnsInsteadOfFailing() throws Exception {
-        UpstreamInvoice invoice = new UpstreamInvoice(
-                INVOICE,
-                ORG,
-                new InvoiceHeader(
-                        "PENDING",
-                        Instant.parse("2026-11-01T00:00:00Z"),
-                        Instant.parse("2026-12-01T00:00:00Z"),
-                        Instant.parse("2026-11-01T00:00:00Z"),
-                        Instant.parse("2026-11-02T00:00:00Z"),
-                        new InvoiceAmounts(100L, 0L, 0L, 0L, 0L, 100L)),
-                List.of(),
-                List.of(),
-                List.of(),
-                0,
-                "same-content",
-                "{}");
+        UpstreamInvoice invoice =
+                PendingInvoices.november(INVOICE, ORG, Instant.parse("2026-11-02T00:00:00Z"), 100L, 0, "same-content");
         CountDownLatch firstWrote = new CountDownLatch(1);
         CountDownLatch commitFirst = new CountDownLatch(1);
         ExecutorService threads = Executors.newFixedThreadPool(2);

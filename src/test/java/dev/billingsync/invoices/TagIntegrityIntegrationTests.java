@@ -111,22 +111,8 @@ class TagIntegrityIntegrationTests {
 
     /** Stores an invoice of {@code lines} lines, each with three tag values under two keys; returns its id. */
     private String storeTaggedInvoice(String invoiceId, int lines) {
-        UpstreamInvoice invoice = new UpstreamInvoice(
-                invoiceId,
-                ORG,
-                new InvoiceHeader(
-                        "PENDING",
-                        Instant.parse("2026-11-01T00:00:00Z"),
-                        Instant.parse("2026-12-01T00:00:00Z"),
-                        Instant.parse("2026-11-01T00:00:00Z"),
-                        Instant.parse("2026-11-02T00:00:00Z"),
-                        new InvoiceAmounts(100L, 0L, 0L, 0L, 0L, 100L)),
-                List.of(),
-                List.of(),
-                List.of(),
-                lines,
-                "content-of-" + invoiceId,
-                "{}");
+        UpstreamInvoice invoice = PendingInvoices.november(
+                invoiceId, ORG, Instant.parse("2026-11-02T00:00:00Z"), 100L, lines, "content-of-" + invoiceId);
         Map<String, List<String>> tags = new LinkedHashMap<>();
         tags.put("team", List.of("billing", "finance"));
         tags.put("env", List.of("prod"));
