@@ -1,6 +1,7 @@
 package dev.billingsync.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.billingsync.AtlasUnderTest;
 import dev.billingsync.BenchSummary;
@@ -27,6 +28,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
@@ -406,22 +408,31 @@ class IngestBenchmark {
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
         assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
-        while (System.nanoTime() < deadline && child.alive()) {
-            try (Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery("select status, line_items_written,"
-                            + " extract(epoch from finished_at - started_at) from sync_runs"
-                            + " where status <> 'RUNNING' and org_id = '" + org + "' and id > " + before)) {
-                if (rs.next()) {
-                    assertThat(rs.getString(1)).isEqualTo("SUCCEEDED");
-                    assertThat(rs.getInt(2)).isEqualTo(lines);
-                    return rs.getDouble(3);
-                }
+        return await("the -Xmx256m instance's sync of " + org)
+                .atMost(Duration.ofMinutes(4))
+                .pollInterval(Duration.ofMillis(200))
+                .failFast(
+                        "the -Xmx256m instance exited",
+                        () -> assertThat(child.alive())
+                                .as("alive (out of memory: %s)", child.ranOutOfMemory())
+                                .isTrue())
+                .until(() -> finishedRun(c, org, before, lines), Optional::isPresent)
+                .orElseThrow();
+    }
+
+    /** The seconds of {@code org}'s run after run {@code before} once it has ended (it must have succeeded). */
+    private static Optional<Double> finishedRun(Connection c, String org, long before, int lines) throws Exception {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select status, line_items_written,"
+                        + " extract(epoch from finished_at - started_at) from sync_runs"
+                        + " where status <> 'RUNNING' and org_id = '" + org + "' and id > " + before)) {
+            if (!rs.next()) {
+                return Optional.empty();
             }
-            Thread.sleep(200);
+            assertThat(rs.getString(1)).isEqualTo("SUCCEEDED");
+            assertThat(rs.getInt(2)).isEqualTo(lines);
+            return Optional.of(rs.getDouble(3));
         }
-        throw new AssertionError("the -Xmx256m instance did not finish its sync of " + org + "; alive: " + child.alive()
-                + ", out of memory: " + child.ranOutOfMemory());
     }
 
     /** The runs behind a median, in the order measured. */
